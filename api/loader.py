@@ -1,0 +1,362 @@
+"""Read and validate the curated dataset in `data/` before anything is written.
+
+`load_dataset()` returns a `Dataset` only when every file parses, every field is valid, every id
+reference resolves and every evidence quote equals its source text at its code-point offsets. Any
+failure raises `DatasetError` listing every problem, each naming the file, the item and the field.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from schemas.dataset import (
+    ActorIn,
+    ActorRoleIn,
+    ActorsFile,
+    ClaimIn,
+    ContradictionIn,
+    CorroborationIn,
+    DocumentFile,
+    EvidenceIn,
+    LinksFile,
+    SourceIn,
+    SourcesFile,
+)
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+CONTEXT_CHARS = 32
+
+
+class DatasetError(Exception):
+    """The dataset is invalid; `problems` lists each problem as one line."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("the dataset is invalid:\n" + "\n".join(f"  - {p}" for p in problems))
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """An evidence item located in its source: what the TextQuoteSelector needs."""
+
+    evidence: EvidenceIn
+    language: str
+    prefix: str
+    suffix: str
+
+
+@dataclass
+class Dataset:
+    actors: dict[str, ActorIn] = field(default_factory=dict)
+    sources: dict[str, SourceIn] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)
+    claims: dict[str, ClaimIn] = field(default_factory=dict)
+    contradictions: dict[str, ContradictionIn] = field(default_factory=dict)
+    corroborations: dict[str, CorroborationIn] = field(default_factory=dict)
+    documents: dict[str, DocumentFile] = field(default_factory=dict)  # by file name
+    origin: dict[str, str] = field(default_factory=dict)  # item key -> file that defines it
+    fingerprint: str = ""
+
+    def names_of(self, actor_id: str) -> list[tuple[str, str]]:
+        """Every (value, lang) spelling of an actor: its own and those the documents add."""
+        names = [(n.value, n.lang) for n in self.actors[actor_id].names]
+        for doc in self.documents.values():
+            names += [(n.value, n.lang) for n in doc.names if n.actor == actor_id and (n.value, n.lang) not in names]
+        return names
+
+    def roles_of(self, actor_id: str) -> list[ActorRoleIn]:
+        return [r for doc in self.documents.values() for r in doc.roles if r.actor == actor_id]
+
+    def anchor(self, evidence: EvidenceIn) -> Anchor:
+        text = self.texts[evidence.source]
+        language = evidence.language or self.sources[evidence.source].language
+        return Anchor(
+            evidence=evidence,
+            language=language,
+            prefix=text[max(0, evidence.start - CONTEXT_CHARS) : evidence.start],
+            suffix=text[evidence.end : evidence.end + CONTEXT_CHARS],
+        )
+
+    def ancestors(self, source_id: str) -> set[str]:
+        """The source and every source it leads to through `cites` and `part_of`."""
+        seen: set[str] = set()
+        stack = [source_id]
+        while stack:
+            current = stack.pop()
+            if current in seen or current not in self.sources:
+                continue
+            seen.add(current)
+            src = self.sources[current]
+            stack.extend(src.cites)
+            if src.part_of:
+                stack.append(src.part_of)
+        return seen
+
+    def claim_origins(self, claim: ClaimIn) -> set[str]:
+        """Every source a claim's evidence traces back to (its documents and what they cite for it)."""
+        origins: set[str] = set()
+        for ev in claim.evidence:
+            origins |= self.ancestors(ev.attributed_to or ev.source)
+        return origins
+
+    def shared_origins(self, claim_ids: Iterable[str]) -> list[str]:
+        """Sources that two or more of the claims trace back to, through different documents.
+
+        Two reports of the same leak share the leak: they are one origin, not two.
+        """
+        counts: dict[str, int] = {}
+        for cid in claim_ids:
+            for src in self.claim_origins(self.claims[cid]):
+                counts[src] = counts.get(src, 0) + 1
+        return sorted(s for s, n in counts.items() if n > 1)
+
+
+def data_files(data_dir: Path) -> list[Path]:
+    """The dataset's files in load order: actors, documents, cross-document links."""
+    files = [data_dir / "actors.yaml", data_dir / "sources.yaml"]
+    files += sorted((data_dir / "documents").glob("*.yaml"))
+    links = data_dir / "links.yaml"
+    if links.exists():
+        files.append(links)
+    return files
+
+
+def fingerprint(data_dir: Path = DATA_DIR) -> str:
+    """A digest of every dataset file and corpus text: it changes whenever the data does."""
+    digest = hashlib.sha256()
+    paths = data_files(data_dir) + sorted((data_dir / "corpus").glob("*"))
+    for path in paths:
+        if path.is_file():
+            digest.update(path.relative_to(data_dir).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _loc(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _item_name(raw: Any, loc: tuple[int | str, ...]) -> str:
+    """`claims[3] 'some-id'`: the path to the failing item with its id when it has one."""
+    node = raw
+    named = ""
+    for i, part in enumerate(loc):
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(node, dict) and isinstance(node.get("id"), str):
+            named = f" (id '{node['id']}')"
+            last = i
+    return named if not named else f"{_loc(loc[: last + 1])}{named}"
+
+
+def _parse(path: Path, model: type[BaseModel], problems: list[str], name: str) -> Any:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        problems.append(f"{name}: file is missing")
+        return None
+    except yaml.YAMLError as exc:
+        problems.append(f"{name}: not valid YAML: {exc}")
+        return None
+    try:
+        return model.model_validate(raw if raw is not None else {})
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            item = _item_name(raw, loc)
+            where = _loc(loc) or "(top level)"
+            prefix = f"{name}: {item}: field {where}" if item else f"{name}: field {where}"
+            problems.append(f"{prefix}: {err['msg']}")
+        return None
+
+
+class _Checker:
+    def __init__(self, ds: Dataset, problems: list[str]) -> None:
+        self.ds = ds
+        self.problems = problems
+
+    def add(self, kind: str, item_id: str, file: str, registry: dict[str, Any], item: Any) -> None:
+        if item_id in registry:
+            self.problems.append(
+                f"{file}: {kind} '{item_id}' is already defined in {self.ds.origin[f'{kind}:{item_id}']}"
+            )
+            return
+        registry[item_id] = item
+        self.ds.origin[f"{kind}:{item_id}"] = file
+
+    def where(self, kind: str, item_id: str) -> str:
+        return f"{self.ds.origin[f'{kind}:{item_id}']}: {kind} '{item_id}'"
+
+    def ref(self, where: str, fld: str, value: str | None, registry: dict[str, Any], what: str) -> None:
+        if value is not None and value not in registry:
+            self.problems.append(f"{where}: field {fld}: unknown {what} '{value}'")
+
+    def evidence(self, where: str, fld: str, ev: EvidenceIn) -> None:
+        if ev.source not in self.ds.sources:
+            self.problems.append(f"{where}: field {fld}.source: unknown source '{ev.source}'")
+            return
+        text = self.ds.texts.get(ev.source)
+        if text is None:
+            self.problems.append(f"{where}: field {fld}.source: the project holds no text for source '{ev.source}'")
+            return
+        self.ref(where, f"{fld}.attributed_to", ev.attributed_to, self.ds.sources, "source")
+        found = text[ev.start : ev.end]
+        if found != ev.quote:
+            hint = ""
+            at = text.find(ev.quote)
+            if at >= 0:
+                hint = f"; the quote occurs at {at}-{at + len(ev.quote)}"
+            self.problems.append(
+                f"{where}: field {fld}: quote does not match source '{ev.source}' at offsets "
+                f"{ev.start}-{ev.end}: the text there is {found!r}{hint}"
+            )
+        language = ev.language or self.ds.sources[ev.source].language
+        if not language.startswith("en") and not ev.translation:
+            self.problems.append(f"{where}: field {fld}.translation: a quote in '{language}' needs an English translation")
+
+    def actor(self, a: ActorIn) -> None:
+        where = self.where("actor", a.id)
+        self.ref(where, "speaks_for", a.speaks_for, self.ds.actors, "actor")
+        seen: set[tuple[str, str]] = set()
+        for i, n in enumerate(a.names):
+            if (n.value, n.lang) in seen:
+                self.problems.append(f"{where}: field names[{i}]: '{n.value}' ({n.lang}) is listed twice")
+            seen.add((n.value, n.lang))
+
+    def document_sections(self, name: str, doc: DocumentFile) -> None:
+        for i, n in enumerate(doc.names):
+            self.ref(f"{name}: names[{i}]", "actor", n.actor, self.ds.actors, "actor")
+        for i, role in enumerate(doc.roles):
+            where = f"{name}: roles[{i}] ({role.actor}: {role.title})"
+            self.ref(where, "actor", role.actor, self.ds.actors, "actor")
+            self.ref(where, "of", role.of, self.ds.actors, "actor")
+            for j, ev in enumerate(role.evidence):
+                self.evidence(where, f"evidence[{j}]", ev)
+
+    def source(self, s: SourceIn) -> None:
+        where = self.where("source", s.id)
+        self.ref(where, "publisher", s.publisher, self.ds.actors, "actor")
+        for i, author in enumerate(s.authors):
+            self.ref(where, f"authors[{i}]", author, self.ds.actors, "actor")
+        for i, cited in enumerate(s.cites):
+            self.ref(where, f"cites[{i}]", cited, self.ds.sources, "source")
+        self.ref(where, "part_of", s.part_of, self.ds.sources, "source")
+        if s.id in self.ds.ancestors(s.id) - {s.id}:
+            self.problems.append(f"{where}: field cites: the citation chain loops back to '{s.id}'")
+
+    def claim(self, c: ClaimIn) -> None:
+        where = self.where("claim", c.id)
+        for fld in ("subject", "recipient", "location", "claimant"):
+            self.ref(where, fld, getattr(c, fld), self.ds.actors, "actor")
+        if c.object is not None:
+            self.ref(where, "object.actor", c.object.actor, self.ds.actors, "actor")
+        for i, ev in enumerate(c.evidence):
+            self.evidence(where, f"evidence[{i}]", ev)
+
+    def contradiction(self, x: ContradictionIn) -> None:
+        where = self.where("contradiction", x.id)
+        for i, m in enumerate(x.claims):
+            self.ref(where, f"claims[{i}].claim", m.claim, self.ds.claims, "claim")
+
+    def corroboration(self, x: CorroborationIn) -> None:
+        where = self.where("corroboration", x.id)
+        for i, cid in enumerate(x.claims):
+            self.ref(where, f"claims[{i}]", cid, self.ds.claims, "claim")
+
+    def coverage(self, name: str, doc: DocumentFile) -> None:
+        text = self.ds.texts.get(doc.source.id)
+        if text is None:
+            return
+        position = 0
+        for i, seg in enumerate(doc.coverage):
+            where = f"{name}: coverage[{i}] ({seg.start}-{seg.end})"
+            if seg.start < position:
+                self.problems.append(f"{where}: overlaps the passage before it (which ends at {position})")
+            gap = text[position : seg.start]
+            if gap.strip():
+                self.problems.append(f"{name}: text at {position}-{seg.start} is neither covered nor explained: {gap.strip()[:60]!r}")
+            if seg.end > len(text):
+                self.problems.append(f"{where}: end is past the end of the text ({len(text)})")
+            for cid in seg.claims:
+                self.ref(where, "claims", cid, self.ds.claims, "claim")
+            for aid in seg.actors:
+                self.ref(where, "actors", aid, self.ds.actors, "actor")
+            for sid in seg.sources:
+                self.ref(where, "sources", sid, self.ds.sources, "source")
+            position = max(position, seg.end)
+        rest = text[position:]
+        if doc.coverage and rest.strip():
+            self.problems.append(f"{name}: text at {position}-{len(text)} is neither covered nor explained: {rest.strip()[:60]!r}")
+
+
+def load_dataset(data_dir: Path = DATA_DIR) -> Dataset:
+    """Parse and validate every dataset file; raise DatasetError naming every problem."""
+    problems: list[str] = []
+    ds = Dataset()
+    check = _Checker(ds, problems)
+    actors_file = _parse(data_dir / "actors.yaml", ActorsFile, problems, "actors.yaml")
+    if actors_file is not None:
+        for a in actors_file.actors:
+            check.add("actor", a.id, "actors.yaml", ds.actors, a)
+    sources_file = _parse(data_dir / "sources.yaml", SourcesFile, problems, "sources.yaml")
+    if sources_file is not None:
+        for s in sources_file.sources:
+            check.add("source", s.id, "sources.yaml", ds.sources, s)
+    for path in sorted((data_dir / "documents").glob("*.yaml")):
+        name = path.relative_to(data_dir).as_posix()
+        doc = _parse(path, DocumentFile, problems, name)
+        if doc is None:
+            continue
+        ds.documents[name] = doc
+        text_path = data_dir / str(doc.source.text_file)
+        try:
+            ds.texts[doc.source.id] = text_path.read_text(encoding="utf-8")
+        except (FileNotFoundError, UnicodeDecodeError) as exc:
+            problems.append(f"{name}: source '{doc.source.id}': field text_file: cannot read {doc.source.text_file}: {exc}")
+        for s in [doc.source, *doc.sources]:
+            check.add("source", s.id, name, ds.sources, s)
+        for a in doc.actors:
+            check.add("actor", a.id, name, ds.actors, a)
+        for c in doc.claims:
+            check.add("claim", c.id, name, ds.claims, c)
+        for x in doc.contradictions:
+            check.add("contradiction", x.id, name, ds.contradictions, x)
+        for y in doc.corroborations:
+            check.add("corroboration", y.id, name, ds.corroborations, y)
+    links_path = data_dir / "links.yaml"
+    if links_path.exists():
+        links = _parse(links_path, LinksFile, problems, "links.yaml")
+        if links is not None:
+            for x in links.contradictions:
+                check.add("contradiction", x.id, "links.yaml", ds.contradictions, x)
+            for y in links.corroborations:
+                check.add("corroboration", y.id, "links.yaml", ds.corroborations, y)
+    for a in ds.actors.values():
+        check.actor(a)
+    for s in ds.sources.values():
+        check.source(s)
+    for c in ds.claims.values():
+        check.claim(c)
+    for x in ds.contradictions.values():
+        check.contradiction(x)
+    for y in ds.corroborations.values():
+        check.corroboration(y)
+    for name, doc in ds.documents.items():
+        check.document_sections(name, doc)
+        check.coverage(name, doc)
+    if problems:
+        raise DatasetError(problems)
+    ds.fingerprint = fingerprint(data_dir)
+    return ds

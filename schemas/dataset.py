@@ -1,0 +1,204 @@
+"""The curated dataset's file format: what `data/actors.yaml` and `data/documents/*.yaml` hold.
+
+These models check each file's shape and field values. Rules that span files (references resolve,
+quotes match their source text) are the loader's (`api/loader.py`).
+"""
+
+from __future__ import annotations
+
+from typing import Self
+
+from pydantic import Field, model_validator
+
+from schemas.common import ClaimObject, DateValue, EventTime, LanguageTag, Quantity, Slug, StrictModel
+from schemas.vocab import (
+    ActorKind,
+    ContradictionKind,
+    ContradictionSide,
+    ContradictionStatus,
+    Modality,
+    Polarity,
+    Predicate,
+    SourceKind,
+)
+
+
+class EvidenceIn(StrictModel):
+    source: Slug = Field(description="Id of a source whose full text the project holds.")
+    quote: str = Field(min_length=1)
+    start: int = Field(ge=0, description="Code-point offset of the quote's first character.")
+    end: int = Field(gt=0, description="Code-point offset just past the quote's last character.")
+    attributed_to: Slug | None = Field(None, description="Source the passage attributes itself to (e.g. a newspaper it cites).")
+    language: LanguageTag | None = Field(None, description="Language of the quote when it differs from the source's.")
+    translation: str | None = Field(None, description="English translation; required when the quote is not English.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.end - self.start != len(self.quote):
+            raise ValueError(f"end - start is {self.end - self.start} but the quote has {len(self.quote)} characters")
+        return self
+
+
+class NameIn(StrictModel):
+    value: str = Field(min_length=1)
+    lang: LanguageTag
+
+
+class RoleIn(StrictModel):
+    title: str = Field(min_length=1)
+    of: Slug | None = None
+    start: DateValue | None = None
+    end: DateValue | None = None
+    attested: DateValue | None = Field(None, description="When the evidence shows the role held.")
+    evidence: list[EvidenceIn] = Field(min_length=1)
+
+
+class ActorRoleIn(RoleIn):
+    """A role a document attests for an actor (defined here or in actors.yaml)."""
+
+    actor: Slug
+
+
+class ActorNameIn(NameIn):
+    """A spelling a document uses for an actor defined elsewhere."""
+
+    actor: Slug
+
+
+class ActorIn(StrictModel):
+    id: Slug
+    kind: ActorKind
+    name: str = Field(min_length=1)
+    names: list[NameIn] = Field(min_length=1)
+    description: str = Field(min_length=1)
+    unnamed: bool = False
+    speaks_for: Slug | None = None
+
+    @model_validator(mode="after")
+    def _unnamed_speaks_for(self) -> Self:
+        if self.unnamed and self.speaks_for is None:
+            raise ValueError("an unnamed actor needs speaks_for: whom it speaks for")
+        return self
+
+
+class SourceIn(StrictModel):
+    id: Slug
+    kind: SourceKind
+    title: str = Field(min_length=1)
+    publisher: Slug | None = None
+    authors: list[Slug] = []
+    language: LanguageTag
+    published: DateValue | None = None
+    cites: list[Slug] = []
+    part_of: Slug | None = None
+    url: str | None = None
+    text_file: str | None = Field(None, description="Path under data/ of the full text, for documents the project holds.")
+    note: str | None = None
+
+
+class ClaimIn(StrictModel):
+    id: Slug
+    statement: str = Field(min_length=1)
+    subject: Slug
+    predicate: Predicate
+    object: ClaimObject | None = None
+    recipient: Slug | None = None
+    quantity: Quantity | None = None
+    location: Slug | None = None
+    event_time: EventTime | None = None
+    polarity: Polarity = Polarity.AFFIRMED
+    modality: Modality = Modality.ACTUAL
+    claimant: Slug
+    evidence: list[EvidenceIn] = Field(min_length=1)
+    note: str | None = None
+
+
+class ContradictionMemberIn(StrictModel):
+    claim: Slug
+    side: ContradictionSide
+
+
+class ContradictionIn(StrictModel):
+    id: Slug
+    kind: ContradictionKind
+    claims: list[ContradictionMemberIn] = Field(min_length=2)
+    explanation: str = Field(min_length=1)
+    status: ContradictionStatus = ContradictionStatus.OPEN
+    resolution: str | None = None
+    origin: str = "curated"
+
+    @model_validator(mode="after")
+    def _sides(self) -> Self:
+        sides = {m.side for m in self.claims}
+        if sides != {ContradictionSide.A, ContradictionSide.B}:
+            raise ValueError("a contradiction needs at least one claim on side a and one on side b")
+        if len({m.claim for m in self.claims}) != len(self.claims):
+            raise ValueError("a claim appears twice in the contradiction")
+        needs = {ContradictionStatus.RECONCILED, ContradictionStatus.RESOLVED, ContradictionStatus.REJECTED}
+        if self.status in needs and not self.resolution:
+            raise ValueError(f"status '{self.status.value}' needs a resolution saying how")
+        return self
+
+
+class CorroborationIn(StrictModel):
+    id: Slug
+    claims: list[Slug] = Field(min_length=2)
+    explanation: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _distinct(self) -> Self:
+        if len(set(self.claims)) != len(self.claims):
+            raise ValueError("a claim appears twice in the corroboration")
+        return self
+
+
+class CoverageIn(StrictModel):
+    start: int = Field(ge=0)
+    end: int = Field(gt=0)
+    claims: list[Slug] = []
+    reason: str | None = Field(None, description="Why the passage holds no claim (boilerplate, byline, ...).")
+    actors: list[Slug] = Field([], description="Actors (e.g. roles, names) the passage establishes.")
+    sources: list[Slug] = Field([], description="Sources (e.g. a credit or a 'Source:' line) the passage establishes.")
+
+    @model_validator(mode="after")
+    def _explained(self) -> Self:
+        if self.end <= self.start:
+            raise ValueError(f"end {self.end} is not after start {self.start}")
+        if not (self.claims or self.reason):
+            raise ValueError("a passage needs the claims that cover it or a reason why it has none")
+        return self
+
+
+class ActorsFile(StrictModel):
+    actors: list[ActorIn]
+
+
+class SourcesFile(StrictModel):
+    """Sources that more than one document cites."""
+
+    sources: list[SourceIn]
+
+
+class DocumentFile(StrictModel):
+    source: SourceIn = Field(description="The document itself; it must have a text_file.")
+    sources: list[SourceIn] = Field([], description="Sources the document cites.")
+    actors: list[ActorIn] = Field([], description="Actors that only this document names.")
+    names: list[ActorNameIn] = Field([], description="Further spellings this document uses for actors defined elsewhere.")
+    roles: list[ActorRoleIn] = Field([], description="Roles this document attests, with evidence.")
+    claims: list[ClaimIn] = []
+    contradictions: list[ContradictionIn] = []
+    corroborations: list[CorroborationIn] = []
+    coverage: list[CoverageIn] = []
+
+    @model_validator(mode="after")
+    def _held(self) -> Self:
+        if self.source.text_file is None:
+            raise ValueError("source.text_file is required: the document's own text")
+        return self
+
+
+class LinksFile(StrictModel):
+    """Contradictions and corroborations that span documents."""
+
+    contradictions: list[ContradictionIn] = []
+    corroborations: list[CorroborationIn] = []
