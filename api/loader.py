@@ -103,7 +103,8 @@ class Dataset:
         """Every source a claim's evidence traces back to (its documents and what they cite for it)."""
         origins: set[str] = set()
         for ev in claim.evidence:
-            origins |= self.ancestors(ev.attributed_to or ev.source)
+            # A passage in the document's own voice originates there, not in what the document cites.
+            origins |= self.ancestors(ev.attributed_to) if ev.attributed_to else {ev.source}
         return origins
 
     def shared_origins(self, claim_ids: Iterable[str]) -> list[str]:

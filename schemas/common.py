@@ -104,7 +104,7 @@ class EventTime(StrictModel):
 class Quantity(StrictModel):
     """An amount stated in the claim."""
 
-    value: float = Field(description="The number as stated (40,000 is 40000).")
+    value: int | float = Field(description="The number as stated (40,000 is 40000; 3.5 billion is 3500000000).")
     unit: str = Field(min_length=1, description="What is counted or measured: `missiles`, `USD`, `days`.")
     approximate: bool = Field(False, description="True when the source hedges it (\"about\", \"some\").")
 

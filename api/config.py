@@ -1,0 +1,33 @@
+"""Settings, read from the environment (prefix `CLAIMS_`; `DATABASE_URL` as is)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CLAIMS_", extra="ignore")
+
+    database_url: str = Field(
+        default=f"sqlite:///{ROOT / 'var' / 'claims.db'}",
+        validation_alias=AliasChoices("DATABASE_URL", "CLAIMS_DATABASE_URL"),
+        description="SQLAlchemy URL of the database; an SQLite file by default.",
+    )
+    data_dir: Path = Field(default=ROOT / "data", description="The curated dataset and corpus.")
+    auto_build: bool = Field(default=True, description="Build the database from data/ at start-up when it is missing or stale.")
+    cors_origins: str = Field(default="", description="Comma-separated origins allowed by CORS; `*` for any.")
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return [o.strip() for o in self.cors_origins.split(",") if o.strip()]
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,72 @@
+"""Dependencies and parameter types shared by the routers."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Depends, Query, Request
+
+from api.db import Store
+from api.errors import InvalidParameter, problem_responses
+from api.http import DEFAULT_LIMIT, MAX_LIMIT
+from api.services.claims import ClaimFilters
+from schemas.common import PARTIAL_DATE_PATTERN, date_bounds
+from schemas.vocab import ClaimRole, Modality, Polarity, Predicate
+
+
+def get_store(request: Request) -> Store:
+    store: Store = request.app.state.store
+    return store
+
+
+StoreDep = Annotated[Store, Depends(get_store)]
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Items per page (1-{MAX_LIMIT}).")]
+CursorParam = Annotated[
+    str | None, Query(max_length=1024, description="The `next_cursor` of the previous page, passed back unchanged.")
+]
+DateParam = Annotated[
+    str | None,
+    Query(pattern=PARTIAL_DATE_PATTERN, description="ISO 8601 date: `2023`, `2023-02` or `2023-02-17`."),
+]
+LanguageParam = Annotated[
+    str | None, Query(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$", description="BCP 47 language tag, e.g. `ar`.")
+]
+IdParam = Annotated[str | None, Query(max_length=120)]
+
+READ_RESPONSES: dict[int | str, dict[str, Any]] = {304: {"description": "Not Modified: the `If-None-Match` ETag is current."}}
+LIST_RESPONSES = {**READ_RESPONSES, **problem_responses(400, 422)}
+ITEM_RESPONSES = {**READ_RESPONSES, **problem_responses(404, 422)}
+SUBLIST_RESPONSES = {**READ_RESPONSES, **problem_responses(400, 404, 422)}
+DEFAULT = DEFAULT_LIMIT
+
+
+def check_date(param: str, value: str | None) -> str | None:
+    if value is not None:
+        try:
+            date_bounds(value)
+        except ValueError:
+            raise InvalidParameter(
+                f"Query parameter '{param}': '{value}' is not a calendar date.",
+                errors=[{"loc": ["query", param], "msg": "not a calendar date", "type": "date_parsing"}],
+            ) from None
+    return value
+
+
+def claim_filters(
+    actor: Annotated[IdParam, Query(description="Claims in which this actor plays any role (or `role`).")] = None,
+    role: Annotated[ClaimRole | None, Query(description="With `actor`: only claims where the actor plays this role.")] = None,
+    source: Annotated[IdParam, Query(description="Claims quoted from, attributed to, or tracing back to this source.")] = None,
+    language: LanguageParam = None,
+    predicate: Predicate | None = None,
+    modality: Modality | None = None,
+    polarity: Polarity | None = None,
+    date_from: Annotated[DateParam, Query(description="Claims whose event time reaches this date or later.")] = None,
+    date_to: Annotated[DateParam, Query(description="Claims whose event time starts by this date.")] = None,
+) -> ClaimFilters:
+    return ClaimFilters(
+        actor=actor, role=role, source=source, language=language, predicate=predicate, modality=modality,
+        polarity=polarity, date_from=check_date("date_from", date_from), date_to=check_date("date_to", date_to),
+    )
+
+
+ClaimFiltersDep = Annotated[ClaimFilters, Depends(claim_filters)]

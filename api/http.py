@@ -1,0 +1,118 @@
+"""Response helpers for the read path: pre-rendered JSON bodies, ETags, cursors and Link headers."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from fastapi import Request
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
+from starlette.responses import Response
+
+from api.errors import BadRequest, ProblemError
+
+JSON = "application/json"
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 200
+
+
+def _weak_match(if_none_match: str, etag: str) -> bool:
+    if if_none_match.strip() == "*":
+        return True
+    tags = [t.strip().removeprefix("W/") for t in if_none_match.split(",")]
+    return etag in tags
+
+
+def json_response(request: Request, body: bytes, etag: str, status_code: int = 200) -> Response:
+    """The body with its ETag, or 304 when the client already has it."""
+    inm = request.headers.get("if-none-match")
+    if inm is not None and _weak_match(inm, etag):
+        return Response(status_code=304, headers={"ETag": etag})
+    return Response(body, status_code=status_code, media_type=JSON, headers={"ETag": etag})
+
+
+def body_etag(body: bytes) -> str:
+    return '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+
+
+class Cursor:
+    """An opaque position in a list: the sort key of the last item served, bound to its query."""
+
+    @staticmethod
+    def scope(params: Mapping[str, Any]) -> str:
+        canonical = json.dumps({k: v for k, v in sorted(params.items()) if v is not None}, default=str)
+        return hashlib.blake2b(canonical.encode(), digest_size=6).hexdigest()
+
+    @staticmethod
+    def encode(key: Sequence[Any], scope: str) -> str:
+        raw = json.dumps({"k": list(key), "s": scope}, separators=(",", ":")).encode()
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    @staticmethod
+    def decode(cursor: str | None, scope: str, arity: int) -> list[Any] | None:
+        if cursor is None:
+            return None
+        try:
+            raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+            data = json.loads(raw)
+            key = data["k"]
+            ok = isinstance(key, list) and len(key) == arity and data["s"] == scope
+        except (binascii.Error, ValueError, KeyError, TypeError):
+            ok = False
+        if not ok:
+            raise BadRequest(
+                f"The cursor '{cursor[:80]}' is not valid for this query: pass back next_cursor unchanged,"
+                " with the same filters it was issued for."
+            )
+        return list(key)
+
+
+def page_response(request: Request, items: Sequence[bytes], next_cursor: str | None) -> Response:
+    """A list page, composed from pre-rendered items, with `next` in the body and a Link header."""
+    next_url = str(request.url.include_query_params(cursor=next_cursor)) if next_cursor else None
+    body = b"".join((
+        b'{"items":[', b",".join(items), b'],"next_cursor":',
+        json.dumps(next_cursor).encode(), b',"next":', json.dumps(next_url).encode(), b"}",
+    ))
+    response = json_response(request, body, body_etag(body))
+    if next_url:
+        response.headers["Link"] = f'<{next_url}>; rel="next"'
+    return response
+
+
+_allowed_params: dict[int, frozenset[str]] = {}
+
+
+def _query_names(dependant: Dependant) -> set[str]:
+    names = {p.alias for p in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_names(sub)
+    return names
+
+
+class UnknownParameter(ProblemError):
+    status = 422
+    type = "/problems/unknown-parameter"
+    title = "Unknown Parameter"
+
+
+def reject_unknown_params(request: Request) -> None:
+    """A misspelt filter must not silently widen a query: unknown query parameters are a 422."""
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute) or not request.query_params:
+        return
+    allowed = _allowed_params.get(id(route))
+    if allowed is None:
+        allowed = frozenset(_query_names(route.dependant))
+        _allowed_params[id(route)] = allowed
+    unknown = sorted(set(request.query_params.keys()) - allowed)
+    if unknown:
+        raise UnknownParameter(
+            f"Unknown query parameter(s): {', '.join(unknown)}. Accepted here: {', '.join(sorted(allowed)) or 'none'}.",
+            errors=[{"loc": ["query", u], "msg": "unknown parameter", "type": "unknown_parameter"} for u in unknown],
+        )

@@ -1,0 +1,82 @@
+"""The Claims API application: `api.main:app`."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import Depends, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.routing import APIRoute
+
+from api.config import Settings, get_settings
+from api.db import Store, build_database, sqlite_path
+from api.errors import PROBLEM_JSON, install_problem_handlers
+from api.http import reject_unknown_params
+from api.routers import actors, claims, contradictions, health, search, sources
+
+DESCRIPTION = """Structured, traceable claims from news reporting: who said what, where, when, based on
+what, and what contradicts it. Every claim carries exact quotes anchored in its source text by
+code-point offsets; dates carry their precision; unnamed speakers are actors too."""
+
+
+def _operation_id(route: APIRoute) -> str:
+    return route.name
+
+
+def _problem_media_types(schema: dict[str, Any]) -> dict[str, Any]:
+    """Error responses are documented as application/problem+json only."""
+    for path in schema.get("paths", {}).values():
+        for operation in path.values():
+            for status, response in operation.get("responses", {}).items():
+                content = response.get("content", {})
+                if status[0] in "45" and PROBLEM_JSON in content:
+                    content.pop("application/json", None)
+    return schema
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.auto_build:
+            build_database(settings)
+        store = Store(sqlite_path(settings.database_url))
+        app.state.store = store
+        try:
+            yield
+        finally:
+            store.close()
+
+    app = FastAPI(
+        title="Claims API",
+        version="1.0.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        generate_unique_id_function=_operation_id,
+        dependencies=[Depends(reject_unknown_params)],
+    )
+    install_problem_handlers(app)
+    if settings.cors_origin_list:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origin_list,
+            allow_methods=["GET", "HEAD", "OPTIONS"],
+            allow_headers=["If-None-Match", "Content-Type"],
+            expose_headers=["ETag", "Link"],
+        )
+    for module in (actors, sources, claims, contradictions, search, health):
+        app.include_router(module.router)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = _problem_media_types(FastAPI.openapi(app))
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app
+
+
+app = create_app()

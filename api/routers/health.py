@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field
+from starlette.responses import Response
+
+from api.deps import READ_RESPONSES, StoreDep
+from api.http import body_etag, json_response
+
+router = APIRouter(tags=["health"])
+
+
+class Health(BaseModel):
+    status: str = Field(examples=["ok"])
+    dataset: str = Field(description="Fingerprint of the dataset the database was built from.")
+
+
+@router.get("/healthz", response_model=Health, responses=READ_RESPONSES)
+async def get_health(request: Request, store: StoreDep) -> Response:
+    """Report that the service is up and its database answers."""
+    row = store.one("SELECT value FROM meta WHERE key = 'fingerprint'")
+    body = Health(status="ok", dataset=str(row[0]) if row else "").model_dump_json().encode()
+    return json_response(request, body, body_etag(body))

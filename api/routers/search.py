@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, Field
+from starlette.responses import Response
+
+from api.deps import DEFAULT, LIST_RESPONSES, CursorParam, Limit, StoreDep
+from api.http import page_response
+from api.services import search as search_service
+from api.services.search import SearchKind
+from schemas.refs import Page
+
+router = APIRouter(tags=["search"])
+
+
+class SearchHit(BaseModel):
+    """An actor, claim or source that matches the query."""
+
+    kind: SearchKind
+    id: str
+    label: str = Field(description="The actor's name, the claim's statement or the source's title.")
+    field: str = Field(description="The best-matching field: name, description, statement, quote, translation, title or text.")
+    language: str = Field(description="Language of that field.")
+    snippet: str = Field(description="The matching passage of that field.")
+    score: float = Field(description="Relevance; higher is better.")
+
+
+@router.get("/v1/search", response_model=Page[SearchHit], responses=LIST_RESPONSES)
+async def search(
+    request: Request, store: StoreDep,
+    q: Annotated[str, Query(min_length=1, max_length=500, description="Words to find, in English or Arabic; every word must match.")],
+    kind: SearchKind | None = None, limit: Limit = DEFAULT, cursor: CursorParam = None,
+) -> Response:
+    """Search actors (every spelling), claims (statements, quotes, translations) and sources (titles, texts)."""
+    page = search_service.search(store, q=q, kind=kind, limit=limit, cursor=cursor)
+    return page_response(request, page.items, page.next_cursor)

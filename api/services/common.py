@@ -1,0 +1,91 @@
+"""Query building blocks shared by the read services."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from api.db import Store
+from api.errors import InvalidParameter, NotFound
+from api.http import Cursor
+from schemas.common import date_bounds
+
+
+@dataclass
+class Page:
+    items: list[bytes]
+    next_cursor: str | None
+
+
+@dataclass
+class Where:
+    """SQL conditions and their parameters, built up filter by filter."""
+
+    clauses: list[str] = field(default_factory=list)
+    params: list[Any] = field(default_factory=list)
+
+    def add(self, clause: str, *params: Any) -> None:
+        self.clauses.append(clause)
+        self.params.extend(params)
+
+    def sql(self) -> str:
+        return " AND ".join(self.clauses) if self.clauses else "1=1"
+
+
+def fetch_doc(store: Store, table: str, item_id: str, what: str) -> tuple[bytes, str]:
+    row = store.one(f"SELECT body, etag FROM {table} WHERE id = ?", (item_id,))
+    if row is None:
+        raise NotFound(f"{what} '{item_id}' does not exist.")
+    return row[0], row[1]
+
+
+def require(store: Store, table: str, item_id: str | None, param: str, what: str) -> None:
+    """A filter that names an unknown id is an error, not an empty result."""
+    if item_id is not None and store.one(f"SELECT 1 FROM {table} WHERE id = ?", (item_id,)) is None:
+        raise InvalidParameter(
+            f"Query parameter '{param}': {what} '{item_id}' does not exist.",
+            errors=[{"loc": ["query", param], "msg": f"unknown {what.lower()} '{item_id}'", "type": "unknown_reference"}],
+        )
+
+
+def exists_or_404(store: Store, table: str, item_id: str, what: str) -> None:
+    if store.one(f"SELECT 1 FROM {table} WHERE id = ?", (item_id,)) is None:
+        raise NotFound(f"{what} '{item_id}' does not exist.")
+
+
+def date_range(where: Where, lo_col: str, hi_col: str, date_from: str | None, date_to: str | None) -> None:
+    """Keep rows whose [lo, hi] date range overlaps the requested one (both partial dates)."""
+    if date_from is not None and date_to is not None and date_bounds(date_to)[1] < date_bounds(date_from)[0]:
+        raise InvalidParameter(
+            f"date_to '{date_to}' is before date_from '{date_from}'.",
+            errors=[{"loc": ["query", "date_to"], "msg": "before date_from", "type": "value_error"}],
+        )
+    if date_from is not None:
+        where.add(f"{hi_col} >= ?", date_bounds(date_from)[0].isoformat())
+    if date_to is not None:
+        where.add(f"{lo_col} <= ?", date_bounds(date_to)[1].isoformat())
+
+
+def keyset_page(
+    store: Store,
+    *,
+    source: str,
+    payload: str,
+    order: Sequence[str],
+    where: Where,
+    limit: int,
+    cursor: str | None,
+    scope: dict[str, Any],
+) -> Page:
+    """One page in `order`, resuming after the cursor's key: no offsets, stable under inserts."""
+    scope_id = Cursor.scope(scope)
+    key = Cursor.decode(cursor, scope_id, len(order))
+    clauses = Where(list(where.clauses), list(where.params))
+    if key is not None:
+        clauses.add(f"({', '.join(order)}) > ({', '.join('?' * len(order))})", *key)
+    cols = ", ".join(order)
+    sql = f"SELECT {payload}, {cols} FROM {source} WHERE {clauses.sql()} ORDER BY {cols} LIMIT ?"
+    rows = store.all(sql, [*clauses.params, limit + 1])
+    next_cursor = Cursor.encode(rows[limit - 1][1:], scope_id) if len(rows) > limit else None
+    return Page(items=[r[0] for r in rows[:limit]], next_cursor=next_cursor)

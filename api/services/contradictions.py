@@ -1,0 +1,58 @@
+"""Contradictions and corroborations."""
+
+from __future__ import annotations
+
+from api.db import Store
+from api.services.common import Page, Where, fetch_doc, keyset_page, require
+from schemas.vocab import ContradictionKind, ContradictionStatus
+
+_BY_ACTOR = "EXISTS (SELECT 1 FROM {link} l JOIN claim_actor ca ON ca.claim_id = l.claim_id WHERE l.{fk} = t.id AND ca.actor_id = ?)"
+
+
+def get(store: Store, *, contradiction_id: str) -> tuple[bytes, str]:
+    return fetch_doc(store, "contradiction", contradiction_id, "Contradiction")
+
+
+def list_contradictions(
+    store: Store, *, kind: ContradictionKind | None, status: ContradictionStatus | None, origin: str | None,
+    claim: str | None, actor: str | None, limit: int, cursor: str | None,
+) -> Page:
+    require(store, "claim", claim, "claim", "Claim")
+    require(store, "actor", actor, "actor", "Actor")
+    where = Where()
+    if kind is not None:
+        where.add("t.kind = ?", kind.value)
+    if status is not None:
+        where.add("t.status = ?", status.value)
+    if origin is not None:
+        where.add("t.origin = ?", origin)
+    if claim is not None:
+        where.add("EXISTS (SELECT 1 FROM contradiction_claim l WHERE l.contradiction_id = t.id AND l.claim_id = ?)", claim)
+    if actor is not None:
+        where.add(_BY_ACTOR.format(link="contradiction_claim", fk="contradiction_id"), actor)
+    return keyset_page(
+        store, source="contradiction t", payload="t.body", order=["t.id"], where=where, limit=limit, cursor=cursor,
+        scope={"kind": kind, "status": status, "origin": origin, "claim": claim, "actor": actor},
+    )
+
+
+def list_corroborations(
+    store: Store, *, claim: str | None, actor: str | None, independent: bool | None, limit: int, cursor: str | None,
+) -> Page:
+    require(store, "claim", claim, "claim", "Claim")
+    require(store, "actor", actor, "actor", "Actor")
+    where = Where()
+    if independent is not None:
+        where.add("t.independent = ?", independent)
+    if claim is not None:
+        where.add("EXISTS (SELECT 1 FROM corroboration_claim l WHERE l.corroboration_id = t.id AND l.claim_id = ?)", claim)
+    if actor is not None:
+        where.add(_BY_ACTOR.format(link="corroboration_claim", fk="corroboration_id"), actor)
+    return keyset_page(
+        store, source="corroboration t", payload="t.body", order=["t.id"], where=where, limit=limit, cursor=cursor,
+        scope={"claim": claim, "actor": actor, "independent": independent},
+    )
+
+
+def get_corroboration(store: Store, *, corroboration_id: str) -> tuple[bytes, str]:
+    return fetch_doc(store, "corroboration", corroboration_id, "Corroboration")

@@ -1,0 +1,33 @@
+"""Sources."""
+
+from __future__ import annotations
+
+from api.db import Store
+from api.services.common import Page, Where, date_range, fetch_doc, keyset_page, require
+from schemas.vocab import SourceKind
+
+
+def get(store: Store, *, source_id: str) -> tuple[bytes, str]:
+    return fetch_doc(store, "source", source_id, "Source")
+
+
+def list_sources(
+    store: Store, *, kind: SourceKind | None, language: str | None, publisher: str | None, cites: str | None,
+    date_from: str | None, date_to: str | None, limit: int, cursor: str | None,
+) -> Page:
+    require(store, "actor", publisher, "publisher", "Actor")
+    require(store, "source", cites, "cites", "Source")
+    where = Where()
+    if kind is not None:
+        where.add("s.kind = ?", kind.value)
+    if language is not None:
+        where.add("(s.language = ? OR s.language LIKE ?)", language, f"{language}-%")
+    if publisher is not None:
+        where.add("s.publisher_id = ?", publisher)
+    if cites is not None:
+        where.add("EXISTS (SELECT 1 FROM source_cite sc WHERE sc.source_id = s.id AND sc.cited_id = ?)", cites)
+    date_range(where, "s.published_from", "s.published_to", date_from, date_to)
+    return keyset_page(
+        store, source="source s", payload="s.summary", order=["s.id"], where=where, limit=limit, cursor=cursor,
+        scope={"kind": kind, "language": language, "publisher": publisher, "cites": cites, "from": date_from, "to": date_to},
+    )

@@ -1,0 +1,138 @@
+"""Claims: who asserts what, about whom, when, with which evidence."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+from sqlmodel import Field as Column
+from sqlmodel import SQLModel
+
+from schemas.common import EventTime, Quantity
+from schemas.refs import ActorRef, SourceRef
+from schemas.vocab import ContradictionKind, ContradictionSide, ContradictionStatus, Modality, Polarity, Predicate
+
+
+class Claim(SQLModel, table=True):
+    id: str = Column(primary_key=True)
+    statement: str
+    predicate: str = Column(index=True)
+    polarity: str = Column(index=True)
+    modality: str = Column(index=True)
+    event_from: str | None = Column(default=None, index=True)
+    event_to: str | None = None
+    body: bytes
+    summary: bytes
+    etag: str
+
+
+class ClaimActor(SQLModel, table=True):
+    __tablename__ = "claim_actor"
+    claim_id: str = Column(primary_key=True, foreign_key="claim.id")
+    role: str = Column(primary_key=True)
+    actor_id: str = Column(primary_key=True, foreign_key="actor.id", index=True)
+
+
+class ClaimSource(SQLModel, table=True):
+    """Every source a claim is linked to: quoted from, attributed to, or traced back to."""
+
+    __tablename__ = "claim_source"
+    claim_id: str = Column(primary_key=True, foreign_key="claim.id")
+    source_id: str = Column(primary_key=True, foreign_key="source.id", index=True)
+
+
+class Evidence(SQLModel, table=True):
+    id: int | None = Column(default=None, primary_key=True)
+    claim_id: str = Column(index=True, foreign_key="claim.id")
+    position: int
+    source_id: str = Column(index=True, foreign_key="source.id")
+    quote: str
+    start: int
+    end: int
+    prefix: str
+    suffix: str
+    language: str
+    translation: str | None = None
+    attributed_to_id: str | None = Column(default=None, foreign_key="source.id")
+
+
+class ClaimObjectPublic(BaseModel):
+    """What the subject acts on."""
+
+    actor: ActorRef | None = Field(description="The actor, when the object is one.")
+    label: str | None = Field(description="Normalized English noun phrase for the thing.")
+
+
+class EvidencePublic(BaseModel):
+    """An exact passage of a held document that supports the claim (a W3C TextQuoteSelector)."""
+
+    source_id: str
+    source: SourceRef = Field(description="The document the quote is from.")
+    quote: str = Field(description="Exactly the source text from `start` to `end`.")
+    start: int = Field(description="Unicode code-point offset of the first character in the source text.")
+    end: int = Field(description="Code-point offset just past the last character.")
+    prefix: str = Field(description="Up to 32 characters before the quote, to re-anchor it.")
+    suffix: str = Field(description="Up to 32 characters after the quote.")
+    language: str = Field(description="BCP 47 tag of the quote.")
+    translation: str | None = Field(description="English translation; present whenever the quote is not English.")
+    attributed_to: SourceRef | None = Field(description="The source the passage attributes itself to; follow its `cites` to the origin.")
+
+
+class ClaimSummary(BaseModel):
+    """A claim's statement and structure."""
+
+    id: str
+    statement: str = Field(description="One normalized English sentence.")
+    subject: ActorRef
+    predicate: Predicate
+    object: ClaimObjectPublic | None
+    recipient: ActorRef | None
+    quantity: Quantity | None
+    location: ActorRef | None
+    event_time: EventTime | None
+    polarity: Polarity
+    modality: Modality
+    claimant: ActorRef = Field(description="Who asserts it (possibly an unnamed speaker), as distinct from the evidence.")
+    source_ids: list[str] = Field(description="Ids of the held documents its evidence quotes.")
+    languages: list[str] = Field(description="Languages of its evidence.")
+    contradiction_ids: list[str]
+    corroboration_ids: list[str]
+
+
+class OpposingClaim(BaseModel):
+    """Another claim in a contradiction or corroboration."""
+
+    claim_id: str
+    side: ContradictionSide | None = Field(description="Its side, in a contradiction.")
+    statement: str
+    claimant: ActorRef
+
+
+class ClaimContradiction(BaseModel):
+    """A contradiction the claim is part of, with the other claims' statements."""
+
+    id: str
+    kind: ContradictionKind
+    status: ContradictionStatus
+    side: ContradictionSide = Field(description="This claim's side.")
+    explanation: str
+    resolution: str | None
+    claims: list[OpposingClaim] = Field(description="The other claims in the contradiction.")
+
+
+class ClaimCorroboration(BaseModel):
+    """A corroboration the claim is part of."""
+
+    id: str
+    independent: bool = Field(description="False when the claims' sources share an origin through their citation chains.")
+    shared_origins: list[SourceRef]
+    explanation: str
+    claims: list[OpposingClaim] = Field(description="The other claims asserting the same proposition.")
+
+
+class ClaimPublic(ClaimSummary):
+    """A claim with its evidence, contradictions and corroborations."""
+
+    note: str | None = Field(description="Analyst's note on uncertainty or interpretation.")
+    evidence: list[EvidencePublic]
+    origins: list[SourceRef] = Field(description="Every source the evidence traces back to through citation chains.")
+    contradictions: list[ClaimContradiction]
+    corroborations: list[ClaimCorroboration]

@@ -1,0 +1,54 @@
+"""Sources: the documents the project holds and everything they cite."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from sqlmodel import Field as Column
+from sqlmodel import SQLModel
+
+from schemas.common import DateValue
+from schemas.refs import ActorRef, SourceRef
+from schemas.vocab import SourceKind
+
+
+class Source(SQLModel, table=True):
+    id: str = Column(primary_key=True)
+    kind: str = Column(index=True)
+    title: str
+    language: str = Column(index=True)
+    publisher_id: str | None = Column(default=None, index=True)
+    published_from: str | None = Column(default=None, index=True)
+    published_to: str | None = None
+    part_of_id: str | None = None
+    text: str | None = None
+    body: bytes
+    summary: bytes
+    etag: str
+
+
+class SourceCite(SQLModel, table=True):
+    __tablename__ = "source_cite"
+    source_id: str = Column(primary_key=True, foreign_key="source.id")
+    cited_id: str = Column(primary_key=True, foreign_key="source.id", index=True)
+
+
+class SourceSummary(SourceRef):
+    """A source in a list (without its text)."""
+
+    publisher: ActorRef | None = Field(description="The outlet or body that published it.")
+    authors: list[ActorRef]
+    cites: list[str] = Field(description="Ids of the sources it cites directly.")
+    part_of: str | None = Field(description="Id of the larger body of documents it belongs to.")
+    url: str | None
+    has_text: bool = Field(description="True when the project holds its full text.")
+    claim_count: int = Field(description="Claims quoted from it, attributed to it, or tracing back to it.")
+
+
+class SourcePublic(SourceSummary):
+    """A source with its citation chain in both directions and, when held, its full text."""
+
+    note: str | None = Field(description="How its date or provenance was established.")
+    cited_sources: list[SourceRef] = Field(description="The sources it cites directly.")
+    cited_by: list[SourceRef] = Field(description="The sources that cite it directly.")
+    origins: list[SourceRef] = Field(description="Every source its citation chain leads to (through `cites` and `part_of`).")
+    text: str | None = Field(description="Full text, for documents the project holds; evidence offsets index into it.")
