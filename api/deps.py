@@ -14,12 +14,12 @@ from schemas.common import PARTIAL_DATE_PATTERN, date_bounds
 from schemas.vocab import ClaimRole, Modality, Polarity, Predicate
 
 
-def get_store(request: Request) -> Store:
+def store_of(request: Request) -> Store:
+    """The app's read store. Read as a plain call, not a dependency: on the hot path a solved
+    dependency costs more than the database lookup itself."""
     store: Store = request.app.state.store
     return store
 
-
-StoreDep = Annotated[Store, Depends(get_store)]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Items per page (1-{MAX_LIMIT}).")]
 CursorParam = Annotated[
     str | None, Query(max_length=1024, description="The `next_cursor` of the previous page, passed back unchanged.")

@@ -6,14 +6,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import Depends, FastAPI
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 
 from api.config import Settings, get_settings
 from api.db import Store, build_database, sqlite_path
 from api.errors import PROBLEM_JSON, install_problem_handlers
-from api.http import reject_unknown_params
 from api.routers import actors, claims, contradictions, health, search, sources
 
 DESCRIPTION = """Structured, traceable claims from news reporting: who said what, where, when, based on
@@ -56,7 +55,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         lifespan=lifespan,
         generate_unique_id_function=_operation_id,
-        dependencies=[Depends(reject_unknown_params)],
     )
     install_problem_handlers(app)
     if settings.cors_origin_list:

@@ -6,9 +6,7 @@ from pydantic import Field
 from sqlmodel import Field as Column
 from sqlmodel import SQLModel
 
-from schemas.common import DateValue
 from schemas.refs import ActorRef, SourceRef
-from schemas.vocab import SourceKind
 
 
 class Source(SQLModel, table=True):

@@ -8,7 +8,6 @@ users see what each term means.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
 
 from pydantic import GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue

@@ -5,8 +5,17 @@ from dataclasses import replace
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from api.deps import DEFAULT, ITEM_RESPONSES, LIST_RESPONSES, SUBLIST_RESPONSES, ClaimFiltersDep, CursorParam, Limit, StoreDep
-from api.http import json_response, page_response
+from api.deps import (
+    DEFAULT,
+    ITEM_RESPONSES,
+    LIST_RESPONSES,
+    SUBLIST_RESPONSES,
+    ClaimFiltersDep,
+    CursorParam,
+    Limit,
+    store_of,
+)
+from api.http import StrictQueryRoute, json_response, page_response
 from api.services import actors as actors_service
 from api.services import claims as claims_service
 from api.services.common import exists_or_404
@@ -15,32 +24,35 @@ from schemas.claim import ClaimSummary
 from schemas.refs import Page
 from schemas.vocab import ActorKind
 
-router = APIRouter(tags=["actors"])
+router = APIRouter(tags=["actors"], route_class=StrictQueryRoute)
 
 
 @router.get("/v1/actors", response_model=Page[ActorSummary], responses=LIST_RESPONSES)
 async def list_actors(
-    request: Request, store: StoreDep, kind: ActorKind | None = None, unnamed: bool | None = None,
+    request: Request, kind: ActorKind | None = None, unnamed: bool | None = None,
     limit: Limit = DEFAULT, cursor: CursorParam = None,
 ) -> Response:
     """List actors, by kind, or only the unnamed speakers."""
+    store = store_of(request)
     page = actors_service.list_actors(store, kind=kind, unnamed=unnamed, limit=limit, cursor=cursor)
     return page_response(request, page.items, page.next_cursor)
 
 
 @router.get("/v1/actors/{actor_id}", response_model=ActorPublic, responses=ITEM_RESPONSES)
-async def get_actor(request: Request, actor_id: str, store: StoreDep) -> Response:
+async def get_actor(request: Request, actor_id: str) -> Response:
     """Get an actor with every spelling of its name, its roles over time and its claim counts."""
+    store = store_of(request)
     body, etag = actors_service.get(store, actor_id=actor_id)
     return json_response(request, body, etag)
 
 
 @router.get("/v1/actors/{actor_id}/claims", response_model=Page[ClaimSummary], responses=SUBLIST_RESPONSES)
 async def list_actor_claims(
-    request: Request, actor_id: str, store: StoreDep, filters: ClaimFiltersDep,
+    request: Request, actor_id: str, filters: ClaimFiltersDep,
     limit: Limit = DEFAULT, cursor: CursorParam = None,
 ) -> Response:
     """List the claims an actor is part of, in any role or in the given `role`."""
+    store = store_of(request)
     exists_or_404(store, "actor", actor_id, "Actor")
     page = claims_service.list_claims(store, filters=replace(filters, actor=actor_id), limit=limit, cursor=cursor)
     return page_response(request, page.items, page.next_cursor)

@@ -3,35 +3,38 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from api.deps import DEFAULT, ITEM_RESPONSES, LIST_RESPONSES, ClaimFiltersDep, CursorParam, Limit, StoreDep
-from api.http import json_response, page_response
+from api.deps import DEFAULT, ITEM_RESPONSES, LIST_RESPONSES, ClaimFiltersDep, CursorParam, Limit, store_of
+from api.http import StrictQueryRoute, json_response, page_response
 from api.services import claims as claims_service
 from schemas.claim import ClaimPublic, ClaimSummary
 from schemas.refs import Page
 
-router = APIRouter(tags=["claims"])
+router = APIRouter(tags=["claims"], route_class=StrictQueryRoute)
 
 
 @router.get("/v1/claims", response_model=Page[ClaimSummary], responses=LIST_RESPONSES)
 async def list_claims(
-    request: Request, store: StoreDep, filters: ClaimFiltersDep, limit: Limit = DEFAULT, cursor: CursorParam = None
+    request: Request, filters: ClaimFiltersDep, limit: Limit = DEFAULT, cursor: CursorParam = None
 ) -> Response:
     """List claims, filtered by actor (in any role), source, language, predicate, modality, polarity or event date."""
+    store = store_of(request)
     page = claims_service.list_claims(store, filters=filters, limit=limit, cursor=cursor)
     return page_response(request, page.items, page.next_cursor)
 
 
 @router.get("/v1/claims/{claim_id}", response_model=ClaimPublic, responses=ITEM_RESPONSES)
-async def get_claim(request: Request, claim_id: str, store: StoreDep) -> Response:
+async def get_claim(request: Request, claim_id: str) -> Response:
     """Get a claim with its evidence, contradictions and corroborations."""
+    store = store_of(request)
     body, etag = claims_service.get(store, claim_id=claim_id)
     return json_response(request, body, etag)
 
 
 @router.get("/v1/timeline", response_model=Page[ClaimSummary], responses=LIST_RESPONSES, tags=["timeline"])
 async def get_timeline(
-    request: Request, store: StoreDep, filters: ClaimFiltersDep, limit: Limit = DEFAULT, cursor: CursorParam = None
+    request: Request, filters: ClaimFiltersDep, limit: Limit = DEFAULT, cursor: CursorParam = None
 ) -> Response:
     """List dated claims in order of event time; each `event_time` says its precision and whether it is inferred."""
+    store = store_of(request)
     page = claims_service.timeline(store, filters=filters, limit=limit, cursor=cursor)
     return page_response(request, page.items, page.next_cursor)

@@ -5,25 +5,26 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from api.deps import DEFAULT, ITEM_RESPONSES, LIST_RESPONSES, CursorParam, IdParam, Limit, StoreDep
-from api.http import json_response, page_response
+from api.deps import DEFAULT, ITEM_RESPONSES, LIST_RESPONSES, CursorParam, IdParam, Limit, store_of
+from api.http import StrictQueryRoute, json_response, page_response
 from api.services import contradictions as contradictions_service
 from schemas.contradiction import ContradictionPublic, CorroborationPublic
 from schemas.refs import Page
 from schemas.vocab import ContradictionKind, ContradictionStatus
 
-router = APIRouter()
+router = APIRouter(route_class=StrictQueryRoute)
 ClaimParam = Annotated[IdParam, Query(description="Only those that include this claim.")]
 ActorParam = Annotated[IdParam, Query(description="Only those with a claim in which this actor plays any role.")]
 
 
 @router.get("/v1/contradictions", response_model=Page[ContradictionPublic], responses=LIST_RESPONSES, tags=["contradictions"])
 async def list_contradictions(
-    request: Request, store: StoreDep, kind: ContradictionKind | None = None, status: ContradictionStatus | None = None,
+    request: Request, kind: ContradictionKind | None = None, status: ContradictionStatus | None = None,
     origin: Annotated[str | None, Query(max_length=120, description="`curated` or a detection rule's name.")] = None,
     claim: ClaimParam = None, actor: ActorParam = None, limit: Limit = DEFAULT, cursor: CursorParam = None,
 ) -> Response:
     """List contradictions, by kind, status, origin, claim or actor."""
+    store = store_of(request)
     page = contradictions_service.list_contradictions(
         store, kind=kind, status=status, origin=origin, claim=claim, actor=actor, limit=limit, cursor=cursor
     )
@@ -31,19 +32,21 @@ async def list_contradictions(
 
 
 @router.get("/v1/contradictions/{contradiction_id}", response_model=ContradictionPublic, responses=ITEM_RESPONSES, tags=["contradictions"])
-async def get_contradiction(request: Request, contradiction_id: str, store: StoreDep) -> Response:
+async def get_contradiction(request: Request, contradiction_id: str) -> Response:
     """Get a contradiction with the statements of the claims on each side."""
+    store = store_of(request)
     body, etag = contradictions_service.get(store, contradiction_id=contradiction_id)
     return json_response(request, body, etag)
 
 
 @router.get("/v1/corroborations", response_model=Page[CorroborationPublic], responses=LIST_RESPONSES, tags=["corroborations"])
 async def list_corroborations(
-    request: Request, store: StoreDep, claim: ClaimParam = None, actor: ActorParam = None,
+    request: Request, claim: ClaimParam = None, actor: ActorParam = None,
     independent: Annotated[bool | None, Query(description="Only independent (true) or shared-origin (false) ones.")] = None,
     limit: Limit = DEFAULT, cursor: CursorParam = None,
 ) -> Response:
     """List corroborations, and whether their sources are independent."""
+    store = store_of(request)
     page = contradictions_service.list_corroborations(
         store, claim=claim, actor=actor, independent=independent, limit=limit, cursor=cursor
     )
@@ -51,7 +54,8 @@ async def list_corroborations(
 
 
 @router.get("/v1/corroborations/{corroboration_id}", response_model=CorroborationPublic, responses=ITEM_RESPONSES, tags=["corroborations"])
-async def get_corroboration(request: Request, corroboration_id: str, store: StoreDep) -> Response:
+async def get_corroboration(request: Request, corroboration_id: str) -> Response:
     """Get a corroboration with its claims and the origins they share."""
+    store = store_of(request)
     body, etag = contradictions_service.get_corroboration(store, corroboration_id=corroboration_id)
     return json_response(request, body, etag)

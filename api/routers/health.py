@@ -4,10 +4,10 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 from starlette.responses import Response
 
-from api.deps import READ_RESPONSES, StoreDep
-from api.http import body_etag, json_response
+from api.deps import READ_RESPONSES, store_of
+from api.http import StrictQueryRoute, body_etag, json_response
 
-router = APIRouter(tags=["health"])
+router = APIRouter(tags=["health"], route_class=StrictQueryRoute)
 
 
 class Health(BaseModel):
@@ -16,8 +16,9 @@ class Health(BaseModel):
 
 
 @router.get("/healthz", response_model=Health, responses=READ_RESPONSES)
-async def get_health(request: Request, store: StoreDep) -> Response:
+async def get_health(request: Request) -> Response:
     """Report that the service is up and its database answers."""
+    store = store_of(request)
     row = store.one("SELECT value FROM meta WHERE key = 'fingerprint'")
     body = Health(status="ok", dataset=str(row[0]) if row else "").model_dump_json().encode()
     return json_response(request, body, body_etag(body))

@@ -6,13 +6,13 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 from starlette.responses import Response
 
-from api.deps import DEFAULT, LIST_RESPONSES, CursorParam, Limit, StoreDep
-from api.http import page_response
+from api.deps import DEFAULT, LIST_RESPONSES, CursorParam, Limit, store_of
+from api.http import StrictQueryRoute, page_response
 from api.services import search as search_service
 from api.services.search import SearchKind
 from schemas.refs import Page
 
-router = APIRouter(tags=["search"])
+router = APIRouter(tags=["search"], route_class=StrictQueryRoute)
 
 
 class SearchHit(BaseModel):
@@ -29,10 +29,11 @@ class SearchHit(BaseModel):
 
 @router.get("/v1/search", response_model=Page[SearchHit], responses=LIST_RESPONSES)
 async def search(
-    request: Request, store: StoreDep,
+    request: Request,
     q: Annotated[str, Query(min_length=1, max_length=500, description="Words to find, in English or Arabic; every word must match.")],
     kind: SearchKind | None = None, limit: Limit = DEFAULT, cursor: CursorParam = None,
 ) -> Response:
     """Search actors (every spelling), claims (statements, quotes, translations) and sources (titles, texts)."""
+    store = store_of(request)
     page = search_service.search(store, q=q, kind=kind, limit=limit, cursor=cursor)
     return page_response(request, page.items, page.next_cursor)

@@ -7,10 +7,20 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from api.deps import (
-    DEFAULT, ITEM_RESPONSES, LIST_RESPONSES, SUBLIST_RESPONSES, ClaimFiltersDep, CursorParam, DateParam, IdParam,
-    LanguageParam, Limit, StoreDep, check_date,
+    DEFAULT,
+    ITEM_RESPONSES,
+    LIST_RESPONSES,
+    SUBLIST_RESPONSES,
+    ClaimFiltersDep,
+    CursorParam,
+    DateParam,
+    IdParam,
+    LanguageParam,
+    Limit,
+    check_date,
+    store_of,
 )
-from api.http import json_response, page_response
+from api.http import StrictQueryRoute, json_response, page_response
 from api.services import claims as claims_service
 from api.services import sources as sources_service
 from api.services.common import exists_or_404
@@ -19,17 +29,18 @@ from schemas.refs import Page
 from schemas.source import SourcePublic, SourceSummary
 from schemas.vocab import SourceKind
 
-router = APIRouter(tags=["sources"])
+router = APIRouter(tags=["sources"], route_class=StrictQueryRoute)
 
 
 @router.get("/v1/sources", response_model=Page[SourceSummary], responses=LIST_RESPONSES)
 async def list_sources(
-    request: Request, store: StoreDep, kind: SourceKind | None = None, language: LanguageParam = None,
+    request: Request, kind: SourceKind | None = None, language: LanguageParam = None,
     publisher: Annotated[IdParam, Query(description="Sources published by this actor.")] = None,
     cites: Annotated[IdParam, Query(description="Sources that cite this source directly.")] = None,
     date_from: DateParam = None, date_to: DateParam = None, limit: Limit = DEFAULT, cursor: CursorParam = None,
 ) -> Response:
     """List sources (held documents and what they cite), by kind, language, publisher, citation or date."""
+    store = store_of(request)
     page = sources_service.list_sources(
         store, kind=kind, language=language, publisher=publisher, cites=cites,
         date_from=check_date("date_from", date_from), date_to=check_date("date_to", date_to),
@@ -39,18 +50,20 @@ async def list_sources(
 
 
 @router.get("/v1/sources/{source_id}", response_model=SourcePublic, responses=ITEM_RESPONSES)
-async def get_source(request: Request, source_id: str, store: StoreDep) -> Response:
+async def get_source(request: Request, source_id: str) -> Response:
     """Get a source with its citation chain and, for held documents, the full text."""
+    store = store_of(request)
     body, etag = sources_service.get(store, source_id=source_id)
     return json_response(request, body, etag)
 
 
 @router.get("/v1/sources/{source_id}/claims", response_model=Page[ClaimSummary], responses=SUBLIST_RESPONSES)
 async def list_source_claims(
-    request: Request, source_id: str, store: StoreDep, filters: ClaimFiltersDep,
+    request: Request, source_id: str, filters: ClaimFiltersDep,
     limit: Limit = DEFAULT, cursor: CursorParam = None,
 ) -> Response:
     """List the claims quoted from a source, attributed to it, or tracing back to it."""
+    store = store_of(request)
     exists_or_404(store, "source", source_id, "Source")
     page = claims_service.list_claims(store, filters=replace(filters, source=source_id), limit=limit, cursor=cursor)
     return page_response(request, page.items, page.next_cursor)
