@@ -48,6 +48,15 @@ def _locate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _format(args: argparse.Namespace) -> int:
+    from api.yamlio import format_files
+
+    changed = format_files(Path(args.data), write=not args.check)
+    for path in changed:
+        print(f"{'not canonical' if args.check else 'formatted'}: {path}")
+    return 1 if (args.check and changed) else 0
+
+
 def _build(args: argparse.Namespace) -> int:
     from api.config import get_settings
     from api.db import build_database
@@ -79,6 +88,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("file")
     p.add_argument("quote")
     p.set_defaults(func=_locate)
+    p = sub.add_parser("format", help="rewrite the dataset files in canonical form")
+    p.add_argument("--data", default=str(DATA_DIR))
+    p.add_argument("--check", action="store_true", help="only list files that are not canonical")
+    p.set_defaults(func=_format)
     p = sub.add_parser("build", help="(re)build the database from data/")
     p.add_argument("--force", action="store_true", help="rebuild even when the database is current")
     p.set_defaults(func=_build)

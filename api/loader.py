@@ -261,6 +261,9 @@ class _Checker:
         where = self.where("claim", c.id)
         for fld in ("subject", "recipient", "location", "claimant"):
             self.ref(where, fld, getattr(c, fld), self.ds.actors, "actor")
+        claimant = self.ds.actors.get(c.claimant)
+        if claimant is not None and claimant.unnamed and claimant.speaks_for is None:
+            self.problems.append(f"{where}: field claimant: unnamed actor '{c.claimant}' needs speaks_for: whom it speaks for")
         if c.object is not None:
             self.ref(where, "object.actor", c.object.actor, self.ds.actors, "actor")
         for i, ev in enumerate(c.evidence):

@@ -72,13 +72,8 @@ class ActorIn(StrictModel):
     names: list[NameIn] = Field(min_length=1)
     description: str = Field(min_length=1)
     unnamed: bool = False
-    speaks_for: Slug | None = None
+    speaks_for: Slug | None = Field(None, description="Whom an unnamed speaker speaks for; required when it is a claimant.")
 
-    @model_validator(mode="after")
-    def _unnamed_speaks_for(self) -> Self:
-        if self.unnamed and self.speaks_for is None:
-            raise ValueError("an unnamed actor needs speaks_for: whom it speaks for")
-        return self
 
 
 class SourceIn(StrictModel):

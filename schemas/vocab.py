@@ -102,9 +102,12 @@ class Predicate(DescribedEnum):
     VISIT = ("visit", "Subject travels to the location (or the object country).")
     HOLD_TALKS = ("hold_talks", "Subject holds talks or consultations with the object.")
     LEAD_DELEGATION = ("lead_delegation", "Subject heads a delegation (object).")
+    DISCUSS = ("discuss", "Subject discusses a topic (object label) with the recipient, in talks or a meeting.")
     SIGN_AGREEMENT = ("sign_agreement", "Subject signs an agreement (object label) with the recipient.")
     # stances and relations
     ALLIED_WITH = ("allied_with", "Subject is a close ally or partner of the object.")
+    FRIENDLY_RELATIONS = ("friendly_relations", "Subject and object have friendly relations, short of an alliance.")
+    ADVERSARY_OF = ("adversary_of", "Subject is an adversary or enemy of the object.")
     RELATIONS_IMPROVE = ("relations_improve", "Relations between subject and object grow closer or improve.")
     RELATIONS_WORSEN = ("relations_worsen", "Relations between subject and object cool, strain or worsen.")
     RECONSIDER_RELATIONS = ("reconsider_relations", "Subject reassesses or may reassess its relationship with the object.")
@@ -117,6 +120,8 @@ class Predicate(DescribedEnum):
     COMMIT = ("commit", "Subject affirms a commitment to something (object label).")
     PROVIDE_AID = ("provide_aid", "Subject gives aid (object label) to the recipient.")
     SUPPORT_REFORM = ("support_reform", "Subject supports political or social change in the object.")
+    OWNS = ("owns", "Subject owns or controls the object (e.g. a state that owns a newspaper).")
+    LOCATED_AT = ("located_at", "Subject (a person, unit or thing) is at the location.")
     # power and office
     COME_TO_POWER = ("come_to_power", "Subject takes power or office in the object (a country).")
     OUST = ("oust", "Subject removes the object (a government or leader) from power.")
