@@ -17,12 +17,22 @@ def _check(args: argparse.Namespace) -> int:
     except DatasetError as exc:
         print(exc, file=sys.stderr)
         return 1
+    from api.coverage import coverage_problems
+    from api.lint import statement_problems
+
+    problems = statement_problems(ds) + coverage_problems(ds)
+    if problems:
+        print("the dataset is invalid:\n" + "\n".join(f"  - {p}" for p in problems), file=sys.stderr)
+        return 1
     print(f"dataset OK: {len(ds.actors)} actors, {len(ds.sources)} sources, {len(ds.claims)} claims, "
           f"{len(ds.contradictions)} contradictions, {len(ds.corroborations)} corroborations")
-    print(f"\n{'document':<24} {'claims':>6} {'sources':>7} {'actors':>6} {'roles':>5} {'contra':>6} {'corrob':>6} {'passages':>8}")
+    print(f"\n{'document':<30} {'claims':>6} {'sources':>7} {'actors':>6} {'roles':>5} {'contra':>6} {'corrob':>6} {'passages':>8}")
     for name, doc in ds.documents.items():
-        print(f"{name:<24} {len(doc.claims):>6} {1 + len(doc.sources):>7} {len(doc.actors):>6} {len(doc.roles):>5} "
+        print(f"{name:<30} {len(doc.claims):>6} {1 + len(doc.sources):>7} {len(doc.actors):>6} {len(doc.roles):>5} "
               f"{len(doc.contradictions):>6} {len(doc.corroborations):>6} {len(doc.coverage):>8}")
+    links = sum(1 for x in ds.contradictions if ds.origin[f"contradiction:{x}"] == "links.yaml")
+    links_y = sum(1 for y in ds.corroborations if ds.origin[f"corroboration:{y}"] == "links.yaml")
+    print(f"{'links.yaml (across documents)':<30} contradictions {links}, corroborations {links_y}")
     for title, counter in (
         ("actor kinds", Counter(a.kind.value for a in ds.actors.values())),
         ("source kinds", Counter(s.kind.value for s in ds.sources.values())),
@@ -55,6 +65,16 @@ def _format(args: argparse.Namespace) -> int:
     for path in changed:
         print(f"{'not canonical' if args.check else 'formatted'}: {path}")
     return 1 if (args.check and changed) else 0
+
+
+def _coverage(args: argparse.Namespace) -> int:
+    from api.coverage import render_coverage
+
+    ds = load_dataset(Path(args.data))
+    target = Path(args.data) / "COVERAGE.md"
+    target.write_text(render_coverage(ds), encoding="utf-8")
+    print(f"wrote {target}")
+    return 0
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -92,6 +112,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--data", default=str(DATA_DIR))
     p.add_argument("--check", action="store_true", help="only list files that are not canonical")
     p.set_defaults(func=_format)
+    p = sub.add_parser("coverage", help="write data/COVERAGE.md from the coverage sections")
+    p.add_argument("--data", default=str(DATA_DIR))
+    p.set_defaults(func=_coverage)
     p = sub.add_parser("build", help="(re)build the database from data/")
     p.add_argument("--force", action="store_true", help="rebuild even when the database is current")
     p.set_defaults(func=_build)

@@ -128,9 +128,9 @@ def write_sqlite(path: Path, ds: Dataset) -> None:
         with engine.begin() as conn:
             for model, rows in _rows(ds).items():
                 if rows:
-                    conn.execute(insert(model.__table__), rows)  # type: ignore[attr-defined]
+                    conn.execute(insert(model.__table__), rows)
             raw = conn.connection.dbapi_connection
-            assert raw is not None
+            assert isinstance(raw, sqlite3.Connection)
             create_search_index(raw, ds)
             raw.execute(META_DDL)
             raw.execute("INSERT INTO meta (key, value) VALUES ('fingerprint', ?)", (ds.fingerprint,))

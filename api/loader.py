@@ -34,6 +34,20 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 CONTEXT_CHARS = 32
 
 
+class _Loader(yaml.SafeLoader):
+    """Safe YAML without implicit timestamps: `2023-02-17` stays the string the schema expects."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def read_yaml(text: str) -> Any:
+    return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+
+
 class DatasetError(Exception):
     """The dataset is invalid; `problems` lists each problem as one line."""
 
@@ -108,7 +122,7 @@ class Dataset:
         return origins
 
     def shared_origins(self, claim_ids: Iterable[str]) -> list[str]:
-        """Sources that two or more of the claims trace back to, through different documents.
+        """The most original sources that two or more of the claims trace back to.
 
         Two reports of the same leak share the leak: they are one origin, not two.
         """
@@ -116,7 +130,9 @@ class Dataset:
         for cid in claim_ids:
             for src in self.claim_origins(self.claims[cid]):
                 counts[src] = counts.get(src, 0) + 1
-        return sorted(s for s, n in counts.items() if n > 1)
+        shared = {s for s, n in counts.items() if n > 1}
+        # Name the furthest-upstream shared sources: the leak, not each report of it.
+        return sorted(s for s in shared if not (self.ancestors(s) - {s}) & shared)
 
 
 def data_files(data_dir: Path) -> list[Path]:
@@ -164,7 +180,7 @@ def _item_name(raw: Any, loc: tuple[int | str, ...]) -> str:
 
 def _parse(path: Path, model: type[BaseModel], problems: list[str], name: str) -> Any:
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = read_yaml(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         problems.append(f"{name}: file is missing")
         return None
@@ -347,6 +363,10 @@ def load_dataset(data_dir: Path = DATA_DIR) -> Dataset:
                 check.add("contradiction", x.id, "links.yaml", ds.contradictions, x)
             for y in links.corroborations:
                 check.add("corroboration", y.id, "links.yaml", ds.corroborations, y)
+    if problems:
+        # A file that does not parse leaves its items out; checking references now would only
+        # add noise about items that are merely missing.
+        raise DatasetError(problems)
     for a in ds.actors.values():
         check.actor(a)
     for s in ds.sources.values():

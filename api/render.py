@@ -28,7 +28,7 @@ from schemas.contradiction import ContradictionPublic, CorroborationPublic, Memb
 from schemas.dataset import ClaimIn, EvidenceIn
 from schemas.refs import ActorRef, SourceRef
 from schemas.source import SourcePublic, SourceSummary
-from schemas.vocab import ClaimRole
+from schemas.vocab import ClaimRole, ContradictionSide
 
 
 def etag_of(body: bytes) -> str:
@@ -113,11 +113,11 @@ class Renderer:
             attributed_to=self.source_ref(ev.attributed_to),
         )
 
-    def member(self, claim_id: str, side: str | None) -> MemberClaim:
+    def member(self, claim_id: str, side: ContradictionSide | None) -> MemberClaim:
         c = self.ds.claims[claim_id]
         return MemberClaim(
             claim_id=c.id,
-            side=side,  # type: ignore[arg-type]
+            side=side,
             statement=c.statement,
             claimant=self.actor(c.claimant),
             source_ids=sorted({ev.source for ev in c.evidence}),
@@ -159,7 +159,7 @@ class Renderer:
                     side=own,
                     explanation=x.explanation,
                     resolution=x.resolution,
-                    claims=[self.opposing(m.claim, m.side.value) for m in others],
+                    claims=[self.opposing(m.claim, m.side) for m in others],
                 )
             )
         corroborations = []
@@ -184,9 +184,9 @@ class Renderer:
             corroborations=corroborations,
         )
 
-    def opposing(self, claim_id: str, side: str | None) -> OpposingClaim:
+    def opposing(self, claim_id: str, side: ContradictionSide | None) -> OpposingClaim:
         c = self.ds.claims[claim_id]
-        return OpposingClaim(claim_id=c.id, side=side, statement=c.statement, claimant=self.actor(c.claimant))  # type: ignore[arg-type]
+        return OpposingClaim(claim_id=c.id, side=side, statement=c.statement, claimant=self.actor(c.claimant))
 
     def render(self) -> Rendered:
         ds = self.ds
@@ -200,8 +200,8 @@ class Renderer:
                     counts[actor_id][role] += 1
             linked = self.linked_sources(c)
             out.claim_sources[c.id] = linked
-            for s in linked:
-                source_claims[s] += 1
+            for source_id in linked:
+                source_claims[source_id] += 1
             summary = self.claim_summary(c)
             out.claims[c.id] = (dump(self.claim_detail(c, summary)), dump(summary))
         for a in ds.actors.values():
@@ -274,7 +274,7 @@ class Renderer:
                 ContradictionPublic(
                     id=x.id,
                     kind=x.kind,
-                    claims=[self.member(m.claim, m.side.value) for m in x.claims],
+                    claims=[self.member(m.claim, m.side) for m in x.claims],
                     explanation=x.explanation,
                     status=x.status,
                     resolution=x.resolution,

@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel
 
-from api.loader import data_files
+from api.loader import data_files, read_yaml
 from schemas.dataset import ActorsFile, DocumentFile, LinksFile, SourcesFile
 
 
@@ -46,7 +46,7 @@ def model_for(path: Path) -> type[BaseModel]:
 
 
 def canonical(path: Path) -> str:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw = read_yaml(path.read_text(encoding="utf-8"))
     return dump(model_for(path).model_validate(raw))
 
 

@@ -42,3 +42,31 @@ async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
             yield c
+
+
+async def walk(client: httpx.AsyncClient, url: str) -> list[dict]:
+    """Every item of a list, following `next` links page by page."""
+    items: list[dict] = []
+    next_url: str | None = url
+    while next_url is not None:
+        response = await client.get(next_url)
+        assert response.status_code == 200, response.text
+        page = response.json()
+        items.extend(page["items"])
+        next_url = page["next"]
+        assert (page["next_cursor"] is None) == (next_url is None)
+        if next_url is not None:
+            assert response.headers["link"] == f'<{next_url}>; rel="next"'
+    return items
+
+
+def assert_problem(response: httpx.Response, status: int, type_: str, detail: str | None = None) -> dict:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    body = response.json()
+    assert body["type"] == type_
+    assert body["status"] == status
+    assert body["instance"] == response.request.url.path
+    if detail is not None:
+        assert body["detail"] == detail
+    return body
