@@ -67,10 +67,9 @@ def test_every_operation_is_named_tagged_and_documents_its_errors():
 
 async def test_cors_origins_come_from_settings(settings):
     app = create_app(Settings(**{**settings.model_dump(), "cors_origins": "https://desk.example"}))
-    async with app.router.lifespan_context(app):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
-            allowed = await c.get("/healthz", headers={"Origin": "https://desk.example"})
-            other = await c.get("/healthz", headers={"Origin": "https://elsewhere.example"})
+    async with app.router.lifespan_context(app), httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+        allowed = await c.get("/healthz", headers={"Origin": "https://desk.example"})
+        other = await c.get("/healthz", headers={"Origin": "https://elsewhere.example"})
     assert allowed.headers["access-control-allow-origin"] == "https://desk.example"
     assert "etag" in allowed.headers["access-control-expose-headers"].lower()
     assert "access-control-allow-origin" not in other.headers
