@@ -26,7 +26,7 @@ from schemas.claim import (
 from schemas.common import date_bounds
 from schemas.contradiction import ContradictionPublic, CorroborationPublic, MemberClaim
 from schemas.dataset import ClaimIn, EvidenceIn
-from schemas.refs import ActorRef, SourceRef
+from schemas.refs import ActorRef, DateRef, SourceRef
 from schemas.source import SourcePublic, SourceSummary
 from schemas.vocab import ClaimRole, ContradictionSide
 
@@ -77,7 +77,10 @@ class Renderer:
         if source_id is None:
             return None
         s = self.ds.sources[source_id]
-        return SourceRef(id=s.id, kind=s.kind, title=s.title, language=s.language, published=s.published)
+        published = None
+        if s.published is not None:
+            published = DateRef(date=s.published.date, precision=s.published.precision, inferred=s.published.inferred)
+        return SourceRef(id=s.id, kind=s.kind, title=s.title, language=s.language, published=published)
 
     def source(self, source_id: str) -> SourceRef:
         ref = self.source_ref(source_id)

@@ -6,8 +6,7 @@ from typing import Generic, TypeVar
 
 from pydantic import BaseModel, Field
 
-from schemas.common import DateValue
-from schemas.vocab import ActorKind, SourceKind
+from schemas.vocab import ActorKind, DatePrecision, SourceKind
 
 
 class ActorRef(BaseModel):
@@ -19,6 +18,14 @@ class ActorRef(BaseModel):
     unnamed: bool = Field(description="True for a speaker or group the sources do not name.")
 
 
+class DateRef(BaseModel):
+    """A date at its precision, as embedded in another resource (the source's own view adds how it was established)."""
+
+    date: str = Field(description="ISO 8601 date at its known precision: `2023`, `2023-02` or `2023-02-17`.")
+    precision: DatePrecision
+    inferred: bool
+
+
 class SourceRef(BaseModel):
     """A source as embedded in another resource."""
 
@@ -26,7 +33,7 @@ class SourceRef(BaseModel):
     kind: SourceKind
     title: str
     language: str
-    published: DateValue | None
+    published: DateRef | None
 
 
 T = TypeVar("T")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 from sqlmodel import Field as Column
 from sqlmodel import SQLModel
 
+from schemas.common import DateValue
 from schemas.refs import ActorRef, SourceRef
+from schemas.vocab import SourceKind
 
 
 class Source(SQLModel, table=True):
@@ -30,9 +32,14 @@ class SourceCite(SQLModel, table=True):
     cited_id: str = Column(primary_key=True, foreign_key="source.id", index=True)
 
 
-class SourceSummary(SourceRef):
+class SourceSummary(BaseModel):
     """A source in a list (without its text)."""
 
+    id: str
+    kind: SourceKind
+    title: str
+    language: str = Field(description="BCP 47 tag; `und` when the citing text does not say.")
+    published: DateValue | None = Field(description="Publication date, its precision, and how it was established.")
     publisher: ActorRef | None = Field(description="The outlet or body that published it.")
     authors: list[ActorRef]
     cites: list[str] = Field(description="Ids of the sources it cites directly.")
