@@ -1,197 +1,255 @@
-"""The database: built from data/ in one go, then read through `Store`.
+"""The database: engines for SQLite and PostgreSQL, migrations, seeding from data/, and `Store`,
+the read side.
 
-A build writes a complete new SQLite file beside the old one and swaps it in with one rename, so a
-build that fails (an invalid dataset, a crash) leaves the previous database untouched.
+SQLite runs in WAL mode with a busy timeout, and every write transaction starts with BEGIN
+IMMEDIATE so concurrent writers queue instead of failing. On PostgreSQL every write transaction
+takes one advisory lock, so writes apply one at a time there too: a write re-renders the records
+it touches, and two interleaved writes could otherwise each render from a snapshot missing the
+other.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, event, insert
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, create_engine, event, make_url, text
 from sqlalchemy.engine import Engine
-from sqlmodel import SQLModel
 
-from api.config import Settings
+from api.config import ROOT, Settings
 from api.loader import Dataset, fingerprint, load_dataset
-from api.render import Renderer, etag_of, event_range
-from api.search import create_search_index
-from schemas.actor import Actor, ActorName
-from schemas.claim import Claim, ClaimActor, ClaimSource, Evidence
-from schemas.common import date_bounds
-from schemas.contradiction import Contradiction, ContradictionClaim, Corroboration, CorroborationClaim
-from schemas.source import Source, SourceCite
 
-META_DDL = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+log = logging.getLogger("claims.db")
+WRITE_LOCK_ID = 7_351_204  # arbitrary constant naming the one advisory lock writers take
+
+
+def is_sqlite(url: str) -> bool:
+    return url.startswith("sqlite")
 
 
 def sqlite_path(database_url: str) -> Path:
     prefix = "sqlite:///"
     if not database_url.startswith(prefix):
-        raise ValueError(f"not an SQLite URL: {database_url!r}")
+        raise ValueError(f"not an SQLite file URL: {database_url!r}")
     return Path(database_url[len(prefix) :])
 
 
-def sqlite_engine(path: Path) -> Engine:
-    engine = create_engine(f"sqlite:///{path}")
+def sqlalchemy_url(database_url: str) -> str:
+    """PostgreSQL URLs use psycopg 3 whatever driver they name."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "postgresql":
+        url = url.set(drivername="postgresql+psycopg")
+    return url.render_as_string(hide_password=False)
 
-    @event.listens_for(engine, "connect")
-    def _pragmas(dbapi_conn: Any, _record: Any) -> None:
-        cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA busy_timeout=5000")
-        cur.close()
+
+def make_engine(database_url: str) -> Engine:
+    if is_sqlite(database_url):
+        engine = create_engine(database_url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
+            dbapi_conn.isolation_level = None  # transactions are begun explicitly, below
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn: Connection) -> None:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+    engine = create_engine(sqlalchemy_url(database_url), pool_pre_ping=True, pool_size=10)
+
+    @event.listens_for(engine, "begin")
+    def _pg_begin(conn: Connection) -> None:
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_ID})")
 
     return engine
 
 
-def stored_fingerprint(path: Path) -> str | None:
+def migrate(conn: Connection) -> None:
+    """Bring the schema to the latest migration, inside the caller's transaction."""
+    cfg = Config(str(ROOT / "alembic.ini"))
+    cfg.set_main_option("script_location", str(ROOT / "migrations"))
+    cfg.attributes["connection"] = conn
+    command.upgrade(cfg, "head")
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _meta(conn: Connection, key: str) -> str | None:
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    except sqlite3.Error:
+        row = conn.execute(text("SELECT value FROM meta WHERE key = :k"), {"k": key}).first()
+    except Exception:
         return None
-    try:
-        row = conn.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
-        return str(row[0]) if row else None
-    except sqlite3.Error:
-        return None
-    finally:
-        conn.close()
+    return None if row is None else str(row[0])
 
 
-def _rows(ds: Dataset) -> dict[Any, list[dict[str, Any]]]:
-    r = Renderer(ds).render()
-    rows: dict[Any, list[dict[str, Any]]] = {}
-    rows[Actor] = [
-        dict(id=a.id, kind=a.kind.value, name=a.name, unnamed=a.unnamed, speaks_for_id=a.speaks_for,
-             body=r.actors[a.id][0], summary=r.actors[a.id][1], etag=etag_of(r.actors[a.id][0]))
-        for a in ds.actors.values()
-    ]
-    rows[ActorName] = [
-        dict(actor_id=a.id, value=v, lang=lang) for a in ds.actors.values() for v, lang in ds.names_of(a.id)
-    ]
-    rows[Source] = []
-    for s in ds.sources.values():
-        bounds = date_bounds(s.published.date) if s.published else None
-        rows[Source].append(dict(
-            id=s.id, kind=s.kind.value, title=s.title, language=s.language, publisher_id=s.publisher,
-            published_from=bounds[0].isoformat() if bounds else None,
-            published_to=bounds[1].isoformat() if bounds else None,
-            part_of_id=s.part_of, text=ds.texts.get(s.id),
-            body=r.sources[s.id][0], summary=r.sources[s.id][1], etag=etag_of(r.sources[s.id][0]),
-        ))
-    rows[SourceCite] = [dict(source_id=s.id, cited_id=c) for s in ds.sources.values() for c in s.cites]
-    rows[Claim] = []
-    rows[Evidence] = []
-    for c in ds.claims.values():
-        first, last = event_range(c)
-        rows[Claim].append(dict(
-            id=c.id, statement=c.statement, predicate=c.predicate.value, polarity=c.polarity.value,
-            modality=c.modality.value, event_from=first, event_to=last,
-            body=r.claims[c.id][0], summary=r.claims[c.id][1], etag=etag_of(r.claims[c.id][0]),
-        ))
-        for i, ev in enumerate(c.evidence):
-            anchor = ds.anchor(ev)
-            rows[Evidence].append(dict(
-                claim_id=c.id, position=i, source_id=ev.source, quote=ev.quote, start=ev.start, end=ev.end,
-                prefix=anchor.prefix, suffix=anchor.suffix, language=anchor.language,
-                translation=ev.translation, attributed_to_id=ev.attributed_to,
-            ))
-    rows[ClaimActor] = [dict(claim_id=c, role=role, actor_id=a) for c, role, a in r.claim_actors]
-    rows[ClaimSource] = [dict(claim_id=c, source_id=s) for c, linked in r.claim_sources.items() for s in sorted(linked)]
-    rows[Contradiction] = [
-        dict(id=x.id, kind=x.kind.value, status=x.status.value, origin=x.origin,
-             body=r.contradictions[x.id], etag=etag_of(r.contradictions[x.id]))
-        for x in ds.contradictions.values()
-    ]
-    rows[ContradictionClaim] = [
-        dict(contradiction_id=x.id, claim_id=m.claim, side=m.side.value) for x in ds.contradictions.values() for m in x.claims
-    ]
-    rows[Corroboration] = [
-        dict(id=y.id, independent=not ds.shared_origins(y.claims), body=r.corroborations[y.id], etag=etag_of(r.corroborations[y.id]))
-        for y in ds.corroborations.values()
-    ]
-    rows[CorroborationClaim] = [dict(corroboration_id=y.id, claim_id=c) for y in ds.corroborations.values() for c in y.claims]
-    return rows
+def has_api_changes(conn: Connection) -> bool:
+    """Whether anything was written through the API since the database was seeded."""
+    seeded = _meta(conn, "seeded_seq")
+    if seeded is None:
+        return False
+    latest = conn.execute(text("SELECT max(seq) FROM revision")).scalar()
+    return latest is not None and int(latest) > int(seeded)
 
 
-def write_sqlite(path: Path, ds: Dataset) -> None:
-    """Write the whole dataset into a new SQLite file at `path`."""
-    engine = sqlite_engine(path)
-    try:
-        SQLModel.metadata.create_all(engine)
-        with engine.begin() as conn:
-            for model, rows in _rows(ds).items():
-                if rows:
-                    conn.execute(insert(model.__table__), rows)
-            raw = conn.connection.dbapi_connection
-            assert isinstance(raw, sqlite3.Connection)
-            create_search_index(raw, ds)
-            raw.execute(META_DDL)
-            raw.execute("INSERT INTO meta (key, value) VALUES ('fingerprint', ?)", (ds.fingerprint,))
-        with engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA journal_mode=WAL")
-    finally:
-        engine.dispose()
+def _stale(conn: Connection, data_fingerprint: str) -> bool:
+    return _meta(conn, "fingerprint") != data_fingerprint
 
 
 def build_database(settings: Settings, *, force: bool = False) -> bool:
-    """Build the SQLite database from data/ when it is missing or older than the data.
+    """Create the database from data/ when it is missing, or rebuild it when data/ has changed
+    and nothing was written through the API since it was seeded (or when forced).
 
     Returns whether it built. Raises DatasetError, leaving any existing database as it was, when
     the dataset does not validate.
     """
-    path = sqlite_path(settings.database_url)
-    if not force and path.exists() and stored_fingerprint(path) == fingerprint(settings.data_dir):
-        return False
-    ds = load_dataset(settings.data_dir)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".building")
-    for stale in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
-        stale.unlink(missing_ok=True)
-    write_sqlite(tmp, ds)
-    # The old file's WAL and shared-memory index must not be paired with the new file.
-    for suffix in ("-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-    os.replace(tmp, path)
-    return True
+    from api.seed import seed
+
+    url = settings.database_url
+    current = fingerprint(settings.data_dir)
+    if is_sqlite(url):
+        path = sqlite_path(url)
+        if path.exists() and not force:
+            engine = make_engine(url)
+            try:
+                with engine.connect() as conn:
+                    if not _stale(conn, current):
+                        return False
+                    if has_api_changes(conn):
+                        log.warning("data/ has changed, but %s holds API writes: not rebuilt (export first, or force)", path)
+                        return False
+            finally:
+                engine.dispose()
+        ds = load_dataset(settings.data_dir)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".building")
+        for stale in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+            stale.unlink(missing_ok=True)
+        engine = make_engine(f"sqlite:///{tmp}")
+        try:
+            with engine.begin() as conn:
+                migrate(conn)
+                seed(conn, ds)
+        finally:
+            engine.dispose()
+        raw = sqlite3.connect(tmp)
+        try:
+            raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            raw.close()
+        # The old file's WAL and shared-memory index must not be paired with the new file.
+        for suffix in ("-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        Path(f"{tmp}-wal").unlink(missing_ok=True)
+        Path(f"{tmp}-shm").unlink(missing_ok=True)
+        os.replace(tmp, path)
+        return True
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            migrate(conn)
+            seeded = _meta(conn, "fingerprint") is not None
+            if seeded and not force and (not _stale(conn, current) or has_api_changes(conn)):
+                if _stale(conn, current):
+                    log.warning("data/ has changed, but the database holds API writes: not rebuilt")
+                return False
+            ds = load_dataset(settings.data_dir)
+            if seeded:
+                clear(conn)
+            seed(conn, ds)
+        return True
+    finally:
+        engine.dispose()
+
+
+DATA_TABLES = (
+    "idempotency_record", "search_entry", "revision", "corroboration_claim", "contradiction_claim", "claim_language",
+    "claim_source", "claim_actor", "source_cite", "actor_role", "document_name", "document", "corroboration",
+    "contradiction", "claim", "source", "actor", "meta",
+)
+
+
+def clear(conn: Connection) -> None:
+    """Delete every row except API keys (children first)."""
+    for table in DATA_TABLES:
+        conn.execute(text(f"DELETE FROM {table}"))
 
 
 class Store:
-    """Read access to the built database: one SQLite connection per thread, kept open."""
+    """Read access: one kept-open DB-API connection per thread, statements in `?` style.
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    The read path skips the ORM on purpose: a read is one indexed lookup of a pre-rendered body,
+    and the ORM's per-query overhead would cost more than the lookup itself.
+    """
+
+    def __init__(self, database_url: str) -> None:
+        self.database_url = database_url
+        self.sqlite = is_sqlite(database_url)
         self._local = threading.local()
-        self._all: list[sqlite3.Connection] = []
+        self._all: list[Any] = []
         self._lock = threading.Lock()
+        self._sql: dict[str, str] = {}
 
-    def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, check_same_thread=False)
-        conn.execute("PRAGMA query_only=1")
-        conn.execute("PRAGMA busy_timeout=5000")
+    def _connect(self) -> Any:
+        if self.sqlite:
+            conn: Any = sqlite3.connect(sqlite_path(self.database_url), check_same_thread=False)
+            conn.execute("PRAGMA query_only=1")
+            conn.execute("PRAGMA busy_timeout=30000")
+        else:
+            import psycopg
+
+            url = make_url(self.database_url).set(drivername="postgresql")
+            conn = psycopg.connect(url.render_as_string(hide_password=False), autocommit=True, prepare_threshold=2)
         with self._lock:
             self._all.append(conn)
         return conn
 
     @property
-    def conn(self) -> sqlite3.Connection:
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+    def conn(self) -> Any:
+        conn = getattr(self._local, "conn", None)
         if conn is None:
             conn = self._local.conn = self._connect()
         return conn
 
+    def _statement(self, sql: str) -> str:
+        if self.sqlite:
+            return sql
+        converted = self._sql.get(sql)
+        if converted is None:
+            converted = self._sql[sql] = sql.replace("%", "%%").replace("?", "%s")
+        return converted
+
     def one(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
-        row: tuple[Any, ...] | None = self.conn.execute(sql, params).fetchone()
+        row: tuple[Any, ...] | None = self.conn.execute(self._statement(sql), params).fetchone()
         return row
 
     def all(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        return self.conn.execute(sql, params).fetchall()
+        rows: list[tuple[Any, ...]] = self.conn.execute(self._statement(sql), params).fetchall()
+        return rows
+
+    @contextmanager
+    def cursor(self) -> Iterator[Any]:
+        cur = self.conn.cursor()
+        try:
+            yield cur
+        finally:
+            cur.close()
 
     def close(self) -> None:
         with self._lock:
@@ -199,3 +257,6 @@ class Store:
                 conn.close()
             self._all.clear()
         self._local = threading.local()
+
+
+__all__ = ["Dataset", "Store", "build_database", "make_engine", "migrate", "now"]

@@ -32,11 +32,12 @@ LanguageParam = Annotated[
     str | None, Query(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$", description="BCP 47 language tag, e.g. `ar`.")
 ]
 IdParam = Annotated[str | None, Query(max_length=120)]
+IncludeDeleted = Annotated[bool, Query(description="Include deleted records (tombstones, with `deleted_at` set).")]
 
 READ_RESPONSES: dict[int | str, dict[str, Any]] = {304: {"description": "Not Modified: the `If-None-Match` ETag is current."}}
 LIST_RESPONSES = {**READ_RESPONSES, **problem_responses(400, 422)}
-ITEM_RESPONSES = {**READ_RESPONSES, **problem_responses(404, 422)}
-SUBLIST_RESPONSES = {**READ_RESPONSES, **problem_responses(400, 404, 422)}
+ITEM_RESPONSES = {**READ_RESPONSES, **problem_responses(404, 410, 422)}
+SUBLIST_RESPONSES = {**READ_RESPONSES, **problem_responses(400, 404, 410, 422)}
 DEFAULT = DEFAULT_LIMIT
 
 
@@ -62,10 +63,12 @@ def claim_filters(
     polarity: Polarity | None = None,
     date_from: Annotated[DateParam, Query(description="Claims whose event time reaches this date or later.")] = None,
     date_to: Annotated[DateParam, Query(description="Claims whose event time starts by this date.")] = None,
+    include_deleted: IncludeDeleted = False,
 ) -> ClaimFilters:
     return ClaimFilters(
         actor=actor, role=role, source=source, language=language, predicate=predicate, modality=modality,
         polarity=polarity, date_from=check_date("date_from", date_from), date_to=check_date("date_to", date_to),
+        include_deleted=include_deleted,
     )
 
 

@@ -3,6 +3,7 @@
 ProblemError                      base; its subclasses are the API's problem types
 ├── BadRequest       400  /problems/bad-request        malformed request, e.g. a cursor that does not decode
 ├── NotFound         404  /problems/not-found          no resource with that id
+├── Gone             410  /problems/gone               the resource was deleted (a tombstone remains)
 └── InvalidParameter 422  /problems/invalid-parameter  a parameter is well-formed but unacceptable
 Framework errors map onto the same shape:
     request validation     422  /problems/validation-error   (with `errors: [{loc, msg, type}]`)
@@ -64,6 +65,12 @@ class NotFound(ProblemError):
     title = "Not Found"
 
 
+class Gone(ProblemError):
+    status = 410
+    type = "/problems/gone"
+    title = "Gone"
+
+
 class InvalidParameter(ProblemError):
     status = 422
     type = "/problems/invalid-parameter"
@@ -119,6 +126,7 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     descriptions = {
         400: "Malformed request (e.g. a cursor that does not decode).",
         404: "No resource with that id.",
+        410: "The resource was deleted; its history remains.",
         422: "A parameter is invalid.",
     }
     return {

@@ -8,7 +8,7 @@ failure raises `DatasetError` listing every problem, each naming the file, the i
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from api.graph import Graph, claim_roles
 from schemas.dataset import (
     ActorIn,
     ActorRoleIn,
@@ -29,9 +30,9 @@ from schemas.dataset import (
     SourceIn,
     SourcesFile,
 )
+from schemas.vocab import ClaimRole
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-CONTEXT_CHARS = 32
 
 
 class _Loader(yaml.SafeLoader):
@@ -56,18 +57,10 @@ class DatasetError(Exception):
         super().__init__("the dataset is invalid:\n" + "\n".join(f"  - {p}" for p in problems))
 
 
-@dataclass(frozen=True)
-class Anchor:
-    """An evidence item located in its source: what the TextQuoteSelector needs."""
-
-    evidence: EvidenceIn
-    language: str
-    prefix: str
-    suffix: str
-
-
 @dataclass
-class Dataset:
+class Dataset(Graph):
+    """The validated dataset, held in memory."""
+
     actors: dict[str, ActorIn] = field(default_factory=dict)
     sources: dict[str, SourceIn] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)
@@ -77,9 +70,9 @@ class Dataset:
     documents: dict[str, DocumentFile] = field(default_factory=dict)  # by file name
     origin: dict[str, str] = field(default_factory=dict)  # item key -> file that defines it
     fingerprint: str = ""
+    _index: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def names_of(self, actor_id: str) -> list[tuple[str, str]]:
-        """Every (value, lang) spelling of an actor: its own and those the documents add."""
         names = [(n.value, n.lang) for n in self.actors[actor_id].names]
         for doc in self.documents.values():
             names += [(n.value, n.lang) for n in doc.names if n.actor == actor_id and (n.value, n.lang) not in names]
@@ -88,51 +81,47 @@ class Dataset:
     def roles_of(self, actor_id: str) -> list[ActorRoleIn]:
         return [r for doc in self.documents.values() for r in doc.roles if r.actor == actor_id]
 
-    def anchor(self, evidence: EvidenceIn) -> Anchor:
-        text = self.texts[evidence.source]
-        language = evidence.language or self.sources[evidence.source].language
-        return Anchor(
-            evidence=evidence,
-            language=language,
-            prefix=text[max(0, evidence.start - CONTEXT_CHARS) : evidence.start],
-            suffix=text[evidence.end : evidence.end + CONTEXT_CHARS],
-        )
+    def _indexes(self) -> dict[str, Any]:
+        """Reverse indexes, computed once the dataset is complete."""
+        if not self._index:
+            contradictions: dict[str, list[str]] = defaultdict(list)
+            corroborations: dict[str, list[str]] = defaultdict(list)
+            counts: dict[str, dict[ClaimRole, int]] = defaultdict(lambda: defaultdict(int))
+            source_claims: dict[str, int] = defaultdict(int)
+            cited_by: dict[str, list[str]] = defaultdict(list)
+            for x in self.contradictions.values():
+                for m in x.claims:
+                    contradictions[m.claim].append(x.id)
+            for y in self.corroborations.values():
+                for cid in y.claims:
+                    corroborations[cid].append(y.id)
+            for c in self.claims.values():
+                for role, actor_id in claim_roles(c):
+                    counts[actor_id][role] += 1
+                for source_id in self.claim_links(c):
+                    source_claims[source_id] += 1
+            for s in self.sources.values():
+                for cited in s.cites:
+                    cited_by[cited].append(s.id)
+            self._index.update(contradictions=contradictions, corroborations=corroborations, counts=counts,
+                               source_claims=source_claims, cited_by=cited_by)
+        return self._index
 
-    def ancestors(self, source_id: str) -> set[str]:
-        """The source and every source it leads to through `cites` and `part_of`."""
-        seen: set[str] = set()
-        stack = [source_id]
-        while stack:
-            current = stack.pop()
-            if current in seen or current not in self.sources:
-                continue
-            seen.add(current)
-            src = self.sources[current]
-            stack.extend(src.cites)
-            if src.part_of:
-                stack.append(src.part_of)
-        return seen
+    def contradictions_of(self, claim_id: str) -> list[str]:
+        return sorted(self._indexes()["contradictions"].get(claim_id, []))
 
-    def claim_origins(self, claim: ClaimIn) -> set[str]:
-        """Every source a claim's evidence traces back to (its documents and what they cite for it)."""
-        origins: set[str] = set()
-        for ev in claim.evidence:
-            # A passage in the document's own voice originates there, not in what the document cites.
-            origins |= self.ancestors(ev.attributed_to) if ev.attributed_to else {ev.source}
-        return origins
+    def corroborations_of(self, claim_id: str) -> list[str]:
+        return sorted(self._indexes()["corroborations"].get(claim_id, []))
 
-    def shared_origins(self, claim_ids: Iterable[str]) -> list[str]:
-        """The most original sources that two or more of the claims trace back to.
+    def claim_counts(self, actor_id: str) -> dict[ClaimRole, int]:
+        counts = self._indexes()["counts"].get(actor_id, {})
+        return {role: counts.get(role, 0) for role in ClaimRole}
 
-        Two reports of the same leak share the leak: they are one origin, not two.
-        """
-        counts: dict[str, int] = {}
-        for cid in claim_ids:
-            for src in self.claim_origins(self.claims[cid]):
-                counts[src] = counts.get(src, 0) + 1
-        shared = {s for s, n in counts.items() if n > 1}
-        # Name the furthest-upstream shared sources: the leak, not each report of it.
-        return sorted(s for s in shared if not (self.ancestors(s) - {s}) & shared)
+    def source_claim_count(self, source_id: str) -> int:
+        return int(self._indexes()["source_claims"].get(source_id, 0))
+
+    def cited_by(self, source_id: str) -> list[str]:
+        return sorted(self._indexes()["cited_by"].get(source_id, []))
 
 
 def data_files(data_dir: Path) -> list[Path]:

@@ -11,7 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 
 from api.config import Settings, get_settings
-from api.db import Store, build_database, sqlite_path
+from api.db import Store, build_database
 from api.errors import PROBLEM_JSON, install_problem_handlers
 from api.routers import actors, claims, contradictions, health, search, sources
 
@@ -42,7 +42,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if settings.auto_build:
             build_database(settings)
-        store = Store(sqlite_path(settings.database_url))
+        store = Store(settings.database_url)
         app.state.store = store
         try:
             yield

@@ -2,32 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel, Field
-from sqlmodel import Field as Column
-from sqlmodel import SQLModel
 
 from schemas.common import DateValue
 from schemas.refs import ActorRef, SourceRef
 from schemas.vocab import ActorKind, ClaimRole
-
-
-class Actor(SQLModel, table=True):
-    id: str = Column(primary_key=True)
-    kind: str = Column(index=True)
-    name: str
-    unnamed: bool = False
-    speaks_for_id: str | None = Column(default=None, index=True)
-    body: bytes
-    summary: bytes
-    etag: str
-
-
-class ActorName(SQLModel, table=True):
-    __tablename__ = "actor_name"
-    id: int | None = Column(default=None, primary_key=True)
-    actor_id: str = Column(index=True, foreign_key="actor.id")
-    value: str
-    lang: str
 
 
 class Name(BaseModel):
@@ -63,6 +44,8 @@ class ActorSummary(BaseModel):
     """An actor in a list."""
 
     id: str
+    revision: int = Field(description="Increases with every change; the ETag carries it and `If-Match` checks it.")
+    deleted_at: datetime | None = Field(description="When it was deleted; null unless this is a tombstone.")
     kind: ActorKind
     name: str
     description: str

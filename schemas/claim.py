@@ -2,56 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel, Field
-from sqlmodel import Field as Column
-from sqlmodel import SQLModel
 
 from schemas.common import EventTime, Quantity
 from schemas.refs import ActorRef, SourceRef
 from schemas.vocab import ContradictionKind, ContradictionSide, ContradictionStatus, Modality, Polarity, Predicate
-
-
-class Claim(SQLModel, table=True):
-    id: str = Column(primary_key=True)
-    statement: str
-    predicate: str = Column(index=True)
-    polarity: str = Column(index=True)
-    modality: str = Column(index=True)
-    event_from: str | None = Column(default=None, index=True)
-    event_to: str | None = None
-    body: bytes
-    summary: bytes
-    etag: str
-
-
-class ClaimActor(SQLModel, table=True):
-    __tablename__ = "claim_actor"
-    claim_id: str = Column(primary_key=True, foreign_key="claim.id")
-    role: str = Column(primary_key=True)
-    actor_id: str = Column(primary_key=True, foreign_key="actor.id", index=True)
-
-
-class ClaimSource(SQLModel, table=True):
-    """Every source a claim is linked to: quoted from, attributed to, or traced back to."""
-
-    __tablename__ = "claim_source"
-    claim_id: str = Column(primary_key=True, foreign_key="claim.id")
-    source_id: str = Column(primary_key=True, foreign_key="source.id", index=True)
-
-
-class Evidence(SQLModel, table=True):
-    id: int | None = Column(default=None, primary_key=True)
-    claim_id: str = Column(index=True, foreign_key="claim.id")
-    position: int
-    source_id: str = Column(index=True, foreign_key="source.id")
-    quote: str
-    start: int
-    end: int
-    prefix: str
-    suffix: str
-    language: str
-    translation: str | None = None
-    attributed_to_id: str | None = Column(default=None, foreign_key="source.id")
 
 
 class ClaimObjectPublic(BaseModel):
@@ -80,6 +37,8 @@ class ClaimSummary(BaseModel):
     """A claim's statement and structure."""
 
     id: str
+    revision: int = Field(description="Increases with every change; the ETag carries it and `If-Match` checks it.")
+    deleted_at: datetime | None = Field(description="When it was deleted; null unless this is a tombstone.")
     statement: str = Field(description="One normalized English sentence.")
     subject: ActorRef
     predicate: Predicate

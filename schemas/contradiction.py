@@ -2,41 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel, Field
-from sqlmodel import Field as Column
-from sqlmodel import SQLModel
 
 from schemas.refs import ActorRef, SourceRef
 from schemas.vocab import ContradictionKind, ContradictionSide, ContradictionStatus
-
-
-class Contradiction(SQLModel, table=True):
-    id: str = Column(primary_key=True)
-    kind: str = Column(index=True)
-    status: str = Column(index=True)
-    origin: str = Column(index=True)
-    body: bytes
-    etag: str
-
-
-class ContradictionClaim(SQLModel, table=True):
-    __tablename__ = "contradiction_claim"
-    contradiction_id: str = Column(primary_key=True, foreign_key="contradiction.id")
-    claim_id: str = Column(primary_key=True, foreign_key="claim.id", index=True)
-    side: str
-
-
-class Corroboration(SQLModel, table=True):
-    id: str = Column(primary_key=True)
-    independent: bool = Column(index=True)
-    body: bytes
-    etag: str
-
-
-class CorroborationClaim(SQLModel, table=True):
-    __tablename__ = "corroboration_claim"
-    corroboration_id: str = Column(primary_key=True, foreign_key="corroboration.id")
-    claim_id: str = Column(primary_key=True, foreign_key="claim.id", index=True)
 
 
 class MemberClaim(BaseModel):
@@ -53,6 +24,8 @@ class ContradictionPublic(BaseModel):
     """Two or more claims that disagree, and how the disagreement stands."""
 
     id: str
+    revision: int = Field(description="Increases with every change; the ETag carries it and `If-Match` checks it.")
+    deleted_at: datetime | None = Field(description="When it was deleted; null unless this is a tombstone.")
     kind: ContradictionKind
     claims: list[MemberClaim]
     explanation: str = Field(description="Plain-English account of the conflict.")
@@ -65,6 +38,8 @@ class CorroborationPublic(BaseModel):
     """Claims in different passages or sources that assert the same proposition."""
 
     id: str
+    revision: int = Field(description="Increases with every change; the ETag carries it and `If-Match` checks it.")
+    deleted_at: datetime | None = Field(description="When it was deleted; null unless this is a tombstone.")
     claims: list[MemberClaim]
     explanation: str
     independent: bool = Field(description="False when their sources share an origin through their `cites` chains (two reports of one leak are one origin).")

@@ -2,40 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel, Field
-from sqlmodel import Field as Column
-from sqlmodel import SQLModel
 
 from schemas.common import DateValue
 from schemas.refs import ActorRef, SourceRef
 from schemas.vocab import SourceKind
 
 
-class Source(SQLModel, table=True):
-    id: str = Column(primary_key=True)
-    kind: str = Column(index=True)
-    title: str
-    language: str = Column(index=True)
-    publisher_id: str | None = Column(default=None, index=True)
-    published_from: str | None = Column(default=None, index=True)
-    published_to: str | None = None
-    part_of_id: str | None = None
-    text: str | None = None
-    body: bytes
-    summary: bytes
-    etag: str
-
-
-class SourceCite(SQLModel, table=True):
-    __tablename__ = "source_cite"
-    source_id: str = Column(primary_key=True, foreign_key="source.id")
-    cited_id: str = Column(primary_key=True, foreign_key="source.id", index=True)
-
-
 class SourceSummary(BaseModel):
     """A source in a list (without its text)."""
 
     id: str
+    revision: int = Field(description="Increases with every change; the ETag carries it and `If-Match` checks it.")
+    deleted_at: datetime | None = Field(description="When it was deleted; null unless this is a tombstone.")
     kind: SourceKind
     title: str
     language: str = Field(description="BCP 47 tag; `und` when the citing text does not say.")

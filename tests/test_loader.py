@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from api.config import ROOT, Settings
-from api.db import build_database, stored_fingerprint
+from api.db import build_database
 from api.loader import DatasetError, load_dataset
 
 
@@ -37,11 +37,12 @@ def _edit(path: Path, old: str, new: str) -> None:
 def _snapshot(db: Path) -> tuple[str | None, int, bytes]:
     conn = sqlite3.connect(db)
     try:
+        fingerprint = conn.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()[0]
         count = conn.execute("SELECT count(*) FROM claim").fetchone()[0]
         body = conn.execute("SELECT body FROM claim WHERE id = 'sisi-planned-40000-missiles-for-russia'").fetchone()[0]
     finally:
         conn.close()
-    return stored_fingerprint(db), count, body
+    return fingerprint, count, body
 
 
 def _refused(settings: Settings, db: Path) -> str:

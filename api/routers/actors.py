@@ -12,6 +12,7 @@ from api.deps import (
     SUBLIST_RESPONSES,
     ClaimFiltersDep,
     CursorParam,
+    IncludeDeleted,
     Limit,
     store_of,
 )
@@ -29,12 +30,12 @@ router = APIRouter(tags=["actors"], route_class=StrictQueryRoute)
 
 @router.get("/v1/actors", response_model=Page[ActorSummary], responses=LIST_RESPONSES)
 async def list_actors(
-    request: Request, kind: ActorKind | None = None, unnamed: bool | None = None,
+    request: Request, kind: ActorKind | None = None, unnamed: bool | None = None, include_deleted: IncludeDeleted = False,
     limit: Limit = DEFAULT, cursor: CursorParam = None,
 ) -> Response:
     """List actors, by kind, or only the unnamed speakers."""
     store = store_of(request)
-    page = actors_service.list_actors(store, kind=kind, unnamed=unnamed, limit=limit, cursor=cursor)
+    page = actors_service.list_actors(store, kind=kind, unnamed=unnamed, include_deleted=include_deleted, limit=limit, cursor=cursor)
     return page_response(request, page.items, page.next_cursor)
 
 

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from api.deps import DEFAULT, ITEM_RESPONSES, LIST_RESPONSES, CursorParam, IdParam, Limit, store_of
+from api.deps import DEFAULT, ITEM_RESPONSES, LIST_RESPONSES, CursorParam, IdParam, IncludeDeleted, Limit, store_of
 from api.http import StrictQueryRoute, json_response, page_response
 from api.services import contradictions as contradictions_service
 from schemas.contradiction import ContradictionPublic, CorroborationPublic
@@ -21,12 +21,14 @@ ActorParam = Annotated[IdParam, Query(description="Only those with a claim in wh
 async def list_contradictions(
     request: Request, kind: ContradictionKind | None = None, status: ContradictionStatus | None = None,
     origin: Annotated[str | None, Query(max_length=120, description="`curated` or a detection rule's name.")] = None,
-    claim: ClaimParam = None, actor: ActorParam = None, limit: Limit = DEFAULT, cursor: CursorParam = None,
+    claim: ClaimParam = None, actor: ActorParam = None, include_deleted: IncludeDeleted = False,
+    limit: Limit = DEFAULT, cursor: CursorParam = None,
 ) -> Response:
     """List contradictions, by kind, status, origin, claim or actor."""
     store = store_of(request)
     page = contradictions_service.list_contradictions(
-        store, kind=kind, status=status, origin=origin, claim=claim, actor=actor, limit=limit, cursor=cursor
+        store, kind=kind, status=status, origin=origin, claim=claim, actor=actor, include_deleted=include_deleted,
+        limit=limit, cursor=cursor,
     )
     return page_response(request, page.items, page.next_cursor)
 
@@ -43,12 +45,12 @@ async def get_contradiction(request: Request, contradiction_id: str) -> Response
 async def list_corroborations(
     request: Request, claim: ClaimParam = None, actor: ActorParam = None,
     independent: Annotated[bool | None, Query(description="Only independent (true) or shared-origin (false) ones.")] = None,
-    limit: Limit = DEFAULT, cursor: CursorParam = None,
+    include_deleted: IncludeDeleted = False, limit: Limit = DEFAULT, cursor: CursorParam = None,
 ) -> Response:
     """List corroborations, and whether their sources are independent."""
     store = store_of(request)
     page = contradictions_service.list_corroborations(
-        store, claim=claim, actor=actor, independent=independent, limit=limit, cursor=cursor
+        store, claim=claim, actor=actor, independent=independent, include_deleted=include_deleted, limit=limit, cursor=cursor
     )
     return page_response(request, page.items, page.next_cursor)
 

@@ -15,6 +15,7 @@ from api.deps import (
     CursorParam,
     DateParam,
     IdParam,
+    IncludeDeleted,
     LanguageParam,
     Limit,
     check_date,
@@ -37,14 +38,15 @@ async def list_sources(
     request: Request, kind: SourceKind | None = None, language: LanguageParam = None,
     publisher: Annotated[IdParam, Query(description="Sources published by this actor.")] = None,
     cites: Annotated[IdParam, Query(description="Sources that cite this source directly.")] = None,
-    date_from: DateParam = None, date_to: DateParam = None, limit: Limit = DEFAULT, cursor: CursorParam = None,
+    date_from: DateParam = None, date_to: DateParam = None, include_deleted: IncludeDeleted = False,
+    limit: Limit = DEFAULT, cursor: CursorParam = None,
 ) -> Response:
     """List sources (held documents and what they cite), by kind, language, publisher, citation or date."""
     store = store_of(request)
     page = sources_service.list_sources(
         store, kind=kind, language=language, publisher=publisher, cites=cites,
         date_from=check_date("date_from", date_from), date_to=check_date("date_to", date_to),
-        limit=limit, cursor=cursor,
+        include_deleted=include_deleted, limit=limit, cursor=cursor,
     )
     return page_response(request, page.items, page.next_cursor)
 

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 
 from api.db import Store
 from api.errors import InvalidParameter
-from api.services.common import Page, Where, date_range, fetch_doc, keyset_page, require
+from api.services.common import Page, Where, date_range, fetch_doc, keyset_page, live, require
 from schemas.vocab import ClaimRole, Modality, Polarity, Predicate
 
 
@@ -21,10 +21,11 @@ class ClaimFilters:
     polarity: Polarity | None = None
     date_from: str | None = None
     date_to: str | None = None
+    include_deleted: bool = False
 
 
-def get(store: Store, *, claim_id: str) -> tuple[bytes, str]:
-    return fetch_doc(store, "claim", claim_id, "Claim")
+def get(store: Store, *, claim_id: str, include_deleted: bool = False) -> tuple[bytes, str]:
+    return fetch_doc(store, "claim", claim_id, "Claim", include_deleted=include_deleted)
 
 
 def _where(store: Store, f: ClaimFilters) -> Where:
@@ -45,12 +46,13 @@ def _where(store: Store, f: ClaimFilters) -> Where:
     if f.source is not None:
         where.add("EXISTS (SELECT 1 FROM claim_source cs WHERE cs.claim_id = c.id AND cs.source_id = ?)", f.source)
     if f.language is not None:
-        where.add("EXISTS (SELECT 1 FROM evidence e WHERE e.claim_id = c.id AND (e.language = ? OR e.language LIKE ?))",
+        where.add("EXISTS (SELECT 1 FROM claim_language cl WHERE cl.claim_id = c.id AND (cl.language = ? OR cl.language LIKE ?))",
                   f.language, f"{f.language}-%")
     for column, value in (("predicate", f.predicate), ("modality", f.modality), ("polarity", f.polarity)):
         if value is not None:
             where.add(f"c.{column} = ?", value.value)
     date_range(where, "c.event_from", "c.event_to", f.date_from, f.date_to)
+    live(where, "c", f.include_deleted)
     return where
 
 

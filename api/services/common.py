@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from api.db import Store
-from api.errors import InvalidParameter, NotFound
+from api.errors import Gone, InvalidParameter, NotFound
 from api.http import Cursor
 from schemas.common import date_bounds
 
@@ -33,16 +33,25 @@ class Where:
         return " AND ".join(self.clauses) if self.clauses else "1=1"
 
 
-def fetch_doc(store: Store, table: str, item_id: str, what: str) -> tuple[bytes, str]:
-    row = store.one(f"SELECT body, etag FROM {table} WHERE id = ?", (item_id,))
+def _gone(what: str, table: str, item_id: str, revision: int) -> Gone:
+    return Gone(
+        f"{what} '{item_id}' was deleted (revision {revision}); its history is at /v1/{table}s/{item_id}/revisions,"
+        " and include_deleted=true shows its last state."
+    )
+
+
+def fetch_doc(store: Store, table: str, item_id: str, what: str, *, include_deleted: bool = False) -> tuple[bytes, str]:
+    row = store.one(f"SELECT body, etag, deleted_at, revision FROM {table} WHERE id = ?", (item_id,))
     if row is None:
         raise NotFound(f"{what} '{item_id}' does not exist.")
-    return row[0], row[1]
+    if row[2] is not None and not include_deleted:
+        raise _gone(what, table, item_id, row[3])
+    return bytes(row[0]), row[1]
 
 
 def require(store: Store, table: str, item_id: str | None, param: str, what: str) -> None:
     """A filter that names an unknown id is an error, not an empty result."""
-    if item_id is not None and store.one(f"SELECT 1 FROM {table} WHERE id = ?", (item_id,)) is None:
+    if item_id is not None and store.one(f"SELECT 1 FROM {table} WHERE id = ? AND deleted_at IS NULL", (item_id,)) is None:
         raise InvalidParameter(
             f"Query parameter '{param}': {what} '{item_id}' does not exist.",
             errors=[{"loc": ["query", param], "msg": f"unknown {what.lower()} '{item_id}'", "type": "unknown_reference"}],
@@ -50,8 +59,17 @@ def require(store: Store, table: str, item_id: str | None, param: str, what: str
 
 
 def exists_or_404(store: Store, table: str, item_id: str, what: str) -> None:
-    if store.one(f"SELECT 1 FROM {table} WHERE id = ?", (item_id,)) is None:
+    row = store.one(f"SELECT deleted_at, revision FROM {table} WHERE id = ?", (item_id,))
+    if row is None:
         raise NotFound(f"{what} '{item_id}' does not exist.")
+    if row[0] is not None:
+        raise _gone(what, table, item_id, row[1])
+
+
+def live(where: Where, alias: str, include_deleted: bool) -> None:
+    """Hide tombstones unless asked for."""
+    if not include_deleted:
+        where.add(f"{alias}.deleted_at IS NULL")
 
 
 def date_range(where: Where, lo_col: str, hi_col: str, date_from: str | None, date_to: str | None) -> None:

@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 from api.db import Store
-from api.services.common import Page, Where, fetch_doc, keyset_page, require
+from api.services.common import Page, Where, fetch_doc, keyset_page, live, require
 from schemas.vocab import ContradictionKind, ContradictionStatus
 
 _BY_ACTOR = "EXISTS (SELECT 1 FROM {link} l JOIN claim_actor ca ON ca.claim_id = l.claim_id WHERE l.{fk} = t.id AND ca.actor_id = ?)"
 
 
-def get(store: Store, *, contradiction_id: str) -> tuple[bytes, str]:
-    return fetch_doc(store, "contradiction", contradiction_id, "Contradiction")
+def get(store: Store, *, contradiction_id: str, include_deleted: bool = False) -> tuple[bytes, str]:
+    return fetch_doc(store, "contradiction", contradiction_id, "Contradiction", include_deleted=include_deleted)
 
 
 def list_contradictions(
     store: Store, *, kind: ContradictionKind | None, status: ContradictionStatus | None, origin: str | None,
-    claim: str | None, actor: str | None, limit: int, cursor: str | None,
+    claim: str | None, actor: str | None, include_deleted: bool, limit: int, cursor: str | None,
 ) -> Page:
     require(store, "claim", claim, "claim", "Claim")
     require(store, "actor", actor, "actor", "Actor")
     where = Where()
+    live(where, "t", include_deleted)
     if kind is not None:
         where.add("t.kind = ?", kind.value)
     if status is not None:
@@ -32,16 +33,18 @@ def list_contradictions(
         where.add(_BY_ACTOR.format(link="contradiction_claim", fk="contradiction_id"), actor)
     return keyset_page(
         store, source="contradiction t", payload="t.body", order=["t.id"], where=where, limit=limit, cursor=cursor,
-        scope={"kind": kind, "status": status, "origin": origin, "claim": claim, "actor": actor},
+        scope={"kind": kind, "status": status, "origin": origin, "claim": claim, "actor": actor, "deleted": include_deleted},
     )
 
 
 def list_corroborations(
-    store: Store, *, claim: str | None, actor: str | None, independent: bool | None, limit: int, cursor: str | None,
+    store: Store, *, claim: str | None, actor: str | None, independent: bool | None, include_deleted: bool,
+    limit: int, cursor: str | None,
 ) -> Page:
     require(store, "claim", claim, "claim", "Claim")
     require(store, "actor", actor, "actor", "Actor")
     where = Where()
+    live(where, "t", include_deleted)
     if independent is not None:
         where.add("t.independent = ?", independent)
     if claim is not None:
@@ -50,9 +53,9 @@ def list_corroborations(
         where.add(_BY_ACTOR.format(link="corroboration_claim", fk="corroboration_id"), actor)
     return keyset_page(
         store, source="corroboration t", payload="t.body", order=["t.id"], where=where, limit=limit, cursor=cursor,
-        scope={"claim": claim, "actor": actor, "independent": independent},
+        scope={"claim": claim, "actor": actor, "independent": independent, "deleted": include_deleted},
     )
 
 
-def get_corroboration(store: Store, *, corroboration_id: str) -> tuple[bytes, str]:
-    return fetch_doc(store, "corroboration", corroboration_id, "Corroboration")
+def get_corroboration(store: Store, *, corroboration_id: str, include_deleted: bool = False) -> tuple[bytes, str]:
+    return fetch_doc(store, "corroboration", corroboration_id, "Corroboration", include_deleted=include_deleted)

@@ -8,7 +8,7 @@ from enum import StrEnum
 from api.db import Store
 from api.errors import InvalidParameter
 from api.http import Cursor
-from api.search import fts_query, query_terms, snippet
+from api.search import fts_query, query_terms, snippet, tsquery
 from api.services.common import Page
 
 
@@ -28,15 +28,23 @@ def search(store: Store, *, q: str, kind: SearchKind | None, limit: int, cursor:
     scope_id = Cursor.scope({"q": terms, "kind": kind})
     key = Cursor.decode(cursor, scope_id, 1)
     offset = int(key[0]) if key is not None and isinstance(key[0], int) and key[0] >= 0 else 0
-    sql = (
-        "SELECT e.kind, e.ref_id, e.label, e.field, e.lang, e.original, bm25(search_fts) AS score"
-        " FROM search_fts JOIN search_entry e ON e.rowid = search_fts.rowid WHERE search_fts MATCH ?"
-    )
-    params: list[object] = [fts_query(terms)]
+    if store.sqlite:
+        sql = (
+            "SELECT e.kind, e.ref_id, e.label, e.field, e.lang, e.original, -bm25(search_fts) AS score"
+            " FROM search_fts JOIN search_entry e ON e.id = search_fts.rowid WHERE search_fts MATCH ?"
+        )
+        params: list[object] = [fts_query(terms)]
+    else:
+        sql = (
+            "SELECT e.kind, e.ref_id, e.label, e.field, e.lang, e.original,"
+            " ts_rank(to_tsvector('simple', e.body), q) AS score"
+            " FROM search_entry e, to_tsquery('simple', ?) q WHERE to_tsvector('simple', e.body) @@ q"
+        )
+        params = [tsquery(terms)]
     if kind is not None:
         sql += " AND e.kind = ?"
         params.append(kind.value)
-    sql += " ORDER BY score, e.kind, e.ref_id"
+    sql += " ORDER BY score DESC, e.kind, e.ref_id"
     best: dict[tuple[str, str], tuple[object, ...]] = {}
     for row in store.all(sql, params):
         best.setdefault((row[0], row[1]), row)
@@ -45,7 +53,7 @@ def search(store: Store, *, q: str, kind: SearchKind | None, limit: int, cursor:
     items = [
         json.dumps(
             {"kind": r[0], "id": r[1], "label": r[2], "field": r[3], "language": r[4],
-             "snippet": snippet(str(r[5]), terms), "score": round(-float(r[6]), 6)},  # type: ignore[arg-type]
+             "snippet": snippet(str(r[5]), terms), "score": round(float(r[6]), 6)},  # type: ignore[arg-type]
             ensure_ascii=False, separators=(",", ":"),
         ).encode()
         for r in window

@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 from api.db import Store
-from api.services.common import Page, Where, date_range, fetch_doc, keyset_page, require
+from api.services.common import Page, Where, date_range, fetch_doc, keyset_page, live, require
 from schemas.vocab import SourceKind
 
 
-def get(store: Store, *, source_id: str) -> tuple[bytes, str]:
-    return fetch_doc(store, "source", source_id, "Source")
+def get(store: Store, *, source_id: str, include_deleted: bool = False) -> tuple[bytes, str]:
+    return fetch_doc(store, "source", source_id, "Source", include_deleted=include_deleted)
 
 
 def list_sources(
     store: Store, *, kind: SourceKind | None, language: str | None, publisher: str | None, cites: str | None,
-    date_from: str | None, date_to: str | None, limit: int, cursor: str | None,
+    date_from: str | None, date_to: str | None, include_deleted: bool, limit: int, cursor: str | None,
 ) -> Page:
     require(store, "actor", publisher, "publisher", "Actor")
     require(store, "source", cites, "cites", "Source")
     where = Where()
+    live(where, "s", include_deleted)
     if kind is not None:
         where.add("s.kind = ?", kind.value)
     if language is not None:
@@ -29,5 +30,6 @@ def list_sources(
     date_range(where, "s.published_from", "s.published_to", date_from, date_to)
     return keyset_page(
         store, source="source s", payload="s.summary", order=["s.id"], where=where, limit=limit, cursor=cursor,
-        scope={"kind": kind, "language": language, "publisher": publisher, "cites": cites, "from": date_from, "to": date_to},
+        scope={"kind": kind, "language": language, "publisher": publisher, "cites": cites, "from": date_from, "to": date_to,
+               "deleted": include_deleted},
     )

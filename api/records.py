@@ -1,0 +1,134 @@
+"""How a curated record becomes rows: its own row's columns, its link rows and its search entries.
+
+Seeding and the write path both use these, so a record written through the API is stored exactly
+as the same record loaded from data/.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+from api.graph import Graph, claim_roles
+from api.render import Renderer, etag_of, event_range
+from api.text import index_text
+from schemas.common import date_bounds
+from schemas.dataset import ActorIn, ClaimIn, ContradictionIn, CorroborationIn, SourceIn
+from schemas.tables import (
+    Actor,
+    ClaimActor,
+    ClaimLanguage,
+    ClaimSource,
+    Contradiction,
+    ContradictionClaim,
+    Corroboration,
+    CorroborationClaim,
+    SearchEntry,
+    Source,
+    SourceCite,
+    table_of,
+)
+from schemas.tables import Claim as ClaimRow
+
+KINDS = ("actor", "source", "claim", "contradiction", "corroboration")
+TABLE_OF: dict[str, Any] = {
+    "actor": table_of(Actor), "source": table_of(Source), "claim": table_of(ClaimRow),
+    "contradiction": table_of(Contradiction), "corroboration": table_of(Corroboration),
+}
+MODEL_OF: dict[str, type[BaseModel]] = {
+    "actor": ActorIn, "source": SourceIn, "claim": ClaimIn, "contradiction": ContradictionIn, "corroboration": CorroborationIn,
+}
+LINK_TABLES: dict[str, list[tuple[Any, str]]] = {
+    # (table, column naming the record) for the link rows derived from a record
+    "actor": [],
+    "source": [(table_of(SourceCite), "source_id")],
+    "claim": [(table_of(ClaimActor), "claim_id"), (table_of(ClaimSource), "claim_id"), (table_of(ClaimLanguage), "claim_id")],
+    "contradiction": [(table_of(ContradictionClaim), "contradiction_id")],
+    "corroboration": [(table_of(CorroborationClaim), "corroboration_id")],
+}
+
+
+def columns(kind: str, record: Any, graph: Graph, texts: dict[str, str] | None = None) -> dict[str, Any]:
+    """The filterable columns of a record's row (without data, bookkeeping or rendered bodies)."""
+    if kind == "actor":
+        return {"id": record.id, "kind": record.kind.value, "unnamed": record.unnamed}
+    if kind == "source":
+        bounds = date_bounds(record.published.date) if record.published else None
+        return {
+            "id": record.id, "kind": record.kind.value, "language": record.language, "publisher_id": record.publisher,
+            "published_from": bounds[0].isoformat() if bounds else None,
+            "published_to": bounds[1].isoformat() if bounds else None,
+            "text": (texts or {}).get(record.id, graph.texts.get(record.id)),
+        }
+    if kind == "claim":
+        first, last = event_range(record)
+        return {
+            "id": record.id, "predicate": record.predicate.value, "polarity": record.polarity.value,
+            "modality": record.modality.value, "event_from": first, "event_to": last,
+        }
+    if kind == "contradiction":
+        return {"id": record.id, "kind": record.kind.value, "status": record.status.value, "origin": record.origin}
+    return {"id": record.id, "independent": not graph.shared_origins(record.claims)}
+
+
+def links(kind: str, record: Any, graph: Graph) -> list[tuple[Any, list[dict[str, Any]]]]:
+    """(table, rows) of the link rows a record implies."""
+    if kind == "source":
+        return [(table_of(SourceCite), [{"source_id": record.id, "cited_id": c} for c in dict.fromkeys(record.cites)])]
+    if kind == "claim":
+        return [
+            (table_of(ClaimActor), [{"claim_id": record.id, "role": r.value, "actor_id": a} for r, a in claim_roles(record)]),
+            (table_of(ClaimSource), [{"claim_id": record.id, "source_id": s} for s in sorted(graph.claim_links(record))]),
+            (table_of(ClaimLanguage), [
+                {"claim_id": record.id, "language": lang} for lang in sorted({graph.anchor(ev).language for ev in record.evidence})
+            ]),
+        ]
+    if kind == "contradiction":
+        return [(table_of(ContradictionClaim), [
+            {"contradiction_id": record.id, "claim_id": m.claim, "side": m.side.value} for m in record.claims
+        ])]
+    if kind == "corroboration":
+        return [(table_of(CorroborationClaim), [{"corroboration_id": record.id, "claim_id": c} for c in record.claims])]
+    return []
+
+
+def search_rows(kind: str, record: Any, graph: Graph) -> list[dict[str, Any]]:
+    """The searchable fields of a record."""
+    entries: list[tuple[str, str, str, str]] = []  # label, field, lang, text
+    if kind == "actor":
+        entries += [(record.name, "name", lang, value) for value, lang in graph.names_of(record.id)]
+        entries.append((record.name, "description", "en", record.description))
+    elif kind == "claim":
+        entries.append((record.statement, "statement", "en", record.statement))
+        for ev in record.evidence:
+            entries.append((record.statement, "quote", graph.anchor(ev).language, ev.quote))
+            if ev.translation:
+                entries.append((record.statement, "translation", "en", ev.translation))
+    elif kind == "source":
+        entries.append((record.title, "title", "en", record.title))
+        text = graph.texts.get(record.id)
+        if text is not None:
+            entries.append((record.title, "text", record.language, text))
+    return [
+        {"kind": kind, "ref_id": record.id, "label": label, "field": fld, "lang": lang, "original": original, "body": index_text(original)}
+        for label, fld, lang, original in entries
+    ]
+
+
+def rendered(kind: str, item_id: str, renderer: Renderer, revision: int) -> dict[str, Any]:
+    """The rendered columns of a record: body, summary where it has one, and the ETag."""
+    if kind == "actor":
+        body, summary = renderer.actor(item_id)
+    elif kind == "source":
+        body, summary = renderer.source(item_id)
+    elif kind == "claim":
+        body, summary = renderer.claim(item_id)
+    elif kind == "contradiction":
+        return {"body": (b := renderer.contradiction(item_id)), "etag": etag_of(revision, b)}
+    else:
+        return {"body": (b := renderer.corroboration(item_id)), "etag": etag_of(revision, b)}
+    return {"body": body, "summary": summary, "etag": etag_of(revision, body)}
+
+
+SEARCH_TABLE = table_of(SearchEntry)

@@ -1,0 +1,211 @@
+"""The storage schema: one table per resource, the link tables that queries filter on, history,
+API keys and idempotency records. Alembic migrations (migrations/) create it on every backend.
+
+Each resource row keeps `data`, the curated record as JSON (the dataset file format, so the
+database can be written back to data/ byte for byte), and `body`/`summary`, its public views as
+rendered JSON, so that a read is a primary-key lookup. Link tables are derived from `data` and
+rewritten with it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import cast
+
+from sqlalchemy import Column, DateTime, Index, LargeBinary, Table, Text
+from sqlmodel import Field, SQLModel
+
+
+def _binary() -> Column:  # type: ignore[type-arg]
+    return Column(LargeBinary, nullable=False)
+
+
+class Record(SQLModel):
+    """Columns every resource table has."""
+
+    data: str = Field(sa_type=Text, description="The curated record as JSON.")
+    file: str = Field(index=True, description="Dataset file the record belongs to, e.g. `documents/000.yaml`.")
+    position: int = Field(description="Order of the record within its file.")
+    revision: int = 1
+    created_at: datetime = Field(sa_type=DateTime(timezone=True))
+    updated_at: datetime = Field(sa_type=DateTime(timezone=True))
+    deleted_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    etag: str
+
+
+class Actor(Record, table=True):
+    id: str = Field(primary_key=True)
+    kind: str = Field(index=True)
+    unnamed: bool = False
+    body: bytes = Field(sa_column=_binary())
+    summary: bytes = Field(sa_column=_binary())
+
+
+class Source(Record, table=True):
+    id: str = Field(primary_key=True)
+    kind: str = Field(index=True)
+    language: str = Field(index=True)
+    publisher_id: str | None = Field(default=None, index=True)
+    published_from: str | None = Field(default=None, index=True)
+    published_to: str | None = None
+    text: str | None = Field(default=None, sa_type=Text)
+    body: bytes = Field(sa_column=_binary())
+    summary: bytes = Field(sa_column=_binary())
+
+
+class Claim(Record, table=True):
+    id: str = Field(primary_key=True)
+    predicate: str = Field(index=True)
+    polarity: str = Field(index=True)
+    modality: str = Field(index=True)
+    event_from: str | None = Field(default=None, index=True)
+    event_to: str | None = None
+    body: bytes = Field(sa_column=_binary())
+    summary: bytes = Field(sa_column=_binary())
+
+
+class Contradiction(Record, table=True):
+    id: str = Field(primary_key=True)
+    kind: str = Field(index=True)
+    status: str = Field(index=True)
+    origin: str = Field(index=True)
+    body: bytes = Field(sa_column=_binary())
+
+
+class Corroboration(Record, table=True):
+    id: str = Field(primary_key=True)
+    independent: bool = Field(index=True)
+    body: bytes = Field(sa_column=_binary())
+
+
+class Document(SQLModel, table=True):
+    """A held document's file: which source it is, and its coverage account."""
+
+    file: str = Field(primary_key=True)
+    source_id: str = Field(index=True, foreign_key="source.id")
+    coverage: str = Field(sa_type=Text, description="The coverage section as JSON.")
+
+
+class DocumentName(SQLModel, table=True):
+    """A spelling a document adds for an actor."""
+
+    __tablename__ = "document_name"
+    file: str = Field(primary_key=True)
+    position: int = Field(primary_key=True)
+    actor_id: str = Field(index=True, foreign_key="actor.id")
+    value: str
+    lang: str
+
+
+class ActorRole(SQLModel, table=True):
+    """A role a document attests for an actor."""
+
+    __tablename__ = "actor_role"
+    file: str = Field(primary_key=True)
+    position: int = Field(primary_key=True)
+    actor_id: str = Field(index=True, foreign_key="actor.id")
+    data: str = Field(sa_type=Text)
+
+
+class SourceCite(SQLModel, table=True):
+    __tablename__ = "source_cite"
+    source_id: str = Field(primary_key=True, foreign_key="source.id")
+    cited_id: str = Field(primary_key=True, foreign_key="source.id", index=True)
+
+
+class ClaimActor(SQLModel, table=True):
+    __tablename__ = "claim_actor"
+    claim_id: str = Field(primary_key=True, foreign_key="claim.id")
+    role: str = Field(primary_key=True)
+    actor_id: str = Field(primary_key=True, foreign_key="actor.id", index=True)
+
+
+class ClaimSource(SQLModel, table=True):
+    """Every source a claim is linked to: quoted from, attributed to, or traced back to."""
+
+    __tablename__ = "claim_source"
+    claim_id: str = Field(primary_key=True, foreign_key="claim.id")
+    source_id: str = Field(primary_key=True, foreign_key="source.id", index=True)
+
+
+class ClaimLanguage(SQLModel, table=True):
+    __tablename__ = "claim_language"
+    claim_id: str = Field(primary_key=True, foreign_key="claim.id")
+    language: str = Field(primary_key=True, index=True)
+
+
+class ContradictionClaim(SQLModel, table=True):
+    __tablename__ = "contradiction_claim"
+    contradiction_id: str = Field(primary_key=True, foreign_key="contradiction.id")
+    claim_id: str = Field(primary_key=True, foreign_key="claim.id", index=True)
+    side: str
+
+
+class CorroborationClaim(SQLModel, table=True):
+    __tablename__ = "corroboration_claim"
+    corroboration_id: str = Field(primary_key=True, foreign_key="corroboration.id")
+    claim_id: str = Field(primary_key=True, foreign_key="claim.id", index=True)
+
+
+class SearchEntry(SQLModel, table=True):
+    """One searchable field of one record; `body` is its normalized, stemmed text (api/text.py)."""
+
+    __tablename__ = "search_entry"
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(index=True)
+    ref_id: str = Field(index=True)
+    label: str = Field(sa_type=Text)
+    field: str
+    lang: str
+    original: str = Field(sa_type=Text)
+    body: str = Field(sa_type=Text)
+
+
+class Revision(SQLModel, table=True):
+    """One change to one record: the feed behind /v1/changes and each record's history."""
+
+    seq: int | None = Field(default=None, primary_key=True)
+    resource: str
+    resource_id: str
+    revision: int
+    action: str = Field(description="create, update or delete")
+    api_key_id: str | None = None
+    at: datetime = Field(sa_type=DateTime(timezone=True))
+    before: str | None = Field(default=None, sa_type=Text)
+    after: str | None = Field(default=None, sa_type=Text)
+
+
+Index("ix_revision_resource", Revision.resource, Revision.resource_id, Revision.revision, unique=True)  # type: ignore[arg-type]
+
+
+class ApiKey(SQLModel, table=True):
+    __tablename__ = "api_key"
+    id: str = Field(primary_key=True, description="Public key id, the part before the dot.")
+    name: str
+    secret_hash: str = Field(description="SHA-256 of the secret part, hex.")
+    scopes: str = Field(description="Comma-separated: read, write, admin.")
+    created_at: datetime = Field(sa_type=DateTime(timezone=True))
+    revoked_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+
+
+class IdempotencyRecord(SQLModel, table=True):
+    __tablename__ = "idempotency_record"
+    api_key_id: str = Field(primary_key=True)
+    key: str = Field(primary_key=True)
+    method: str
+    path: str
+    request_hash: str
+    status: int
+    body: bytes = Field(sa_column=_binary())
+    location: str | None = None
+    created_at: datetime = Field(sa_type=DateTime(timezone=True))
+
+
+class Meta(SQLModel, table=True):
+    key: str = Field(primary_key=True)
+    value: str = Field(sa_type=Text)
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The SQLAlchemy table of a table model (typed, for Core statements)."""
+    return cast(Table, model.__table__)  # type: ignore[attr-defined]
