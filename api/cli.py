@@ -7,6 +7,7 @@ import json
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from api.loader import DATA_DIR, DatasetError, load_dataset
 
@@ -89,6 +90,52 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _engine_for_cli() -> Any:
+    from api.config import get_settings
+    from api.db import build_database, make_engine
+
+    settings = get_settings()
+    build_database(settings)
+    return make_engine(settings.database_url)
+
+
+def _keys(args: argparse.Namespace) -> int:
+    from api.auth import create_key, list_keys, revoke_key
+
+    engine = _engine_for_cli()
+    try:
+        with engine.begin() as conn:
+            if args.keys_command == "create":
+                token = create_key(conn, name=args.name, scopes=[s.strip() for s in args.scopes.split(",") if s.strip()])
+                print(token)
+                print("Keep this key now: it is stored only as a hash and cannot be shown again.", file=sys.stderr)
+            elif args.keys_command == "list":
+                for row in list_keys(conn):
+                    state = f"revoked {row.revoked_at:%Y-%m-%d %H:%M}" if row.revoked_at else "active"
+                    print(f"{row.id}  {row.scopes:<17} {state:<24} {row.name}")
+            elif not revoke_key(conn, args.key_id):
+                print(f"no active key '{args.key_id}'", file=sys.stderr)
+                return 1
+            else:
+                print(f"revoked {args.key_id}")
+    finally:
+        engine.dispose()
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from api.export import export_dataset
+
+    engine = _engine_for_cli()
+    try:
+        with engine.connect() as conn:
+            written = export_dataset(conn, Path(args.output))
+    finally:
+        engine.dispose()
+    print(f"wrote {len(written)} files to {args.output}")
+    return 0
+
+
 def _openapi(args: argparse.Namespace) -> int:
     from api.main import create_app
 
@@ -118,6 +165,18 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("build", help="(re)build the database from data/")
     p.add_argument("--force", action="store_true", help="rebuild even when the database is current")
     p.set_defaults(func=_build)
+    p = sub.add_parser("keys", help="create, list and revoke API keys")
+    keys = p.add_subparsers(dest="keys_command", required=True)
+    k = keys.add_parser("create", help="create a key and print it (once)")
+    k.add_argument("--name", required=True, help="who or what the key is for")
+    k.add_argument("--scopes", default="read,write", help="comma-separated: read, write, admin")
+    keys.add_parser("list", help="list keys (never their secrets)")
+    k = keys.add_parser("revoke", help="revoke a key by its id")
+    k.add_argument("key_id")
+    p.set_defaults(func=_keys)
+    p = sub.add_parser("export", help="write the database back to the data/ format")
+    p.add_argument("--output", default=str(DATA_DIR), help="folder to write (default: data/)")
+    p.set_defaults(func=_export)
     p = sub.add_parser("openapi", help="write the OpenAPI document")
     p.add_argument("--output", default="openapi/openapi.json")
     p.set_defaults(func=_openapi)

@@ -21,6 +21,8 @@ class Settings(BaseSettings):
     )
     data_dir: Path = Field(default=ROOT / "data", description="The curated dataset and corpus.")
     auto_build: bool = Field(default=True, description="Build the database from data/ at start-up when it is missing or stale.")
+    read_requires_key: bool = Field(default=False, description="Require an API key with scope `read` for reads.")
+    max_body_bytes: int = Field(default=1_048_576, description="Largest request body accepted; larger ones get 413.")
     cors_origins: str = Field(default="", description="Comma-separated origins allowed by CORS; `*` for any.")
 
     @property

@@ -2,9 +2,17 @@
 
 ProblemError                      base; its subclasses are the API's problem types
 ├── BadRequest       400  /problems/bad-request        malformed request, e.g. a cursor that does not decode
+├── Unauthorized     401  /problems/unauthorized       no API key, or one that is unknown or revoked
+├── Forbidden        403  /problems/forbidden          the key lacks the scope the operation needs
 ├── NotFound         404  /problems/not-found          no resource with that id
+├── Conflict         409  /problems/conflict           the id is taken, or the record is still referenced
 ├── Gone             410  /problems/gone               the resource was deleted (a tombstone remains)
-└── InvalidParameter 422  /problems/invalid-parameter  a parameter is well-formed but unacceptable
+├── PreconditionFailed   412  /problems/precondition-failed    If-Match names a revision that is not current
+├── PayloadTooLarge      413  /problems/payload-too-large      the request body is over the configured size
+├── ValidationProblem    422  /problems/validation-error       the body is invalid (with `errors`)
+├── InvalidParameter     422  /problems/invalid-parameter      a parameter is well-formed but unacceptable
+├── IdempotencyKeyReused 422  /problems/idempotency-key-reused the Idempotency-Key was used for another request
+└── PreconditionRequired 428  /problems/precondition-required  PATCH and DELETE need If-Match
 Framework errors map onto the same shape:
     request validation     422  /problems/validation-error   (with `errors: [{loc, msg, type}]`)
     unknown path           404  /problems/not-found
@@ -31,6 +39,11 @@ class ValidationIssue(BaseModel):
     type: str
 
 
+class Reference(BaseModel):
+    resource: str = Field(description="actor, source, claim, contradiction, corroboration, or role")
+    id: str
+
+
 class Problem(BaseModel):
     """An RFC 9457 problem detail."""
 
@@ -40,6 +53,7 @@ class Problem(BaseModel):
     detail: str = Field(description="What was wrong, in plain English.")
     instance: str = Field(description="The request path.")
     errors: list[ValidationIssue] | None = Field(None, description="For validation errors: each invalid field.")
+    references: list[Reference] | None = Field(None, description="For a refused delete: the records that still reference it.")
 
 
 class ProblemError(Exception):
@@ -47,10 +61,15 @@ class ProblemError(Exception):
     type = "/problems/internal"
     title = "Internal Server Error"
 
-    def __init__(self, detail: str, *, errors: list[dict[str, Any]] | None = None) -> None:
+    headers: dict[str, str] | None = None
+
+    def __init__(
+        self, detail: str, *, errors: list[dict[str, Any]] | None = None, references: list[dict[str, str]] | None = None,
+    ) -> None:
         super().__init__(detail)
         self.detail = detail
         self.errors = errors
+        self.references = references
 
 
 class BadRequest(ProblemError):
@@ -63,6 +82,55 @@ class NotFound(ProblemError):
     status = 404
     type = "/problems/not-found"
     title = "Not Found"
+
+
+class Unauthorized(ProblemError):
+    status = 401
+    type = "/problems/unauthorized"
+    title = "Unauthorized"
+    headers = {"WWW-Authenticate": 'Bearer realm="claims-api"'}
+
+
+class Forbidden(ProblemError):
+    status = 403
+    type = "/problems/forbidden"
+    title = "Forbidden"
+
+
+class Conflict(ProblemError):
+    status = 409
+    type = "/problems/conflict"
+    title = "Conflict"
+
+
+class PreconditionFailed(ProblemError):
+    status = 412
+    type = "/problems/precondition-failed"
+    title = "Precondition Failed"
+
+
+class PayloadTooLarge(ProblemError):
+    status = 413
+    type = "/problems/payload-too-large"
+    title = "Payload Too Large"
+
+
+class ValidationProblem(ProblemError):
+    status = 422
+    type = "/problems/validation-error"
+    title = "Validation Error"
+
+
+class IdempotencyKeyReused(ProblemError):
+    status = 422
+    type = "/problems/idempotency-key-reused"
+    title = "Idempotency Key Reused"
+
+
+class PreconditionRequired(ProblemError):
+    status = 428
+    type = "/problems/precondition-required"
+    title = "Precondition Required"
 
 
 class Gone(ProblemError):
@@ -79,17 +147,19 @@ class InvalidParameter(ProblemError):
 
 def problem_response(
     request: Request, status: int, type_: str, title: str, detail: str, errors: list[dict[str, Any]] | None = None,
-    headers: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None, references: list[dict[str, str]] | None = None,
 ) -> JSONResponse:
     body: dict[str, Any] = {"type": type_, "title": title, "status": status, "detail": detail, "instance": request.url.path}
     if errors is not None:
         body["errors"] = errors
+    if references is not None:
+        body["references"] = references
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
 async def _problem_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ProblemError)
-    return problem_response(request, exc.status, exc.type, exc.title, exc.detail, exc.errors)
+    return problem_response(request, exc.status, exc.type, exc.title, exc.detail, exc.errors, exc.headers, exc.references)
 
 
 def _issue(err: Any) -> dict[str, Any]:
@@ -125,9 +195,15 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI entries for the problem statuses a route can return."""
     descriptions = {
         400: "Malformed request (e.g. a cursor that does not decode).",
+        401: "No API key, or an unknown or revoked one (see WWW-Authenticate).",
+        403: "The API key lacks the scope this operation needs.",
+        409: "The id is taken, the record is still referenced, or a quoted text would change.",
+        412: "If-Match names a revision that is no longer current.",
+        413: "The request body is larger than the server accepts.",
+        428: "If-Match is required.",
         404: "No resource with that id.",
         410: "The resource was deleted; its history remains.",
-        422: "A parameter is invalid.",
+        422: "A parameter or the body is invalid.",
     }
     return {
         s: {"model": Problem, "description": descriptions[s], "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}}

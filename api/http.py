@@ -15,7 +15,8 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from starlette.responses import Response
 
-from api.errors import BadRequest, ProblemError
+from api.auth import authenticate
+from api.errors import BadRequest, InvalidParameter, ProblemError
 
 JSON = "application/json"
 DEFAULT_LIMIT = 50
@@ -112,7 +113,16 @@ class StrictQueryRoute(APIRoute):
         allowed = frozenset(_query_names(self.dependant))
         accepted = ", ".join(sorted(allowed)) or "none"
 
+        read_only = self.methods is not None and self.methods <= {"GET", "HEAD"}
+
         async def strict_handler(request: Request) -> Response:
+            if b"%00" in request.scope["query_string"] or "\x00" in request.scope["path"]:
+                raise InvalidParameter(
+                    "The request's path or query contains a NUL character, which no identifier or filter may hold.",
+                    errors=[{"loc": ["query"], "msg": "contains a NUL character", "type": "value_error"}],
+                )
+            if read_only and request.app.state.read_requires_key:
+                authenticate(request.app.state.store, request, "read")
             if request.scope["query_string"]:
                 unknown = sorted(set(request.query_params.keys()) - allowed)
                 if unknown:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from api.checks import Loc, RecordChecks, format_loc
 from api.graph import Graph, claim_roles
 from schemas.dataset import (
     ActorIn,
@@ -25,7 +27,6 @@ from schemas.dataset import (
     ContradictionIn,
     CorroborationIn,
     DocumentFile,
-    EvidenceIn,
     LinksFile,
     SourceIn,
     SourcesFile,
@@ -145,13 +146,6 @@ def fingerprint(data_dir: Path = DATA_DIR) -> str:
     return digest.hexdigest()
 
 
-def _loc(loc: tuple[int | str, ...]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
 def _item_name(raw: Any, loc: tuple[int | str, ...]) -> str:
     """`claims[3] 'some-id'`: the path to the failing item with its id when it has one."""
     node = raw
@@ -164,7 +158,7 @@ def _item_name(raw: Any, loc: tuple[int | str, ...]) -> str:
         if isinstance(node, dict) and isinstance(node.get("id"), str):
             named = f" (id '{node['id']}')"
             last = i
-    return named if not named else f"{_loc(loc[: last + 1])}{named}"
+    return named if not named else f"{format_loc(loc[: last + 1])}{named}"
 
 
 def _parse(path: Path, model: type[BaseModel], problems: list[str], name: str) -> Any:
@@ -182,7 +176,7 @@ def _parse(path: Path, model: type[BaseModel], problems: list[str], name: str) -
         for err in exc.errors():
             loc = tuple(err["loc"])
             item = _item_name(raw, loc)
-            where = _loc(loc) or "(top level)"
+            where = format_loc(loc) or "(top level)"
             prefix = f"{name}: {item}: field {where}" if item else f"{name}: field {where}"
             problems.append(f"{prefix}: {err['msg']}")
         return None
@@ -202,44 +196,18 @@ class _Checker:
         registry[item_id] = item
         self.ds.origin[f"{kind}:{item_id}"] = file
 
-    def where(self, kind: str, item_id: str) -> str:
-        return f"{self.ds.origin[f'{kind}:{item_id}']}: {kind} '{item_id}'"
+    def checks(self, where: str, prefix: Loc = ()) -> RecordChecks:
+        def report(loc: Loc, msg: str, _type: str) -> None:
+            self.problems.append(f"{where}: field {format_loc((*prefix, *loc))}: {msg}")
 
-    def ref(self, where: str, fld: str, value: str | None, registry: dict[str, Any], what: str) -> None:
+        return RecordChecks(self.ds, report)
+
+    def record(self, kind: str, record: Any) -> None:
+        self.checks(f"{self.ds.origin[f'{kind}:{record.id}']}: {kind} '{record.id}'").record(kind, record)
+
+    def ref(self, where: str, fld: str, value: str | None, registry: Mapping[str, Any], what: str) -> None:
         if value is not None and value not in registry:
             self.problems.append(f"{where}: field {fld}: unknown {what} '{value}'")
-
-    def evidence(self, where: str, fld: str, ev: EvidenceIn) -> None:
-        if ev.source not in self.ds.sources:
-            self.problems.append(f"{where}: field {fld}.source: unknown source '{ev.source}'")
-            return
-        text = self.ds.texts.get(ev.source)
-        if text is None:
-            self.problems.append(f"{where}: field {fld}.source: the project holds no text for source '{ev.source}'")
-            return
-        self.ref(where, f"{fld}.attributed_to", ev.attributed_to, self.ds.sources, "source")
-        found = text[ev.start : ev.end]
-        if found != ev.quote:
-            hint = ""
-            at = text.find(ev.quote)
-            if at >= 0:
-                hint = f"; the quote occurs at {at}-{at + len(ev.quote)}"
-            self.problems.append(
-                f"{where}: field {fld}: quote does not match source '{ev.source}' at offsets "
-                f"{ev.start}-{ev.end}: the text there is {found!r}{hint}"
-            )
-        language = ev.language or self.ds.sources[ev.source].language
-        if not language.startswith("en") and not ev.translation:
-            self.problems.append(f"{where}: field {fld}.translation: a quote in '{language}' needs an English translation")
-
-    def actor(self, a: ActorIn) -> None:
-        where = self.where("actor", a.id)
-        self.ref(where, "speaks_for", a.speaks_for, self.ds.actors, "actor")
-        seen: set[tuple[str, str]] = set()
-        for i, n in enumerate(a.names):
-            if (n.value, n.lang) in seen:
-                self.problems.append(f"{where}: field names[{i}]: '{n.value}' ({n.lang}) is listed twice")
-            seen.add((n.value, n.lang))
 
     def document_sections(self, name: str, doc: DocumentFile) -> None:
         for i, n in enumerate(doc.names):
@@ -249,40 +217,7 @@ class _Checker:
             self.ref(where, "actor", role.actor, self.ds.actors, "actor")
             self.ref(where, "of", role.of, self.ds.actors, "actor")
             for j, ev in enumerate(role.evidence):
-                self.evidence(where, f"evidence[{j}]", ev)
-
-    def source(self, s: SourceIn) -> None:
-        where = self.where("source", s.id)
-        self.ref(where, "publisher", s.publisher, self.ds.actors, "actor")
-        for i, author in enumerate(s.authors):
-            self.ref(where, f"authors[{i}]", author, self.ds.actors, "actor")
-        for i, cited in enumerate(s.cites):
-            self.ref(where, f"cites[{i}]", cited, self.ds.sources, "source")
-        self.ref(where, "part_of", s.part_of, self.ds.sources, "source")
-        if s.id in self.ds.ancestors(s.id) - {s.id}:
-            self.problems.append(f"{where}: field cites: the citation chain loops back to '{s.id}'")
-
-    def claim(self, c: ClaimIn) -> None:
-        where = self.where("claim", c.id)
-        for fld in ("subject", "recipient", "location", "claimant"):
-            self.ref(where, fld, getattr(c, fld), self.ds.actors, "actor")
-        claimant = self.ds.actors.get(c.claimant)
-        if claimant is not None and claimant.unnamed and claimant.speaks_for is None:
-            self.problems.append(f"{where}: field claimant: unnamed actor '{c.claimant}' needs speaks_for: whom it speaks for")
-        if c.object is not None:
-            self.ref(where, "object.actor", c.object.actor, self.ds.actors, "actor")
-        for i, ev in enumerate(c.evidence):
-            self.evidence(where, f"evidence[{i}]", ev)
-
-    def contradiction(self, x: ContradictionIn) -> None:
-        where = self.where("contradiction", x.id)
-        for i, m in enumerate(x.claims):
-            self.ref(where, f"claims[{i}].claim", m.claim, self.ds.claims, "claim")
-
-    def corroboration(self, x: CorroborationIn) -> None:
-        where = self.where("corroboration", x.id)
-        for i, cid in enumerate(x.claims):
-            self.ref(where, f"claims[{i}]", cid, self.ds.claims, "claim")
+                self.checks(where).evidence(("evidence", j), ev)
 
     def coverage(self, name: str, doc: DocumentFile) -> None:
         text = self.ds.texts.get(doc.source.id)
@@ -356,16 +291,10 @@ def load_dataset(data_dir: Path = DATA_DIR) -> Dataset:
         # A file that does not parse leaves its items out; checking references now would only
         # add noise about items that are merely missing.
         raise DatasetError(problems)
-    for a in ds.actors.values():
-        check.actor(a)
-    for s in ds.sources.values():
-        check.source(s)
-    for c in ds.claims.values():
-        check.claim(c)
-    for x in ds.contradictions.values():
-        check.contradiction(x)
-    for y in ds.corroborations.values():
-        check.corroboration(y)
+    for kind, registry in (("actor", ds.actors), ("source", ds.sources), ("claim", ds.claims),
+                           ("contradiction", ds.contradictions), ("corroboration", ds.corroborations)):
+        for record in registry.values():
+            check.record(kind, record)
     for name, doc in ds.documents.items():
         check.document_sections(name, doc)
         check.coverage(name, doc)

@@ -11,9 +11,10 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 
 from api.config import Settings, get_settings
-from api.db import Store, build_database
+from api.db import Store, build_database, make_engine
 from api.errors import PROBLEM_JSON, install_problem_handlers
-from api.routers import actors, claims, contradictions, health, search, sources
+from api.limits import BodyLimit
+from api.routers import actors, claims, contradictions, editing, health, search, sources
 
 DESCRIPTION = """Structured, traceable claims from news reporting: who said what, where, when, based on
 what, and what contradicts it. Every claim carries exact quotes anchored in its source text by
@@ -43,11 +44,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if settings.auto_build:
             build_database(settings)
         store = Store(settings.database_url)
+        engine = make_engine(settings.database_url)
         app.state.store = store
+        app.state.engine = engine
         try:
             yield
         finally:
             store.close()
+            engine.dispose()
 
     app = FastAPI(
         title="Claims API",
@@ -57,15 +61,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         generate_unique_id_function=_operation_id,
     )
     install_problem_handlers(app)
+    app.state.read_requires_key = settings.read_requires_key
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     if settings.cors_origin_list:
         app.add_middleware(
             CORSMiddleware,
             allow_origins=settings.cors_origin_list,
-            allow_methods=["GET", "HEAD", "OPTIONS"],
-            allow_headers=["If-None-Match", "Content-Type"],
-            expose_headers=["ETag", "Link"],
+            allow_methods=["GET", "HEAD", "OPTIONS", "POST", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "X-API-Key", "If-None-Match", "If-Match", "Idempotency-Key", "Content-Type"],
+            expose_headers=["ETag", "Link", "Location"],
         )
-    for module in (actors, sources, claims, contradictions, search, health):
+    for module in (actors, sources, claims, contradictions, editing, search, health):
         app.include_router(module.router)
 
     def openapi() -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated, Self
+from typing import Annotated, Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -54,8 +54,38 @@ def date_bounds(value: str) -> tuple[date, date]:
     return date(parts[0], 1, 1), date(parts[0], 12, 31)
 
 
+def _unstorable(value: Any, path: str = "") -> str | None:
+    """Where a string holds a NUL or a lone surrogate: text no database stores faithfully."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            return f"{path or 'value'} contains a NUL character"
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return f"{path or 'value'} is not valid Unicode text"
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            found = _unstorable(k, path) or _unstorable(v, f"{path}.{k}" if path else str(k))
+            if found:
+                return found
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            found = _unstorable(v, f"{path}[{i}]")
+            if found:
+                return found
+    return None
+
+
 class StrictModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _storable_text(cls, data: Any) -> Any:
+        problem = _unstorable(data)
+        if problem:
+            raise ValueError(problem)
+        return data
 
 
 def _check_precision(value: str, precision: DatePrecision, field: str) -> None:

@@ -76,7 +76,7 @@ class ActorIn(StrictModel):
 
 
 
-class SourceIn(StrictModel):
+class SourceBase(StrictModel):
     id: Slug
     kind: SourceKind
     title: str = Field(min_length=1)
@@ -87,6 +87,9 @@ class SourceIn(StrictModel):
     cites: list[Slug] = []
     part_of: Slug | None = None
     url: str | None = None
+
+
+class SourceIn(SourceBase):
     text_file: str | None = Field(None, description="Path under data/ of the full text, for documents the project holds.")
     note: str | None = None
 

@@ -35,7 +35,7 @@ async def test_unknown_route_is_problem_404(client):
 
 
 async def test_wrong_method_is_problem_405(client):
-    assert_problem(await client.post("/v1/claims", json={}), 405, "/problems/method-not-allowed")
+    assert_problem(await client.put("/v1/claims", json={}), 405, "/problems/method-not-allowed")
 
 
 def test_committed_openapi_matches_the_app():

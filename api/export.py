@@ -1,0 +1,78 @@
+"""Write the database back to the dataset files: the same records, in the same files and order,
+in the canonical YAML form, so that exporting a database loaded from data/ reproduces data/."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import Connection, select
+
+from api.records import MODEL_OF, TABLE_OF
+from api.yamlio import dump
+from schemas.dataset import (
+    ActorRoleIn,
+    ActorsFile,
+    CoverageIn,
+    DocumentFile,
+    LinksFile,
+    SourcesFile,
+)
+from schemas.tables import ActorRole, Document, DocumentName, table_of
+
+
+def _records(conn: Connection, kind: str, file: str) -> list[Any]:
+    t = TABLE_OF[kind]
+    rows = conn.execute(select(t.c.data).where(t.c.file == file, t.c.deleted_at.is_(None)).order_by(t.c.position))
+    return [MODEL_OF[kind].model_validate_json(r[0]) for r in rows]
+
+
+def _write(path: Path, model: BaseModel) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(dump(model), encoding="utf-8")
+    return path
+
+
+def export_dataset(conn: Connection, out: Path) -> list[Path]:
+    written = [
+        _write(out / "actors.yaml", ActorsFile(actors=_records(conn, "actor", "actors.yaml"))),
+        _write(out / "sources.yaml", SourcesFile(sources=_records(conn, "source", "sources.yaml"))),
+    ]
+    doc = table_of(Document)
+    names_t, roles_t = table_of(DocumentName), table_of(ActorRole)
+    for file, source_id, coverage in conn.execute(select(doc.c.file, doc.c.source_id, doc.c.coverage).order_by(doc.c.file)):
+        sources = _records(conn, "source", file)
+        own = next(s for s in sources if s.id == source_id)
+        names = conn.execute(
+            select(names_t.c.actor_id, names_t.c.value, names_t.c.lang).where(names_t.c.file == file).order_by(names_t.c.position)
+        )
+        roles = conn.execute(select(roles_t.c.data).where(roles_t.c.file == file).order_by(roles_t.c.position))
+        document = DocumentFile(
+            source=own,
+            sources=[s for s in sources if s.id != source_id],
+            actors=_records(conn, "actor", file),
+            names=[{"actor": a, "value": v, "lang": lang} for a, v, lang in names],
+            roles=[ActorRoleIn.model_validate_json(r[0]) for r in roles],
+            claims=_records(conn, "claim", file),
+            contradictions=_records(conn, "contradiction", file),
+            corroborations=_records(conn, "corroboration", file),
+            coverage=[CoverageIn.model_validate(c) for c in json.loads(coverage)],
+        )
+        written.append(_write(out / file, document))
+        text = conn.execute(select(TABLE_OF["source"].c.text).where(TABLE_OF["source"].c.id == source_id)).scalar()
+        if own.text_file and text is not None:
+            target = out / own.text_file
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+            written.append(target)
+    written.append(_write(out / "links.yaml", LinksFile(
+        contradictions=_records(conn, "contradiction", "links.yaml"),
+        corroborations=_records(conn, "corroboration", "links.yaml"),
+    )))
+    exported = {p.resolve() for p in written}
+    for stale in (out / "documents").glob("*.yaml"):
+        if stale.resolve() not in exported:
+            stale.unlink()
+    return written

@@ -1,0 +1,406 @@
+"""Create, update and delete records: one transaction each, checked against the database, history
+recorded, and every record whose rendered view embeds the change rendered again.
+
+Rules that live here:
+- a record's references must resolve to live records, and its evidence must quote its source's
+  text exactly at its offsets (422, naming the field and showing the text found there);
+- ids are never reused, not even those of deleted records (409);
+- a record still referenced cannot be deleted (409, listing what references it);
+- PATCH and DELETE need the current revision in If-Match (428 without it, 412 when stale);
+- a held document's text cannot change while claims quote it (409).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import Connection, delete, func, insert, select, update
+
+from api.checks import RecordChecks, format_loc
+from api.db import now
+from api.dbgraph import DbGraph
+from api.errors import Conflict, Gone, NotFound, PreconditionFailed, PreconditionRequired, ValidationProblem
+from api.graph import claim_roles
+from api.records import LINK_TABLES, MODEL_OF, SEARCH_TABLE, TABLE_OF, columns, links, rendered, search_rows
+from api.render import Renderer, etag_of
+from schemas.dataset import ClaimIn, SourceIn
+from schemas.tables import Document, Revision, table_of
+from schemas.writes import SourceCreate
+
+NAMES = {"actor": "Actor", "source": "Source", "claim": "Claim", "contradiction": "Contradiction", "corroboration": "Corroboration"}
+SHARED_FILES = {"actor": "actors.yaml", "source": "sources.yaml", "contradiction": "links.yaml", "corroboration": "links.yaml"}
+
+
+@dataclass(frozen=True)
+class Written:
+    body: bytes
+    etag: str
+    revision: int
+
+
+def revision_from_etag(if_match: str) -> int | None:
+    """The revision an If-Match ETag names (`"3-…"` or `"3"`, weak or strong), or None."""
+    tag = if_match.strip().removeprefix("W/").strip('"')
+    head = tag.split("-", 1)[0]
+    return int(head) if head.isdigit() else None
+
+
+def _pydantic_issues(exc: ValidationError) -> list[dict[str, Any]]:
+    return [{"loc": ["body", *err["loc"]], "msg": err["msg"], "type": err["type"]} for err in exc.errors()]
+
+
+class Writer:
+    def __init__(self, conn: Connection, *, api_key_id: str | None) -> None:
+        self.conn = conn
+        self.api_key_id = api_key_id
+        self.now = now()
+        self.g = DbGraph(conn)
+
+    # -- reading rows
+
+    def _row(self, kind: str, item_id: str) -> Any:
+        t = TABLE_OF[kind]
+        return self.conn.execute(
+            select(t.c.revision, t.c.deleted_at, t.c.file, t.c.position, t.c.data).where(t.c.id == item_id)
+        ).first()
+
+    def _live_row(self, kind: str, item_id: str) -> Any:
+        row = self._row(kind, item_id)
+        if row is None:
+            raise NotFound(f"{NAMES[kind]} '{item_id}' does not exist.")
+        if row.deleted_at is not None:
+            raise Gone(f"{NAMES[kind]} '{item_id}' was deleted (revision {row.revision}).")
+        return row
+
+    def _precondition(self, kind: str, item_id: str, if_match: str | None, revision: int) -> None:
+        if if_match is None:
+            raise PreconditionRequired(
+                f"Send If-Match with the ETag of {NAMES[kind].lower()} '{item_id}' as you last read it, so that"
+                " a change made since then is not overwritten."
+            )
+        if if_match.strip() == "*":
+            return
+        if revision_from_etag(if_match) != revision:
+            raise PreconditionFailed(
+                f"{NAMES[kind]} '{item_id}' has changed: it is at revision {revision}, and If-Match names"
+                f" {if_match.strip()}. Read it again and reapply your change."
+            )
+
+    def read(self, kind: str, item_id: str) -> Written:
+        t = TABLE_OF[kind]
+        row = self.conn.execute(select(t.c.body, t.c.etag, t.c.revision).where(t.c.id == item_id)).one()
+        return Written(bytes(row.body), row.etag, row.revision)
+
+    # -- validation
+
+    def _check(self, kind: str, record: BaseModel, item_id: str) -> None:
+        issues: list[dict[str, Any]] = []
+
+        def report(loc: tuple[str | int, ...], msg: str, type_: str) -> None:
+            issues.append({"loc": ["body", *loc], "msg": msg, "type": type_})
+
+        RecordChecks(self.g, report).record(kind, record)
+        if issues:
+            summary = "; ".join(f"{format_loc(tuple(i['loc'][1:]))}: {i['msg']}" for i in issues)
+            raise ValidationProblem(f"{NAMES[kind]} '{item_id}' was not saved: {summary}.", errors=issues)
+
+    def _validate(self, kind: str, data: dict[str, Any], item_id: str) -> Any:
+        try:
+            return MODEL_OF[kind].model_validate(data)
+        except ValidationError as exc:
+            issues = _pydantic_issues(exc)
+            summary = "; ".join(f"{format_loc(tuple(i['loc'][1:]))}: {i['msg']}" for i in issues)
+            raise ValidationProblem(f"{NAMES[kind]} '{item_id}' was not saved: {summary}.", errors=issues) from None
+
+    # -- placement in the dataset files
+
+    def _file_for(self, kind: str, record: Any, has_text: bool) -> str:
+        if kind == "source" and has_text:
+            return f"documents/{record.id}.yaml"
+        if kind == "claim":
+            doc = table_of(Document)
+            held = record.evidence[0].source
+            row = self.conn.execute(select(doc.c.file).where(doc.c.source_id == held)).first()
+            if row is not None:
+                return str(row[0])
+        return SHARED_FILES.get(kind, "links.yaml")
+
+    def _next_position(self, kind: str, file: str) -> int:
+        t = TABLE_OF[kind]
+        current = self.conn.execute(select(func.max(t.c.position)).where(t.c.file == file)).scalar()
+        return 0 if current is None else int(current) + 1
+
+    # -- derived rows
+
+    def _write_links(self, kind: str, item_id: str, record: Any | None) -> None:
+        for table, column in LINK_TABLES[kind]:
+            self.conn.execute(delete(table).where(table.c[column] == item_id))
+        self.conn.execute(delete(SEARCH_TABLE).where(SEARCH_TABLE.c.kind == kind, SEARCH_TABLE.c.ref_id == item_id))
+        if record is None:
+            return
+        for table, rows in links(kind, record, self.g):
+            if rows:
+                self.conn.execute(insert(table), rows)
+        entries = search_rows(kind, record, self.g)
+        if entries:
+            self.conn.execute(insert(SEARCH_TABLE), entries)
+
+    def _sync_coverage(self, claim_id: str, record: ClaimIn | None) -> None:
+        """Keep each document's coverage account listing the claims quoted from each passage."""
+        doc = table_of(Document)
+        quoted = {ev.source for ev in record.evidence} if record else set()
+        rows = self.conn.execute(select(doc.c.file, doc.c.source_id, doc.c.coverage)).all()
+        for file, source_id, coverage_json in rows:
+            if source_id not in quoted and json.dumps(claim_id) not in coverage_json:
+                continue
+            segments = json.loads(coverage_json)
+            changed = False
+            for seg in segments:
+                if claim_id in seg.get("claims", []):
+                    seg["claims"].remove(claim_id)
+                    changed = True
+                    if not seg["claims"] and not seg.get("reason"):
+                        seg["reason"] = "Its claims were deleted or moved; to be curated again."
+            for ev in record.evidence if record else []:
+                if ev.source != source_id:
+                    continue
+                for seg in segments:
+                    if seg["start"] < ev.end and ev.start < seg["end"] and claim_id not in seg.setdefault("claims", []):
+                        seg["claims"].append(claim_id)
+                        changed = True
+            if changed:
+                self.conn.execute(update(doc).where(doc.c.file == file).values(coverage=json.dumps(segments, ensure_ascii=False)))
+
+    def _history(self, kind: str, item_id: str, revision: int, action: str, before: str | None, after: str | None) -> None:
+        self.conn.execute(insert(table_of(Revision)).values(
+            resource=kind, resource_id=item_id, revision=revision, action=action, api_key_id=self.api_key_id,
+            at=self.now, before=before, after=after,
+        ))
+
+    # -- what a change touches
+
+    def _with_links(self, claim_ids: set[str], out: dict[str, set[str]]) -> None:
+        """Claims, plus the contradictions and corroborations they are in and those links' other claims."""
+        for cid in list(claim_ids):
+            out["claim"].add(cid)
+            for xid in self.g.contradictions_of(cid):
+                out["contradiction"].add(xid)
+                out["claim"].update(m.claim for m in self.g.contradictions[xid].claims)
+            for yid in self.g.corroborations_of(cid):
+                out["corroboration"].add(yid)
+                out["claim"].update(self.g.corroborations[yid].claims)
+
+    def _affected(self, kind: str, item_id: str, old: Any | None, new: Any | None) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {k: set() for k in NAMES}
+        out[kind].add(item_id)
+        records = [r for r in (old, new) if r is not None]
+        if kind == "claim":
+            for r in records:
+                out["actor"].update(a for _, a in claim_roles(r))
+            out["source"].update(self._old_links)
+            if new is not None:
+                out["source"].update(self.g.claim_links(new))
+            self._with_links({item_id}, out)
+        elif kind == "actor":
+            self._with_links(set(self.g.claims_of_actor(item_id)), out)
+            for other, other_id, _record in self.g.mentioning("actor", item_id):
+                if other in ("source", "actor"):
+                    out[other].add(other_id)
+            out["actor"].update(role.actor for _, _, role in self.g.roles_mentioning(item_id))
+        elif kind == "source":
+            claims = set(self.g.claims_linked_to(item_id))
+            for cid in claims:
+                self._write_links("claim", cid, self.g.claims[cid])
+            for cid in claims:
+                out["source"].update(self.g.claim_links(self.g.claims[cid]))
+            self._with_links(claims, out)
+            for r in records:
+                out["source"].update(r.cites)
+                if r.part_of:
+                    out["source"].add(r.part_of)
+            out["source"].update(self._descendants(item_id))
+            out["actor"].update(role.actor for _, _, role in self.g.roles_mentioning(item_id))
+        elif kind == "contradiction":
+            for r in records:
+                out["claim"].update(m.claim for m in r.claims)
+        elif kind == "corroboration":
+            for r in records:
+                out["claim"].update(r.claims)
+        return out
+
+    def _descendants(self, source_id: str) -> set[str]:
+        seen: set[str] = set()
+        stack = [source_id]
+        while stack:
+            for citing in self.g.cited_by(stack.pop()):
+                if citing not in seen:
+                    seen.add(citing)
+                    stack.append(citing)
+        return seen
+
+    def _rerender(self, affected: dict[str, set[str]]) -> None:
+        self.g.forget()
+        renderer = Renderer(self.g)
+        for kind, ids in affected.items():
+            t = TABLE_OF[kind]
+            for item_id in sorted(ids):
+                if item_id not in MAPS(self.g)[kind]:
+                    continue
+                values = rendered(kind, item_id, renderer, self.g.revision_of(kind, item_id))
+                if kind == "corroboration":
+                    values["independent"] = columns(kind, self.g.corroborations[item_id], self.g)["independent"]
+                self.conn.execute(update(t).where(t.c.id == item_id).values(**values))
+
+    # -- the operations
+
+    _old_links: set[str] = set()
+
+    def create(self, kind: str, payload: BaseModel) -> Written:
+        item_id: str = payload.id  # type: ignore[attr-defined]
+        existing = self._row(kind, item_id)
+        if existing is not None:
+            state = "was used by a deleted record; ids are never reused" if existing.deleted_at else "already exists"
+            raise Conflict(f"{NAMES[kind]} '{item_id}' {state}.")
+        text: str | None = None
+        data = payload.model_dump(exclude_unset=True)
+        if isinstance(payload, SourceCreate):
+            text = data.pop("text", None)
+            if text is not None:
+                data["text_file"] = f"corpus/{item_id}.txt"
+        record = self._validate(kind, data, item_id)
+        if text is not None:
+            self.g.texts.cache[item_id] = text  # its own evidence checks may not quote it yet, but roles may later
+        self._check(kind, record, item_id)
+        file = self._file_for(kind, record, text is not None)
+        body_columns = {"body": b"", "etag": ""} | ({"summary": b""} if kind in ("actor", "source", "claim") else {})
+        self.conn.execute(insert(TABLE_OF[kind]).values(
+            **columns(kind, record, self.g, {item_id: text} if text is not None else None), **body_columns,
+            data=record.model_dump_json(), file=file, position=self._next_position(kind, file), revision=1,
+            created_at=self.now, updated_at=self.now, deleted_at=None,
+        ))
+        if text is not None:
+            self.conn.execute(insert(table_of(Document)).values(file=file, source_id=item_id, coverage="[]"))
+        self.g.forget()
+        self._write_links(kind, item_id, record)
+        if isinstance(record, ClaimIn):
+            self._sync_coverage(item_id, record)
+        self._history(kind, item_id, 1, "create", None, record.model_dump_json())
+        self._rerender(self._affected(kind, item_id, None, record))
+        return self.read(kind, item_id)
+
+    def update(self, kind: str, item_id: str, patch: BaseModel, if_match: str | None) -> Written:
+        row = self._live_row(kind, item_id)
+        self._precondition(kind, item_id, if_match, row.revision)
+        changes = patch.model_dump(exclude_unset=True)
+        current = MODEL_OF[kind].model_validate_json(row.data)
+        if kind == "source" and "text" in changes:
+            self._change_text(item_id, current, changes.pop("text"))
+        merged = {**current.model_dump(exclude_unset=True), **changes}
+        record = self._validate(kind, merged, item_id)
+        self._check(kind, record, item_id)
+        if record == current:
+            return self.read(kind, item_id)
+        self._old_links = self.g.claim_links(current) if isinstance(current, ClaimIn) else set()
+        revision = row.revision + 1
+        t = TABLE_OF[kind]
+        self.conn.execute(update(t).where(t.c.id == item_id).values(
+            **columns(kind, record, self.g), data=record.model_dump_json(), revision=revision, updated_at=self.now,
+        ))
+        self.g.forget()
+        self._write_links(kind, item_id, record)
+        if isinstance(record, ClaimIn):
+            self._sync_coverage(item_id, record)
+        self._history(kind, item_id, revision, "update", row.data, record.model_dump_json())
+        self._rerender(self._affected(kind, item_id, current, record))
+        return self.read(kind, item_id)
+
+    def _change_text(self, source_id: str, current: Any, new_text: str | None) -> None:
+        quoting = [cid for cid in self.g.claims_linked_to(source_id) if any(ev.source == source_id for ev in self.g.claims[cid].evidence)]
+        if quoting:
+            raise Conflict(
+                f"The text of source '{source_id}' is quoted by {len(quoting)} claim(s) ({', '.join(quoting[:10])}): "
+                "it cannot change while evidence points into it.",
+                references=[{"resource": "claim", "id": c} for c in quoting],
+            )
+        t = TABLE_OF["source"]
+        self.conn.execute(update(t).where(t.c.id == source_id).values(text=new_text))
+        self.g.texts.cache.pop(source_id, None)
+
+    def delete(self, kind: str, item_id: str, if_match: str | None) -> None:
+        row = self._live_row(kind, item_id)
+        self._precondition(kind, item_id, if_match, row.revision)
+        current = MODEL_OF[kind].model_validate_json(row.data)
+        referrers = self._referrers(kind, item_id)
+        if referrers:
+            listed = ", ".join(f"{r['resource']} '{r['id']}'" for r in referrers[:20])
+            raise Conflict(
+                f"{NAMES[kind]} '{item_id}' is still referenced by {len(referrers)} record(s): {listed}. "
+                "Change or delete those first.",
+                references=referrers,
+            )
+        self._old_links = self.g.claim_links(current) if isinstance(current, ClaimIn) else set()
+        affected = self._affected(kind, item_id, current, None)
+        revision = row.revision + 1
+        t = TABLE_OF[kind]
+        tombstone = json.loads(self.read(kind, item_id).body)
+        tombstone.update(revision=revision, deleted_at=self.now.isoformat().replace("+00:00", "Z"))
+        body = json.dumps(tombstone, ensure_ascii=False, separators=(",", ":")).encode()
+        self.conn.execute(update(t).where(t.c.id == item_id).values(
+            revision=revision, deleted_at=self.now, updated_at=self.now, body=body, etag=etag_of(revision, body),
+        ))
+        self._write_links(kind, item_id, None)
+        if kind == "claim":
+            self._sync_coverage(item_id, None)
+        if kind == "source":
+            doc = table_of(Document)
+            self.conn.execute(delete(doc).where(doc.c.source_id == item_id))
+        self._history(kind, item_id, revision, "delete", row.data, None)
+        affected[kind].discard(item_id)
+        self._rerender(affected)
+
+    def _referrers(self, kind: str, item_id: str) -> list[dict[str, str]]:
+        """Live records that reference the record, confirmed field by field."""
+        found: list[dict[str, str]] = []
+        if kind in ("contradiction", "corroboration"):
+            return found
+        for other, other_id, record in self.g.mentioning(kind, item_id):
+            if (other, other_id) != (kind, item_id) and item_id in references(other, record, kind):
+                found.append({"resource": other, "id": other_id})
+        if kind in ("actor", "source"):
+            for file, position, role in self.g.roles_mentioning(item_id):
+                refs = {role.actor, role.of} if kind == "actor" else {ev.source for ev in role.evidence}
+                if item_id in refs:
+                    found.append({"resource": "role", "id": f"{file}#roles[{position}]"})
+        return found
+
+
+def references(kind: str, record: Any, target_kind: str) -> set[str]:
+    """The ids of `target_kind` records that a record references."""
+    refs: set[str] = set()
+    if kind == "claim":
+        if target_kind == "actor":
+            refs = {a for _, a in claim_roles(record)}
+        elif target_kind == "source":
+            refs = {ev.source for ev in record.evidence} | {ev.attributed_to for ev in record.evidence if ev.attributed_to}
+    elif kind == "source":
+        if target_kind == "actor":
+            refs = {*(record.authors), *([record.publisher] if record.publisher else [])}
+        elif target_kind == "source":
+            refs = {*(record.cites), *([record.part_of] if record.part_of else [])}
+    elif kind == "actor" and target_kind == "actor" and record.speaks_for:
+        refs = {record.speaks_for}
+    elif kind == "contradiction" and target_kind == "claim":
+        refs = {m.claim for m in record.claims}
+    elif kind == "corroboration" and target_kind == "claim":
+        refs = set(record.claims)
+    return refs
+
+
+def MAPS(g: DbGraph) -> dict[str, Any]:
+    return {"actor": g.actors, "source": g.sources, "claim": g.claims, "contradiction": g.contradictions, "corroboration": g.corroborations}
+
+
+__all__ = ["SourceIn", "Writer", "Written", "references", "revision_from_etag"]
