@@ -17,8 +17,11 @@ serve: $(STAMP)
 	$(BIN)/python -m api.cli build
 	$(BIN)/uvicorn api.main:app --host 127.0.0.1 --port 8000
 
+# The whole suite, on SQLite and then on PostgreSQL (TEST_POSTGRES_URL, by default the local server).
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	CLAIMS_TEST_BACKEND=sqlite $(BIN)/python -m pytest
+	scripts/postgres-up
+	CLAIMS_TEST_BACKEND=postgresql $(BIN)/python -m pytest
 
 check: $(STAMP)
 	$(BIN)/python -m api.cli check

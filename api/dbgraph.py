@@ -153,6 +153,10 @@ class DbGraph(Graph):
         t = table_of(ClaimSource)
         return sorted(r[0] for r in self.conn.execute(select(t.c.claim_id).where(t.c.source_id == source_id)))
 
+    def sources_of_claim(self, claim_id: str) -> list[str]:
+        t = table_of(ClaimSource)
+        return sorted(r[0] for r in self.conn.execute(select(t.c.source_id).where(t.c.claim_id == claim_id)))
+
     def claims_of_actor(self, actor_id: str) -> list[str]:
         t = table_of(ClaimActor)
         return sorted({r[0] for r in self.conn.execute(select(t.c.claim_id).where(t.c.actor_id == actor_id))})

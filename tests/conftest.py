@@ -1,17 +1,65 @@
-"""Shared fixtures: a real SQLite database built from data/, and the app over HTTP."""
+"""Shared fixtures: a real database built from data/, fresh for each test, and the app over HTTP.
+
+CLAIMS_TEST_BACKEND selects the backend: `sqlite` (default; a file per test, copied from one built
+per run) or `postgresql` (a database per test, created from a template database built per run, on
+the server at TEST_POSTGRES_URL).
+"""
 
 from __future__ import annotations
 
+import itertools
+import os
 import shutil
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import create_engine, text
 
+from api.auth import create_key
 from api.config import ROOT, Settings
-from api.db import build_database
+from api.db import build_database, make_engine
 from api.main import create_app
+
+BACKEND = os.environ.get("CLAIMS_TEST_BACKEND", "sqlite")
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+_counter = itertools.count()
+
+
+def _pg_admin(statement: str) -> None:
+    engine = create_engine(POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(text(statement))
+    finally:
+        engine.dispose()
+
+
+def _pg_url(database: str) -> str:
+    return POSTGRES_URL.rsplit("/", 1)[0] + "/" + database
+
+
+class EmptyDatabases:
+    """Hands out URLs of new, empty databases on the backend under test, and removes them after."""
+
+    def __init__(self, tmp: Path) -> None:
+        self.tmp = tmp
+        self.created: list[str] = []
+
+    def new(self) -> str:
+        n = next(_counter)
+        if BACKEND == "sqlite":
+            return f"sqlite:///{self.tmp / f'db{n}.db'}"
+        name = f"claims_test_{os.getpid()}_{n}"
+        _pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        _pg_admin(f"CREATE DATABASE {name}")
+        self.created.append(name)
+        return _pg_url(name)
+
+    def drop_all(self) -> None:
+        for name in self.created:
+            _pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 @pytest.fixture(scope="session")
@@ -20,19 +68,45 @@ def anyio_backend() -> str:
 
 
 @pytest.fixture(scope="session")
-def built_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The shipped dataset, built once per run into a fresh file."""
-    path = tmp_path_factory.mktemp("db") / "claims.db"
-    build_database(Settings(database_url=f"sqlite:///{path}", data_dir=ROOT / "data"))
-    return path
+def template_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The shipped dataset, built once per run."""
+    if BACKEND == "sqlite":
+        path = tmp_path_factory.mktemp("db") / "template.db"
+        build_database(Settings(database_url=f"sqlite:///{path}", data_dir=ROOT / "data"))
+        yield f"sqlite:///{path}"
+        return
+    name = f"claims_template_{os.getpid()}"
+    _pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    _pg_admin(f"CREATE DATABASE {name}")
+    build_database(Settings(database_url=_pg_url(name), data_dir=ROOT / "data"))
+    yield _pg_url(name)
+    _pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 @pytest.fixture
-def settings(built_db: Path, tmp_path: Path) -> Iterator[Settings]:
-    """Each test gets its own copy of the built database."""
-    path = tmp_path / "claims.db"
-    shutil.copyfile(built_db, path)
-    yield Settings(database_url=f"sqlite:///{path}", data_dir=ROOT / "data", auto_build=False)
+def empty_databases(tmp_path: Path) -> Iterator[EmptyDatabases]:
+    dbs = EmptyDatabases(tmp_path)
+    yield dbs
+    dbs.drop_all()
+
+
+@pytest.fixture
+def database_url(template_url: str, tmp_path: Path) -> Iterator[str]:
+    """A copy of the built database for this test alone."""
+    if BACKEND == "sqlite":
+        path = tmp_path / "claims.db"
+        shutil.copyfile(template_url.removeprefix("sqlite:///"), path)
+        yield f"sqlite:///{path}"
+        return
+    name = f"claims_test_{os.getpid()}_{next(_counter)}"
+    _pg_admin(f"CREATE DATABASE {name} TEMPLATE {template_url.rsplit('/', 1)[1]}")
+    yield _pg_url(name)
+    _pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(database_url=database_url, data_dir=ROOT / "data", auto_build=False)
 
 
 @pytest.fixture
@@ -42,6 +116,25 @@ async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
             yield c
+
+
+def make_key(settings: Settings, scopes: str = "write", name: str = "test") -> str:
+    engine = make_engine(settings.database_url)
+    try:
+        with engine.begin() as conn:
+            return create_key(conn, name=name, scopes=scopes.split(","))
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def write_key(settings: Settings) -> str:
+    return make_key(settings, "write", "editor")
+
+
+@pytest.fixture
+def auth(write_key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {write_key}"}
 
 
 async def walk(client: httpx.AsyncClient, url: str) -> list[dict]:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from api.config import ROOT, Settings
-from api.db import build_database
+from api.db import build_database, make_engine
 from api.loader import DatasetError, load_dataset
 
 
@@ -21,11 +21,11 @@ def data_copy(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def built(tmp_path: Path, data_copy: Path) -> tuple[Settings, Path]:
-    db = tmp_path / "claims.db"
-    settings = Settings(database_url=f"sqlite:///{db}", data_dir=data_copy)
+def built(empty_databases, data_copy: Path) -> tuple[Settings, str]:
+    url = empty_databases.new()
+    settings = Settings(database_url=url, data_dir=data_copy)
     assert build_database(settings) is True
-    return settings, db
+    return settings, url
 
 
 def _edit(path: Path, old: str, new: str) -> None:
@@ -34,15 +34,16 @@ def _edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def _snapshot(db: Path) -> tuple[str | None, int, bytes]:
-    conn = sqlite3.connect(db)
+def _snapshot(url: str) -> tuple[str | None, int, bytes]:
+    engine = make_engine(url)
     try:
-        fingerprint = conn.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()[0]
-        count = conn.execute("SELECT count(*) FROM claim").fetchone()[0]
-        body = conn.execute("SELECT body FROM claim WHERE id = 'sisi-planned-40000-missiles-for-russia'").fetchone()[0]
+        with engine.connect() as conn:
+            fingerprint = conn.execute(text("SELECT value FROM meta WHERE key = 'fingerprint'")).scalar()
+            count = conn.execute(text("SELECT count(*) FROM claim")).scalar()
+            body = conn.execute(text("SELECT body FROM claim WHERE id = 'sisi-planned-40000-missiles-for-russia'")).scalar()
     finally:
-        conn.close()
-    return fingerprint, count, body
+        engine.dispose()
+    return fingerprint, int(count or 0), bytes(body)
 
 
 def _refused(settings: Settings, db: Path) -> str:
@@ -128,6 +129,7 @@ def test_failed_build_keeps_serving_previous_database(built, data_copy):
     _edit(data_copy / "actors.yaml", "kind: country", "kind: planet")
     problems = _refused(settings, db)
     assert "actors.yaml: actors[0] (id 'egypt'): field actors[0].kind: Input should be" in problems
-    conn = sqlite3.connect(db)
-    assert conn.execute("SELECT kind FROM actor WHERE id = 'egypt'").fetchone() == ("country",)
-    conn.close()
+    engine = make_engine(db)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT kind FROM actor WHERE id = 'egypt'")).scalar() == "country"
+    engine.dispose()

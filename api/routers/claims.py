@@ -1,14 +1,16 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 
 from api.deps import DEFAULT, ITEM_RESPONSES, LIST_RESPONSES, ClaimFiltersDep, CursorParam, Limit, store_of
+from api.errors import problem_responses
 from api.http import StrictQueryRoute, json_response, page_response
 from api.services import claims as claims_service
 from schemas.claim import ClaimPublic, ClaimSummary
 from schemas.refs import Page
 
+NDJSON = "application/x-ndjson"
 router = APIRouter(tags=["claims"], route_class=StrictQueryRoute)
 
 
@@ -38,3 +40,13 @@ async def get_timeline(
     store = store_of(request)
     page = claims_service.timeline(store, filters=filters, limit=limit, cursor=cursor)
     return page_response(request, page.items, page.next_cursor)
+
+
+@router.get(
+    "/v1/export/claims", tags=["export"], response_class=StreamingResponse,
+    responses={200: {"description": "One claim per line, as `GET /v1/claims/{id}` shows it.", "content": {NDJSON: {}}},
+               **problem_responses(422)},
+)
+def export_claims(request: Request) -> StreamingResponse:
+    """Stream every claim with its evidence, contradictions and corroborations, one JSON object per line."""
+    return StreamingResponse(claims_service.export_lines(store_of(request)), media_type=NDJSON)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 
 from api.db import Store
@@ -74,3 +75,15 @@ def timeline(store: Store, *, filters: ClaimFilters, limit: int, cursor: str | N
         store, source="claim c", payload="c.summary", order=["c.event_from", "c.event_to", "c.id"], where=where,
         limit=limit, cursor=cursor, scope=_scope(filters, view="timeline"),
     )
+
+
+def export_lines(store: Store, batch: int = 200) -> Iterator[bytes]:
+    """Every live claim's full view, a line each, read in keyset batches so memory stays flat."""
+    after = ""
+    while True:
+        rows = store.all("SELECT id, body FROM claim WHERE deleted_at IS NULL AND id > ? ORDER BY id LIMIT ?", (after, batch))
+        for row in rows:
+            yield bytes(row[1]) + b"\n"
+        if len(rows) < batch:
+            return
+        after = rows[-1][0]

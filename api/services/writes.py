@@ -213,6 +213,9 @@ class Writer:
         elif kind == "source":
             claims = set(self.g.claims_linked_to(item_id))
             for cid in claims:
+                # A changed citation chain changes what these claims trace back to: the sources they
+                # leave and the sources they reach both count them differently now.
+                out["source"].update(self.g.sources_of_claim(cid))
                 self._write_links("claim", cid, self.g.claims[cid])
             for cid in claims:
                 out["source"].update(self.g.claim_links(self.g.claims[cid]))
@@ -345,11 +348,16 @@ class Writer:
         affected = self._affected(kind, item_id, current, None)
         revision = row.revision + 1
         t = TABLE_OF[kind]
-        tombstone = json.loads(self.read(kind, item_id).body)
-        tombstone.update(revision=revision, deleted_at=self.now.isoformat().replace("+00:00", "Z"))
-        body = json.dumps(tombstone, ensure_ascii=False, separators=(",", ":")).encode()
+        views = {"body": self.read(kind, item_id).body}
+        if "summary" in t.c:
+            views["summary"] = bytes(self.conn.execute(select(t.c.summary).where(t.c.id == item_id)).scalar_one())
+        stamp = self.now.isoformat().replace("+00:00", "Z")
+        for column, view in views.items():
+            # The tombstone is the last view, marked deleted: nothing it embeds is rendered again.
+            views[column] = json.dumps({**json.loads(view), "revision": revision, "deleted_at": stamp},
+                                       ensure_ascii=False, separators=(",", ":")).encode()
         self.conn.execute(update(t).where(t.c.id == item_id).values(
-            revision=revision, deleted_at=self.now, updated_at=self.now, body=body, etag=etag_of(revision, body),
+            revision=revision, deleted_at=self.now, updated_at=self.now, etag=etag_of(revision, views["body"]), **views,
         ))
         self._write_links(kind, item_id, None)
         if kind == "claim":

@@ -1,0 +1,107 @@
+"""The database as a whole: consistency of rendered views, concurrent writers, and the round trip
+back to data/."""
+
+from __future__ import annotations
+
+import asyncio
+import filecmp
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import text
+
+from api.config import ROOT
+from api.db import make_engine
+from api.dbgraph import DbGraph
+from api.export import export_dataset
+from api.main import create_app
+from api.records import KINDS, TABLE_OF, rendered
+from api.render import Renderer
+from tests.conftest import make_key
+
+pytestmark = pytest.mark.anyio
+
+
+def stale_views(database_url: str) -> list[str]:
+    """Records whose stored view differs from a fresh rendering from the database."""
+    engine = make_engine(database_url)
+    stale: list[str] = []
+    try:
+        with engine.begin() as conn:
+            renderer = Renderer(DbGraph(conn))
+            for kind in KINDS:
+                t = TABLE_OF[kind]
+                for row in conn.execute(t.select().where(t.c.deleted_at.is_(None))):
+                    fresh = rendered(kind, row.id, renderer, row.revision)
+                    if any(bytes(getattr(row, col)) != fresh[col] for col in ("body", "summary") if col in fresh):
+                        stale.append(f"{kind}:{row.id}")
+    finally:
+        engine.dispose()
+    return stale
+
+
+def test_seeded_views_equal_rendering_from_the_database(database_url):
+    assert stale_views(database_url) == []
+
+
+def test_export_reproduces_the_dataset_byte_for_byte(database_url, tmp_path: Path):
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            written = export_dataset(conn, tmp_path)
+    finally:
+        engine.dispose()
+    data = ROOT / "data"
+    assert len(written) == 11
+    for path in written:
+        original = data / path.relative_to(tmp_path)
+        assert filecmp.cmp(path, original, shallow=False), f"{original} differs after export"
+
+
+async def test_views_stay_consistent_after_writes(settings, client):
+    key = make_key(settings)
+    auth = {"Authorization": f"Bearer {key}"}
+    etag = (await client.get("/v1/sources/washington-post-2023-egypt-missiles-report")).headers["etag"]
+    cut = await client.patch("/v1/sources/washington-post-2023-egypt-missiles-report", json={"cites": []},
+                             headers={**auth, "If-Match": etag})
+    assert cut.status_code == 200, cut.text
+    # Without its link to the leaked document, the English report no longer shares the Arabic one's origin:
+    # what its two English claims still share is the Washington Post report itself.
+    y = (await client.get("/v1/corroborations/missile-plan-reported-in-english-and-arabic")).json()
+    assert [s["id"] for s in y["shared_origins"]] == ["washington-post-2023-egypt-missiles-report"]
+    claim = (await client.get("/v1/claims/sisi-planned-40000-missiles-for-russia")).json()
+    assert [o["id"] for o in claim["origins"]] == ["washington-post-2023-egypt-missiles-report"]
+    etag = (await client.get("/v1/actors/egypt")).headers["etag"]
+    assert (await client.patch("/v1/actors/egypt", json={"name": "Arab Republic of Egypt"}, headers={**auth, "If-Match": etag})).status_code == 200
+    assert stale_views(settings.database_url) == []
+
+
+async def test_concurrent_writers_lose_no_row(settings):
+    app = create_app(settings)
+    writers, each = 8, 100
+    keys = [make_key(settings, "write", f"writer-{w}") for w in range(writers)]
+
+    async def writer(w: int, client: httpx.AsyncClient) -> list[int]:
+        statuses = []
+        for i in range(each):
+            body = {"id": f"w{w}-actor-{i}", "kind": "group", "name": f"Writer {w} group {i}",
+                    "names": [{"value": f"Writer {w} group {i}", "lang": "en"}], "description": "Load test actor."}
+            response = await client.post("/v1/actors", json=body, headers={"Authorization": f"Bearer {keys[w]}"})
+            statuses.append(response.status_code)
+        return statuses
+
+    async with app.router.lifespan_context(app), httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+        results = await asyncio.gather(*(writer(w, client) for w in range(writers)))
+    assert [s for statuses in results for s in statuses] == [201] * (writers * each)
+    engine = make_engine(settings.database_url)
+    try:
+        with engine.connect() as conn:
+            created = conn.execute(text("SELECT count(*) FROM actor WHERE id LIKE 'w%-actor-%'")).scalar()
+            history = conn.execute(text("SELECT count(*) FROM revision WHERE resource_id LIKE 'w%-actor-%'")).scalar()
+            positions = conn.execute(text("SELECT count(DISTINCT position) FROM actor WHERE file = 'actors.yaml'")).scalar()
+            total = conn.execute(text("SELECT count(*) FROM actor WHERE file = 'actors.yaml'")).scalar()
+    finally:
+        engine.dispose()
+    assert (created, history) == (writers * each, writers * each)
+    assert positions == total
