@@ -106,7 +106,11 @@ def _keys(args: argparse.Namespace) -> int:
     try:
         with engine.begin() as conn:
             if args.keys_command == "create":
-                token = create_key(conn, name=args.name, scopes=[s.strip() for s in args.scopes.split(",") if s.strip()])
+                try:
+                    token = create_key(conn, name=args.name, scopes=[s.strip() for s in args.scopes.split(",") if s.strip()])
+                except ValueError as exc:
+                    print(f"error: {exc}", file=sys.stderr)
+                    return 2
                 print(token)
                 print("Keep this key now: it is stored only as a hash and cannot be shown again.", file=sys.stderr)
             elif args.keys_command == "list":

@@ -128,7 +128,8 @@ def build_database(settings: Settings, *, force: bool = False) -> bool:
         if path.exists() and not force:
             engine = make_engine(url)
             try:
-                with engine.connect() as conn:
+                with engine.begin() as conn:
+                    migrate(conn)  # an existing database gets any newer migrations first
                     if not _stale(conn, current):
                         return False
                     if has_api_changes(conn):

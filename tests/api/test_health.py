@@ -73,3 +73,17 @@ async def test_cors_origins_come_from_settings(settings):
     assert allowed.headers["access-control-allow-origin"] == "https://desk.example"
     assert "etag" in allowed.headers["access-control-expose-headers"].lower()
     assert "access-control-allow-origin" not in other.headers
+
+
+async def test_reads_can_require_a_key(settings):
+    from tests.conftest import make_key
+
+    locked = Settings(**{**settings.model_dump(), "read_requires_key": True})
+    reader = make_key(settings, "read", "reader")
+    app = create_app(locked)
+    async with app.router.lifespan_context(app), httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+        anonymous = await c.get("/v1/claims/us-representative-saw-no-missile-deliveries")
+        keyed = await c.get("/v1/claims/us-representative-saw-no-missile-deliveries", headers={"Authorization": f"Bearer {reader}"})
+    assert_problem(anonymous, 401, "/problems/unauthorized")
+    assert anonymous.headers["www-authenticate"] == 'Bearer realm="claims-api"'
+    assert keyed.status_code == 200
