@@ -112,6 +112,18 @@ def _stale(conn: Connection, data_fingerprint: str) -> bool:
     return _meta(conn, "fingerprint") != data_fingerprint
 
 
+def _migrated(path: Path) -> bool:
+    """Whether an SQLite file was made by the migrations (files from before them are rebuilt)."""
+    try:
+        raw = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return raw.execute("SELECT 1 FROM sqlite_master WHERE name = 'alembic_version'").fetchone() is not None
+        finally:
+            raw.close()
+    except sqlite3.Error:
+        return False
+
+
 def build_database(settings: Settings, *, force: bool = False) -> bool:
     """Create the database from data/ when it is missing, or rebuild it when data/ has changed
     and nothing was written through the API since it was seeded (or when forced).
@@ -125,7 +137,7 @@ def build_database(settings: Settings, *, force: bool = False) -> bool:
     current = fingerprint(settings.data_dir)
     if is_sqlite(url):
         path = sqlite_path(url)
-        if path.exists() and not force:
+        if path.exists() and not force and _migrated(path):
             engine = make_engine(url)
             try:
                 with engine.begin() as conn:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.conftest import assert_problem, make_key, walk
@@ -136,12 +138,16 @@ async def test_evidence_that_does_not_match_the_text_is_refused_and_nothing_is_s
         ({"revision": 7}, ["body", "revision"], "extra_forbidden"),
         ({"created_at": "2024-01-01"}, ["body", "created_at"], "extra_forbidden"),
         ({"statement": "Shukri\u0000 traveled."}, ["body"], "value_error"),
+        ({"note": "broken \ud800 text"}, ["body"], "value_error"),
         ({"evidence": []}, ["body", "evidence"], "too_short"),
     ],
 )
 async def test_invalid_claims_are_422_naming_the_field(client, auth, change, loc, type_):
     body = {**(await claim_body(client)), **change}
-    problem = assert_problem(await client.post("/v1/claims", json=body, headers=auth), 422, "/problems/validation-error")
+    # Sent as ASCII JSON so that a lone surrogate travels as the escape "\\ud800", as a client may send it.
+    raw = json.dumps(body).encode()
+    response = await client.post("/v1/claims", content=raw, headers={**auth, "Content-Type": "application/json"})
+    problem = assert_problem(response, 422, "/problems/validation-error")
     assert [e["loc"] for e in problem["errors"]] == [loc]
     assert problem["errors"][0]["type"] == type_
     assert (await client.get(f"/v1/claims/{body['id']}")).status_code == 404
@@ -307,8 +313,6 @@ async def test_claim_export_streams_every_claim_with_evidence(client):
     response = await client.get("/v1/export/claims")
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/x-ndjson"
-    import json
-
     lines = [json.loads(line) for line in response.text.splitlines()]
     everything = await walk(client, "/v1/claims?limit=200")
     assert [c["id"] for c in lines] == [c["id"] for c in everything]
