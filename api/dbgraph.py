@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import Connection, func, select, text
+from sqlalchemy import Connection, func, select
 
 from api.graph import Graph
 from api.records import MODEL_OF, TABLE_OF
@@ -102,8 +102,12 @@ class DbGraph(Graph):
         self.corroborations: _Records[CorroborationIn] = _Records(self.conn, "corroboration")
         self.texts: _Texts = _Texts(self.conn)
 
-    def _column(self, sql: str, **params: Any) -> list[Any]:
-        return [r[0] for r in self.conn.execute(text(sql), params)]
+    def records(self, kind: str) -> Mapping[str, Any]:
+        by_kind: dict[str, Mapping[str, Any]] = {
+            "actor": self.actors, "source": self.sources, "claim": self.claims,
+            "contradiction": self.contradictions, "corroboration": self.corroborations,
+        }
+        return by_kind[kind]
 
     def names_of(self, actor_id: str) -> list[tuple[str, str]]:
         names = [(n.value, n.lang) for n in self.actors[actor_id].names]

@@ -26,7 +26,7 @@ from api.errors import Conflict, Gone, NotFound, PreconditionFailed, Preconditio
 from api.graph import claim_roles
 from api.records import LINK_TABLES, MODEL_OF, SEARCH_TABLE, TABLE_OF, columns, links, rendered, search_rows
 from api.render import Renderer, etag_of
-from schemas.dataset import ClaimIn, SourceIn
+from schemas.dataset import ClaimIn
 from schemas.tables import Document, Revision, table_of
 from schemas.writes import SourceCreate
 
@@ -58,6 +58,8 @@ class Writer:
         self.api_key_id = api_key_id
         self.now = now()
         self.g = DbGraph(conn)
+        # For a claim being changed or deleted: the sources it was linked to before, whose counts change.
+        self._old_links: set[str] = set()
 
     # -- reading rows
 
@@ -250,7 +252,7 @@ class Writer:
         for kind, ids in affected.items():
             t = TABLE_OF[kind]
             for item_id in sorted(ids):
-                if item_id not in MAPS(self.g)[kind]:
+                if item_id not in self.g.records(kind):
                     continue
                 values = rendered(kind, item_id, renderer, self.g.revision_of(kind, item_id))
                 if kind == "corroboration":
@@ -258,8 +260,6 @@ class Writer:
                 self.conn.execute(update(t).where(t.c.id == item_id).values(**values))
 
     # -- the operations
-
-    _old_links: set[str] = set()
 
     def create(self, kind: str, payload: BaseModel) -> Written:
         item_id: str = payload.id  # type: ignore[attr-defined]
@@ -407,8 +407,4 @@ def references(kind: str, record: Any, target_kind: str) -> set[str]:
     return refs
 
 
-def MAPS(g: DbGraph) -> dict[str, Any]:
-    return {"actor": g.actors, "source": g.sources, "claim": g.claims, "contradiction": g.contradictions, "corroboration": g.corroborations}
-
-
-__all__ = ["SourceIn", "Writer", "Written", "references", "revision_from_etag"]
+__all__ = ["Writer", "Written", "references", "revision_from_etag"]
