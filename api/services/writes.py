@@ -274,8 +274,6 @@ class Writer:
             if text is not None:
                 data["text_file"] = f"corpus/{item_id}.txt"
         record = self._validate(kind, data, item_id)
-        if text is not None:
-            self.g.texts.cache[item_id] = text  # its own evidence checks may not quote it yet, but roles may later
         self._check(kind, record, item_id)
         file = self._file_for(kind, record, text is not None)
         body_columns = {"body": b"", "etag": ""} | ({"summary": b""} if kind in ("actor", "source", "claim") else {})
