@@ -1,5 +1,7 @@
 """Checks of one record against everything else: references resolve, quotes match their source
-text at their offsets, citation chains do not loop.
+text at their offsets, citation chains do not loop, the claimant is whoever the evidence's words
+belong to, a relayed passage is attributed whole, and a contradiction or corroboration relates
+claims from different passages without repeating another.
 
 The loader runs them over the whole dataset and reports lines naming the file; the write path runs
 them on one record against the database and reports 422 errors naming the field. Both see the data
@@ -8,11 +10,17 @@ through a `Graph`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from api.graph import Graph
 from schemas.dataset import ActorIn, ClaimIn, ContradictionIn, CorroborationIn, EvidenceIn, SourceIn
+from schemas.vocab import ContradictionStatus, CorroborationKind, CorroborationStatus, Speech
+
+# Marks of a speaker's own words: quotation marks, or a first-person word (English, Arabic).
+_QUOTATION_MARKS = set('"“”„«»‘')
+_FIRST_PERSON = re.compile(r"\b(I|me|my|mine|we|us|our|ours)\b|(?:^|\s)(إننا|إنني|نحن|أنا|لنا|إنا)(?:\s|$)", re.IGNORECASE)
 
 Loc = tuple[str | int, ...]
 Report = Callable[[Loc, str, str], None]  # (location, message, problem type)
@@ -28,7 +36,12 @@ def format_loc(loc: Loc) -> str:
 class RecordChecks:
     def __init__(self, graph: Graph, report: Report) -> None:
         self.g = graph
-        self.report = report
+        self._report = report
+        self.reported = 0
+
+    def report(self, loc: Loc, message: str, problem_type: str) -> None:
+        self.reported += 1
+        self._report(loc, message, problem_type)
 
     def ref(self, loc: Loc, value: str | None, registry: Mapping[str, Any], what: str) -> bool:
         if value is not None and value not in registry:
@@ -59,8 +72,18 @@ class RecordChecks:
 
     def actor(self, a: ActorIn) -> None:
         self.ref(("speaks_for",), a.speaks_for, self.g.actors, "actor")
+        for i, member in enumerate(a.members):
+            self.ref(("members", i), member, self.g.actors, "actor")
         if a.speaks_for == a.id:
             self.report(("speaks_for",), "an actor cannot speak for itself", "value_error")
+        else:
+            chain, current = [a.id], a.speaks_for
+            while current is not None and current in self.g.actors and current not in chain:
+                chain.append(current)
+                current = self.g.actors[current].speaks_for
+            if current == a.id:
+                self.report(("speaks_for",), f"speaks_for loops back to '{a.id}' ({' -> '.join([*chain, a.id])}): whom"
+                            " an actor acts for must end at a party that acts for no one", "speaks_for_loop")
         seen: set[tuple[str, str]] = set()
         for i, n in enumerate(a.names):
             if (n.value, n.lang) in seen:
@@ -83,21 +106,162 @@ class RecordChecks:
     def claim(self, c: ClaimIn) -> None:
         for fld in ("subject", "recipient", "location", "claimant"):
             self.ref((fld,), getattr(c, fld), self.g.actors, "actor")
-        claimant = self.g.actors.get(c.claimant)
-        if claimant is not None and claimant.unnamed and claimant.speaks_for is None:
-            self.report(("claimant",), f"unnamed actor '{c.claimant}' needs speaks_for: whom it speaks for", "unnamed_claimant")
+        voices: list[tuple[Loc, str | None, str]] = [(("claimant",), c.claimant, "unnamed_claimant")]
+        voices += [(("evidence", i, "speaker"), ev.speaker, "unnamed_speaker") for i, ev in enumerate(c.evidence) if ev.speaker]
+        for loc, actor_id, problem in voices:
+            actor = self.g.actors.get(actor_id) if actor_id else None
+            if actor is not None and actor.unnamed and actor.speaks_for is None:
+                self.report(loc, f"unnamed actor '{actor_id}' needs speaks_for: whom it speaks for", problem)
         if c.object is not None:
             self.ref(("object", "actor"), c.object.actor, self.g.actors, "actor")
+        refs_ok = True
         for i, ev in enumerate(c.evidence):
+            before = self.reported
             self.evidence(("evidence", i), ev)
+            refs_ok &= self.ref(("evidence", i, "speaker"), ev.speaker, self.g.actors, "actor") and before == self.reported
+        if refs_ok and c.claimant in self.g.actors:
+            self.speech(c)
+            self.attribution_spans(c)
+
+    def speech(self, c: ClaimIn) -> None:
+        """The claimant is whoever the words belong to: the speaker of direct speech; otherwise the
+        reporter, i.e. the voice of the quoting document or of the source the passage relays."""
+        direct = [ev for ev in c.evidence if ev.speech is Speech.DIRECT]
+        for i, ev in enumerate(c.evidence):
+            loc = ("evidence", i)
+            if ev.speech is Speech.NARRATION:
+                if ev.speaker is not None:
+                    self.report((*loc, "speaker"), "narration reports no one's speech: drop the speaker, or mark the item"
+                                " direct or indirect speech", "speech")
+                continue
+            if ev.speaker is None:
+                self.report((*loc, "speaker"), f"{ev.speech.value} speech needs a speaker: whose speech the span reports", "speech")
+                continue
+            if ev.speech is Speech.DIRECT:
+                if ev.speaker != c.claimant:
+                    self.report((*loc, "speaker"), f"direct speech is its speaker's claim, but the speaker is '{ev.speaker}' and"
+                                f" the claimant '{c.claimant}'", "speech")
+                if not any(_marked(o.quote) for o in c.evidence if o.speech is Speech.DIRECT and o.speaker == ev.speaker):
+                    self.report((*loc, "speech"), "direct speech gives the speaker's own words, but the quote has neither"
+                                " quotation marks nor a first-person word: is it indirect speech or narration?", "speech")
+        if direct:
+            return
+        speakers = {ev.speaker for ev in c.evidence if ev.speaker}
+        if c.claimant in speakers:
+            self.report(("claimant",), f"'{c.claimant}' is only reported (indirect speech), never quoted: a reported account"
+                        " of someone's words is the reporter's claim; make the reporter the claimant", "speech")
+            return
+        for i, ev in enumerate(c.evidence):
+            voices = self.g.voices(ev)
+            if c.claimant not in voices:
+                named = ", ".join(f"'{v}'" for v in sorted(voices)) or f"nobody: source '{ev.source}' names no publisher or authors"
+                self.report(("claimant",), f"evidence[{i}] is {ev.speech.value}, the words of its reporter, so the claimant"
+                            f" must be its voice ({named}), not '{c.claimant}'", "speech")
+
+    def attribution_spans(self, c: ClaimIn) -> None:
+        """A passage relayed from a source is attributed to it whole: overlapping evidence spans, in this
+        claim or any other, name the same `attributed_to`."""
+        for i, ev in enumerate(c.evidence):
+            for other_id in self.g.claims_quoting(ev.source):
+                if other_id == c.id:
+                    others = list(enumerate(c.evidence))[i + 1 :]
+                elif other_id in self.g.claims:
+                    others = list(enumerate(self.g.claims[other_id].evidence))
+                else:
+                    continue
+                for j, ov in others:
+                    if ov.source == ev.source and ov.start < ev.end and ev.start < ov.end and ov.attributed_to != ev.attributed_to:
+                        whose = "this claim's" if other_id == c.id else f"claim '{other_id}''s"
+                        self.report(("evidence", i, "attributed_to"),
+                                    f"the span {ev.start}-{ev.end} overlaps {whose} evidence[{j}] ({ov.start}-{ov.end}), attributed to"
+                                    f" {_name(ov.attributed_to)} where this one is attributed to {_name(ev.attributed_to)}:"
+                                    " a passage relayed from a source is attributed to it whole", "attribution_span")
+                        return
 
     def contradiction(self, x: ContradictionIn) -> None:
+        ok = all(self.ref(("claims", i, "claim"), m.claim, self.g.claims, "claim") for i, m in enumerate(x.claims))
+        if not ok or x.status is ContradictionStatus.REJECTED:
+            return
         for i, m in enumerate(x.claims):
-            self.ref(("claims", i, "claim"), m.claim, self.g.claims, "claim")
+            for n in x.claims[i + 1 :]:
+                if m.side != n.side and (where := self.g.shared_passage(self.g.claims[m.claim], self.g.claims[n.claim])):
+                    self.report(("claims",), f"'{m.claim}' (side {m.side.value}) and '{n.claim}' (side {n.side.value}) come from"
+                                f" one passage ({_span(where)}): a passage does not contradict itself", "same_passage")
+                    return
+        sides = [{m.claim for m in x.claims if m.side is side} for side in {m.side for m in x.claims}]
+        for other_id in sorted({o for m in x.claims for o in self._kin(m.claim)}):
+            other = self.g.contradictions[other_id]
+            if other_id == x.id or other.status is ContradictionStatus.REJECTED:
+                continue
+            other_sides = [{m.claim for m in other.claims if m.side is side} for side in {m.side for m in other.claims}]
+            if any(self._alike(sides[0], o0) and self._alike(sides[1], o1) for o0, o1 in (other_sides, other_sides[::-1])):
+                self.report(("claims",), f"it repeats contradiction '{other_id}': each side holds one of its claims, a claim"
+                            " drawn from the same words, or one corroborated as the same proposition; merge them", "duplicate_relation")
+                return
 
     def corroboration(self, y: CorroborationIn) -> None:
-        for i, cid in enumerate(y.claims):
-            self.ref(("claims", i), cid, self.g.claims, "claim")
+        ok = all(self.ref(("claims", i), cid, self.g.claims, "claim") for i, cid in enumerate(y.claims))
+        if not ok or y.status is CorroborationStatus.REJECTED:
+            return
+        for i, a in enumerate(y.claims):
+            for b in y.claims[i + 1 :]:
+                if where := self.g.shared_passage(self.g.claims[a], self.g.claims[b]):
+                    self.report(("claims",), f"'{a}' and '{b}' come from one passage ({_span(where)}): a passage does not"
+                                " corroborate itself", "same_passage")
+                    return
+        for other_id in sorted({o for cid in y.claims for o in self.g.corroborations_of(cid)}):
+            other = self.g.corroborations[other_id]
+            if other_id == y.id or other.status is CorroborationStatus.REJECTED:
+                continue
+            if self._alike(set(y.claims), set(other.claims), strict=True):
+                self.report(("claims",), f"it repeats corroboration '{other_id}' (the same claims, or claims drawn from the"
+                            " same words); merge them", "duplicate_relation")
+                return
+
+    def _kin(self, claim_id: str) -> set[str]:
+        """Contradictions of the claim, of claims drawn from the same words and of claims corroborated with it."""
+        related = {claim_id} | self._equivalent(claim_id)
+        return {x for cid in related for x in self.g.contradictions_of(cid) if x in self.g.contradictions}
+
+    def _equivalent(self, claim_id: str, corroborated: bool = True) -> set[str]:
+        """Claims that say the same as this one: drawn from exactly the same words (an identical evidence
+        span), or, when `corroborated`, confirmed as the same proposition by a corroboration."""
+        claim = self.g.claims[claim_id]
+        spans = {(ev.source, ev.start, ev.end) for ev in claim.evidence}
+        found: set[str] = set()
+        for src in {ev.source for ev in claim.evidence}:
+            for other in self.g.claims_quoting(src):
+                if other != claim_id and other in self.g.claims and spans & {
+                    (ev.source, ev.start, ev.end) for ev in self.g.claims[other].evidence
+                }:
+                    found.add(other)
+        for yid in self.g.corroborations_of(claim_id) if corroborated else []:
+            y = self.g.corroborations.get(yid)
+            if y is not None and y.status is not CorroborationStatus.REJECTED and y.kind is CorroborationKind.SAME_PROPOSITION:
+                found |= set(y.claims)
+        return found - {claim_id}
+
+    def _alike(self, a: set[str], b: set[str], strict: bool = False) -> bool:
+        """Whether two sets of claims say the same: some claim of one has its like in the other (strict:
+        every claim of each, likes by the same words only)."""
+        def like(cid: str, others: set[str]) -> bool:
+            return cid in others or bool(self._equivalent(cid, corroborated=not strict) & others)
+        if strict:
+            return all(like(c, b) for c in a) and all(like(c, a) for c in b)
+        return any(like(c, b) for c in a)
 
     def record(self, kind: str, record: Any) -> None:
         getattr(self, kind)(record)
+
+
+def _marked(quote: str) -> bool:
+    """Whether a quote shows itself as someone's own words: quotation marks or a first-person word."""
+    return bool(_QUOTATION_MARKS & set(quote) or _FIRST_PERSON.search(quote))
+
+
+def _name(source_id: str | None) -> str:
+    return f"'{source_id}'" if source_id else "nothing (the document's own voice)"
+
+
+def _span(where: tuple[str, int, int]) -> str:
+    return f"source '{where[0]}', {where[1]}-{where[2]}"

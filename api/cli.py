@@ -42,6 +42,9 @@ def _check(args: argparse.Namespace) -> int:
         ("polarities", Counter(c.polarity.value for c in ds.claims.values())),
         ("contradiction kinds", Counter(x.kind.value for x in ds.contradictions.values())),
         ("contradiction statuses", Counter(x.status.value for x in ds.contradictions.values())),
+        ("corroboration kinds", Counter(y.kind.value for y in ds.corroborations.values())),
+        ("corroboration statuses", Counter(y.status.value for y in ds.corroborations.values())),
+        ("evidence speech", Counter(ev.speech.value for c in ds.claims.values() for ev in c.evidence)),
     ):
         print(f"\n{title}: " + ", ".join(f"{k} {v}" for k, v in sorted(counter.items())))
     return 0

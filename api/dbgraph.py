@@ -23,6 +23,7 @@ from schemas.tables import (
     ClaimSource,
     ContradictionClaim,
     CorroborationClaim,
+    Document,
     DocumentName,
     SourceCite,
     table_of,
@@ -144,6 +145,21 @@ class DbGraph(Graph):
         t = table_of(SourceCite)
         return sorted(r[0] for r in self.conn.execute(select(t.c.source_id).where(t.c.cited_id == source_id)))
 
+    def group_candidates(self) -> list[ActorIn]:
+        t = TABLE_OF["actor"]
+        rows = self.conn.execute(
+            select(t.c.data).where(t.c.deleted_at.is_(None), t.c.data.contains('"members":["', autoescape=True))
+        )
+        return [ActorIn.model_validate_json(r[0]) for r in rows]
+
+    def claims_quoting(self, source_id: str) -> list[str]:
+        return self.claims_linked_to(source_id)
+
+    def passages(self, source_id: str) -> list[tuple[int, int]]:
+        t = table_of(Document)
+        row = self.conn.execute(select(t.c.coverage).where(t.c.source_id == source_id)).first()
+        return [] if row is None else [(seg["start"], seg["end"]) for seg in json.loads(row[0])]
+
     def revision_of(self, kind: str, item_id: str) -> int:
         t = TABLE_OF[kind]
         return int(self.conn.execute(select(t.c.revision).where(t.c.id == item_id)).scalar() or 0)
@@ -161,9 +177,23 @@ class DbGraph(Graph):
         t = table_of(ClaimSource)
         return sorted(r[0] for r in self.conn.execute(select(t.c.source_id).where(t.c.claim_id == claim_id)))
 
-    def claims_of_actor(self, actor_id: str) -> list[str]:
+    def claims_of_actor(self, actor_id: str, role: ClaimRole | None = None) -> list[str]:
         t = table_of(ClaimActor)
-        return sorted({r[0] for r in self.conn.execute(select(t.c.claim_id).where(t.c.actor_id == actor_id))})
+        query = select(t.c.claim_id).where(t.c.actor_id == actor_id)
+        if role is not None:
+            query = query.where(t.c.role == role.value)
+        return sorted({r[0] for r in self.conn.execute(query)})
+
+    def acting_for(self, actor_id: str) -> list[str]:
+        """Live actors that act for `actor_id` directly: through their `speaks_for`, or a role `of` it."""
+        t = TABLE_OF["actor"]
+        needle = json.dumps(actor_id)
+        rows = self.conn.execute(
+            select(t.c.id, t.c.data).where(t.c.deleted_at.is_(None), t.c.data.contains(needle, autoescape=True))
+        )
+        found = {rid for rid, data in rows if ActorIn.model_validate_json(data).speaks_for == actor_id}
+        found |= {role.actor for _, _, role in self.roles_mentioning(actor_id) if role.of == actor_id and role.actor != actor_id}
+        return sorted(found)
 
     def mentioning(self, kind: str, item_id: str) -> list[tuple[str, str, Any]]:
         """(kind, id, record) of live records whose data mentions `item_id` as a JSON string.

@@ -32,6 +32,7 @@ def _haystack(ds: Dataset, c: ClaimIn) -> str:
         if ev.attributed_to:
             parts.append(ds.sources[ev.attributed_to].title)
     actor_ids = [c.subject, c.claimant, c.recipient, c.location, c.object.actor if c.object else None]
+    actor_ids += [ev.speaker for ev in c.evidence]
     for actor_id in actor_ids:
         if actor_id is not None:
             actor = ds.actors[actor_id]

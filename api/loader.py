@@ -84,7 +84,7 @@ class Dataset(Graph):
 
     def _indexes(self) -> dict[str, Any]:
         """Reverse indexes, computed once the dataset is complete."""
-        if not self._index:
+        if "contradictions" not in self._index:
             contradictions: dict[str, list[str]] = defaultdict(list)
             corroborations: dict[str, list[str]] = defaultdict(list)
             counts: dict[str, dict[ClaimRole, int]] = defaultdict(lambda: defaultdict(int))
@@ -123,6 +123,21 @@ class Dataset(Graph):
 
     def cited_by(self, source_id: str) -> list[str]:
         return sorted(self._indexes()["cited_by"].get(source_id, []))
+
+    def claims_quoting(self, source_id: str) -> list[str]:
+        if "quoting" not in self._index:
+            quoting: dict[str, list[str]] = defaultdict(list)
+            for c in self.claims.values():
+                for s in dict.fromkeys(ev.source for ev in c.evidence):
+                    quoting[s].append(c.id)
+            self._index["quoting"] = quoting
+        return list(self._index["quoting"].get(source_id, []))
+
+    def passages(self, source_id: str) -> list[tuple[int, int]]:
+        for doc in self.documents.values():
+            if doc.source.id == source_id:
+                return [(seg.start, seg.end) for seg in doc.coverage]
+        return []
 
 
 def data_files(data_dir: Path) -> list[Path]:

@@ -69,7 +69,10 @@ def columns(kind: str, record: Any, graph: Graph, texts: dict[str, str] | None =
         }
     if kind == "contradiction":
         return {"id": record.id, "kind": record.kind.value, "status": record.status.value, "origin": record.origin}
-    return {"id": record.id, "independent": not graph.shared_origins(record.claims)}
+    return {
+        "id": record.id, "kind": record.kind.value, "status": record.status.value,
+        "independent": graph.shared_origins(record.claims).independent,
+    }
 
 
 def links(kind: str, record: Any, graph: Graph) -> list[tuple[Any, list[dict[str, Any]]]]:

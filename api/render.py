@@ -23,7 +23,7 @@ from schemas.claim import (
 )
 from schemas.common import date_bounds
 from schemas.contradiction import ContradictionPublic, CorroborationPublic, MemberClaim
-from schemas.dataset import ClaimIn, EvidenceIn
+from schemas.dataset import ClaimEvidenceIn, ClaimIn
 from schemas.refs import ActorRef, DateRef, SourceRef
 from schemas.source import SourcePublic, SourceSummary
 from schemas.vocab import ContradictionSide
@@ -72,7 +72,7 @@ class Renderer:
         assert ref is not None
         return ref
 
-    def evidence(self, ev: EvidenceIn) -> EvidencePublic:
+    def evidence(self, ev: ClaimEvidenceIn) -> EvidencePublic:
         anchor = self.g.anchor(ev)
         return EvidencePublic(
             source_id=ev.source,
@@ -85,6 +85,8 @@ class Renderer:
             language=anchor.language,
             translation=ev.translation,
             attributed_to=self.source_ref(ev.attributed_to),
+            speech=ev.speech,
+            speaker=self.actor_ref(ev.speaker),
         )
 
     def member(self, claim_id: str, side: ContradictionSide | None) -> MemberClaim:
@@ -118,6 +120,7 @@ class Renderer:
             polarity=c.polarity,
             modality=c.modality,
             claimant=self.actor_of(c.claimant),
+            speakers=[self.actor_of(a) for a in dict.fromkeys(ev.speaker for ev in c.evidence if ev.speaker)],
             source_ids=sorted({ev.source for ev in c.evidence}),
             languages=sorted({self.g.anchor(ev).language for ev in c.evidence}),
             contradiction_ids=self.g.contradictions_of(c.id),
@@ -144,8 +147,11 @@ class Renderer:
             shared = self.g.shared_origins(y.claims)
             corroborations.append(
                 ClaimCorroboration(
-                    id=y.id, independent=not shared, shared_origins=[self.source_of(s) for s in shared],
-                    explanation=y.explanation, claims=[self.opposing(cid, None) for cid in y.claims if cid != c.id],
+                    id=y.id, kind=y.kind, status=y.status, independent=shared.independent,
+                    shared_origins=[self.source_of(s) for s in shared.sources],
+                    shared_parties=[self.actor_of(a) for a in shared.parties],
+                    explanation=y.explanation, resolution=y.resolution,
+                    claims=[self.opposing(cid, None) for cid in y.claims if cid != c.id],
                 )
             )
         detail = ClaimPublic(
@@ -228,8 +234,10 @@ class Renderer:
         return dump(
             CorroborationPublic(
                 id=y.id, revision=self.g.revision_of("corroboration", y.id), deleted_at=self.g.deleted_at_of("corroboration", y.id),
-                claims=[self.member(cid, None) for cid in y.claims], explanation=y.explanation,
-                independent=not shared, shared_origins=[self.source_of(s) for s in shared],
+                kind=y.kind, claims=[self.member(cid, None) for cid in y.claims], explanation=y.explanation,
+                status=y.status, resolution=y.resolution, independent=shared.independent,
+                shared_origins=[self.source_of(s) for s in shared.sources],
+                shared_parties=[self.actor_of(a) for a in shared.parties],
             )
         )
 

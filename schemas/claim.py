@@ -8,7 +8,17 @@ from pydantic import BaseModel, Field
 
 from schemas.common import EventTime, Quantity
 from schemas.refs import ActorRef, SourceRef
-from schemas.vocab import ContradictionKind, ContradictionSide, ContradictionStatus, Modality, Polarity, Predicate
+from schemas.vocab import (
+    ContradictionKind,
+    ContradictionSide,
+    ContradictionStatus,
+    CorroborationKind,
+    CorroborationStatus,
+    Modality,
+    Polarity,
+    Predicate,
+    Speech,
+)
 
 
 class ClaimObjectPublic(BaseModel):
@@ -30,7 +40,12 @@ class EvidencePublic(BaseModel):
     suffix: str = Field(description="Up to 32 characters after the quote.")
     language: str = Field(description="BCP 47 tag of the quote.")
     translation: str | None = Field(description="English translation; present whenever the quote is not English.")
-    attributed_to: SourceRef | None = Field(description="The source the passage attributes itself to; follow its `cites` to the origin.")
+    attributed_to: SourceRef | None = Field(description="The source the passage relays (attributed to it whole); follow its `cites` to the origin.")
+    speech: Speech = Field(
+        description="Whose words the span gives: the speaker's own (direct), the reporter's account of the speaker's"
+        " (indirect), or the author's (narration)."
+    )
+    speaker: ActorRef | None = Field(description="The actor whose speech the span reports; null for narration.")
 
 
 class ClaimSummary(BaseModel):
@@ -49,7 +64,11 @@ class ClaimSummary(BaseModel):
     event_time: EventTime | None
     polarity: Polarity
     modality: Modality
-    claimant: ActorRef = Field(description="Who asserts it (possibly an unnamed speaker), as distinct from the evidence.")
+    claimant: ActorRef = Field(
+        description="Who asserts it: whoever the evidence's words belong to (the speaker of direct speech; otherwise the"
+        " reporter), possibly unnamed. Those whose speech is reported are the evidence items' `speaker`s."
+    )
+    speakers: list[ActorRef] = Field(description="Actors whose speech its evidence reports (directly or indirectly), in order of first appearance.")
     source_ids: list[str] = Field(description="Ids of the held documents its evidence quotes.")
     languages: list[str] = Field(description="Languages of its evidence.")
     contradiction_ids: list[str]
@@ -81,9 +100,16 @@ class ClaimCorroboration(BaseModel):
     """A corroboration the claim is part of."""
 
     id: str
-    independent: bool = Field(description="False when the claims' sources share an origin through their citation chains.")
+    kind: CorroborationKind
+    status: CorroborationStatus
+    independent: bool = Field(
+        description="False when the claims share an origin: a source in their citation chains, the one document that"
+        " frames them, or the party their speakers act for."
+    )
     shared_origins: list[SourceRef]
+    shared_parties: list[ActorRef]
     explanation: str
+    resolution: str | None = Field(description="Why it was rejected, when it was.")
     claims: list[OpposingClaim] = Field(description="The other claims asserting the same proposition.")
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from schemas.refs import ActorRef, SourceRef
-from schemas.vocab import ContradictionKind, ContradictionSide, ContradictionStatus
+from schemas.vocab import ContradictionKind, ContradictionSide, ContradictionStatus, CorroborationKind, CorroborationStatus
 
 
 class MemberClaim(BaseModel):
@@ -30,17 +30,26 @@ class ContradictionPublic(BaseModel):
     claims: list[MemberClaim]
     explanation: str = Field(description="Plain-English account of the conflict.")
     status: ContradictionStatus
-    resolution: str | None = Field(description="How it was reconciled or resolved.")
+    resolution: str | None = Field(description="How it was reconciled or resolved, or why it was rejected.")
     origin: str = Field(description="`curated`, or the name of the detection rule that found it.")
 
 
 class CorroborationPublic(BaseModel):
-    """Claims in different passages or sources that assert the same proposition."""
+    """Claims in different passages that support each other: the same proposition, a consistent outcome, or a
+    fulfilment of what was sought."""
 
     id: str
     revision: int = Field(description="Increases with every change; the ETag carries it and `If-Match` checks it.")
     deleted_at: datetime | None = Field(description="When it was deleted; null unless this is a tombstone.")
+    kind: CorroborationKind
     claims: list[MemberClaim]
     explanation: str
-    independent: bool = Field(description="False when their sources share an origin through their `cites` chains (two reports of one leak are one origin).")
-    shared_origins: list[SourceRef] = Field(description="The sources they share, when not independent.")
+    status: CorroborationStatus
+    resolution: str | None = Field(description="Why it was rejected, when it was.")
+    independent: bool = Field(
+        description="False when two or more of the claims share an origin: a source their citation chains reach (two"
+        " reports of one leak are one origin), the document that frames them when they have no distinct attributed"
+        " speakers, or the party their speakers act for (through `speaks_for` or roles)."
+    )
+    shared_origins: list[SourceRef] = Field(description="The sources (cited sources or framing documents) they share.")
+    shared_parties: list[ActorRef] = Field(description="The parties (states, bodies) that speakers of two or more of them act for.")

@@ -16,10 +16,13 @@ from schemas.vocab import (
     ContradictionKind,
     ContradictionSide,
     ContradictionStatus,
+    CorroborationKind,
+    CorroborationStatus,
     Modality,
     Polarity,
     Predicate,
     SourceKind,
+    Speech,
 )
 
 
@@ -37,6 +40,18 @@ class EvidenceIn(StrictModel):
         if self.end - self.start != len(self.quote):
             raise ValueError(f"end - start is {self.end - self.start} but the quote has {len(self.quote)} characters")
         return self
+
+
+class ClaimEvidenceIn(EvidenceIn):
+    """A claim's evidence item: the passage, and whose words it gives."""
+
+    speech: Speech = Field(
+        description="Direct speech (the speaker's own words), indirect speech (the reporter's account of what the speaker"
+        " said) or the author's narration. The claimant must be the speaker of direct speech, and the reporter otherwise."
+    )
+    speaker: Slug | None = Field(
+        None, description="Actor whose speech the span reports: required for direct and indirect speech, absent for narration."
+    )
 
 
 class NameIn(StrictModel):
@@ -72,7 +87,11 @@ class ActorIn(StrictModel):
     names: list[NameIn] = Field(min_length=1)
     description: str = Field(min_length=1)
     unnamed: bool = False
-    speaks_for: Slug | None = Field(None, description="Whom an unnamed speaker speaks for; required when it is a claimant.")
+    speaks_for: Slug | None = Field(
+        None, description="Whom the actor acts for (a state, a body): required for an unnamed claimant or speaker. Speakers"
+        " who act for the same party are one origin when corroborations are judged independent."
+    )
+    members: list[Slug] = Field([], description="For a group: the actors it consists of, when the text names them.")
 
 
 
@@ -107,7 +126,7 @@ class ClaimIn(StrictModel):
     polarity: Polarity = Polarity.AFFIRMED
     modality: Modality = Modality.ACTUAL
     claimant: Slug
-    evidence: list[EvidenceIn] = Field(min_length=1)
+    evidence: list[ClaimEvidenceIn] = Field(min_length=1)
     note: str | None = None
 
 
@@ -140,13 +159,18 @@ class ContradictionIn(StrictModel):
 
 class CorroborationIn(StrictModel):
     id: Slug
+    kind: CorroborationKind = CorroborationKind.SAME_PROPOSITION
     claims: list[Slug] = Field(min_length=2)
     explanation: str = Field(min_length=1)
+    status: CorroborationStatus = CorroborationStatus.CONFIRMED
+    resolution: str | None = Field(None, description="Why it was rejected (required when `status` is rejected).")
 
     @model_validator(mode="after")
     def _distinct(self) -> Self:
         if len(set(self.claims)) != len(self.claims):
             raise ValueError("a claim appears twice in the corroboration")
+        if self.status is CorroborationStatus.REJECTED and not self.resolution:
+            raise ValueError("status 'rejected' needs a resolution saying why")
         return self
 
 

@@ -74,6 +74,8 @@ class Contradiction(Record, table=True):
 
 class Corroboration(Record, table=True):
     id: str = Field(primary_key=True)
+    kind: str = Field(index=True, sa_column_kwargs={"server_default": "same_proposition"})
+    status: str = Field(index=True, sa_column_kwargs={"server_default": "confirmed"})
     independent: bool = Field(index=True)
     body: bytes = Field(sa_column=_binary())
 

@@ -180,6 +180,35 @@ class ContradictionKind(DescribedEnum):
     CHARACTERIZATION_CHANGE = ("characterization_change", "The same relationship is characterized differently.")
 
 
+class Speech(DescribedEnum):
+    """How an evidence span renders what it says: whose words they are.
+
+    The claimant of a claim is whoever the words belong to. Direct speech is the speaker's own;
+    indirect speech and narration are the reporter's (the document, or the source the passage
+    relays), even when they report what someone said.
+    """
+
+    DIRECT = ("direct", "Direct speech: the span gives the speaker's own words, verbatim (quoted, or first person marked as theirs).")
+    INDIRECT = ("indirect", "Indirect (reported) speech: the span renders, in the reporter's words, what the speaker said, wrote or showed.")
+    NARRATION = ("narration", "The author's narration: the document's own voice (or that of the source it relays), reporting no one's speech.")
+
+
+class CorroborationKind(DescribedEnum):
+    """How the claims support each other."""
+
+    SAME_PROPOSITION = ("same_proposition", "The claims assert the same proposition (same act, parties and time) from different passages.")
+    CONSISTENT_OUTCOME = ("consistent_outcome", "Different propositions that point to the same outcome (deliveries not seen; the plan dropped).")
+    FULFILMENT = ("fulfilment", "A later claim reports done what an earlier claim reported as sought, planned or expected.")
+
+
+class CorroborationStatus(DescribedEnum):
+    """Where the review of a corroboration stands."""
+
+    OPEN = ("open", "Proposed and not yet reviewed.")
+    CONFIRMED = ("confirmed", "An analyst confirmed that the claims support each other.")
+    REJECTED = ("rejected", "On review the claims do not support each other; `resolution` says why. The record is kept.")
+
+
 class ContradictionStatus(DescribedEnum):
     """Where the analysis of a contradiction stands."""
 
@@ -187,7 +216,7 @@ class ContradictionStatus(DescribedEnum):
     CONFIRMED = ("confirmed", "An analyst confirmed the claims do conflict; not yet settled.")
     RECONCILED = ("reconciled", "Both sides can hold (e.g. they describe different times); `resolution` says how.")
     RESOLVED = ("resolved", "The sources settle which side holds; `resolution` says which and why.")
-    REJECTED = ("rejected", "On review the claims do not conflict.")
+    REJECTED = ("rejected", "On review the claims do not conflict; `resolution` says why. The record is kept.")
 
 
 class ContradictionSide(DescribedEnum):
@@ -203,5 +232,6 @@ class ClaimRole(DescribedEnum):
     SUBJECT = ("subject", "The actor the claim is about.")
     OBJECT = ("object", "The actor acted upon or met.")
     RECIPIENT = ("recipient", "The actor that receives, or is asked or addressed.")
-    CLAIMANT = ("claimant", "The actor that asserts the claim.")
+    CLAIMANT = ("claimant", "The actor that asserts the claim: whose words its evidence is.")
+    SPEAKER = ("speaker", "An actor whose speech the evidence reports, in their own words (direct) or the reporter's (indirect).")
     LOCATION = ("location", "The place where it happens.")

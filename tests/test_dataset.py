@@ -33,8 +33,8 @@ def test_document_shape(ds, document, claims, sources, contradictions, corrobora
 
 
 def test_totals(ds):
-    assert (len(ds.actors), len(ds.sources), len(ds.claims)) == (76, 24, 119)
-    assert (len(ds.contradictions), len(ds.corroborations)) == (17, 22)
+    assert (len(ds.actors), len(ds.sources), len(ds.claims)) == (75, 24, 119)
+    assert (len(ds.contradictions), len(ds.corroborations)) == (18, 26)
 
 
 def test_held_documents_are_the_corpus_verbatim(ds):
@@ -54,17 +54,37 @@ def test_cross_document_contradictions(ds):
     assert sides("missile-plan-vs-no-deliveries-seen") == {
         "sisi-planned-40000-missiles-for-russia": "a",
         "sisi-planned-missile-shipment-to-russia": "a",
+        "sisi-ordered-subordinates-to-make-missiles-for-moscow": "a",
         "ar-sisi-planned-40000-missiles-for-russia": "a",
         "us-representative-saw-no-missile-deliveries": "b",
     }
-    assert sides("missile-plan-vs-plan-abandoned")["ar-egypt-dropped-missile-plan"] == "b"
+    assert sides("missile-plan-vs-plan-abandoned") == {
+        "sisi-planned-40000-missiles-for-russia": "a",
+        "sisi-planned-missile-shipment-to-russia": "a",
+        "sisi-instructed-officials-to-keep-missile-production-secret": "a",
+        "sisi-ordered-subordinates-to-make-missiles-for-moscow": "a",
+        "ar-sisi-planned-40000-missiles-for-russia": "a",
+        "ar-sisi-ordered-missile-deal-kept-secret": "a",
+        "ar-egypt-dropped-missile-plan": "b",
+    }
     assert sides("discord-posting-february-march-vs-april") == {
         "secret-us-files-posted-on-discord-in-february-and-march": "a",
         "ar-us-documents-published-on-discord-in-april": "b",
     }
     assert ds.contradictions["discord-posting-february-march-vs-april"].kind.value == "date_mismatch"
-    assert ds.contradictions["putin-visit-expected-november-2013-vs-february-2015-visit"].kind.value == "expectation_vs_outcome"
+    assert ds.contradictions["putin-visit-expected-november-2013-vs-february-2015-visit"].status.value == "rejected"
     assert ds.contradictions["egypt-us-relations-cooled-2015-vs-closest-allies-2023"].status.value == "reconciled"
+    standing = {x.id: x.status.value for x in ds.contradictions.values() if x.status.value != "rejected"}
+    assert standing == {
+        "missile-plan-vs-no-deliveries-seen": "open",
+        "missile-plan-vs-plan-abandoned": "reconciled",
+        "discord-posting-february-march-vs-april": "open",
+        "egypt-neutrality-vs-arms-plans-for-russia": "open",
+        "egypt-us-relations-cooled-2015-vs-closest-allies-2023": "reconciled",
+        "russia-arms-seller-2013-vs-buyer-2023": "reconciled",
+    }
+    # Rejected relations keep their record and say why.
+    assert all(x.resolution for x in ds.contradictions.values() if x.status.value == "rejected")
     cross = [x for x in ds.contradictions if ds.origin[f"contradiction:{x}"] == "links.yaml"]
     for xid in cross:
         documents = {ds.origin[f"claim:{m.claim}"] for m in ds.contradictions[xid].claims}
@@ -86,10 +106,42 @@ def test_citation_chain_of_the_arabic_report(ds):
     claim = ds.claims["ar-sisi-planned-40000-missiles-for-russia"]
     assert ds.claim_origins(claim) == {"discord-leak-2023"}
     assert "discord-leak-2023" in ds.sources["alkhaleej-aljadeed-2023-09-26-russia-egypt-security-talks"].cites
-    assert ds.shared_origins(["sisi-planned-40000-missiles-for-russia", "ar-sisi-planned-40000-missiles-for-russia"]) == [
-        "discord-leak-2023"
+    shared = ds.shared_origins(["sisi-planned-40000-missiles-for-russia", "ar-sisi-planned-40000-missiles-for-russia"])
+    assert (shared.sources, shared.parties) == (["discord-leak-2023"], ["leaked-us-intelligence-documents"])
+
+
+def test_the_fulfilment_and_outcome_relations(ds):
+    def kinds(*claims: str) -> list[tuple[str, str]]:
+        return [(y.id, y.kind.value) for y in ds.corroborations.values() if set(claims) <= set(y.claims) and y.status.value != "rejected"]
+
+    assert kinds("officials-say-putin-seeks-first-major-arms-deal-with-egypt-since-early-1970s", "russia-egypt-signed-3-5-billion-arms-deal-2014") == [
+        ("putin-arms-deal-aim-2013-fulfilled-2014", "fulfilment")
     ]
-    assert ds.shared_origins(["egypt-largest-recipient-of-us-aid", "wsj-egypt-receives-billions-in-us-military-aid"]) == []
+    assert kinds("us-representative-saw-no-missile-deliveries", "ar-egypt-dropped-missile-plan") == [
+        ("no-deliveries-seen-consistent-with-plan-dropped", "consistent_outcome")
+    ]
+    assert ds.corroborations["us-aid-to-egypt-english-and-arabic"].status.value == "rejected"
+
+
+@pytest.mark.parametrize(
+    ("corroboration", "sources", "parties"),
+    [
+        # A headline that sums up the quoted speaker below it: one document.
+        ("russia-praises-egypt-refusal-headline-and-patrushev-003", ["alkhaleej-aljadeed-2023-09-26-russia-egypt-security-talks"], []),
+        # An author's sentence resting on a quote in the same article.
+        ("training-egyptian-servicemen-in-russia", ["russia-and-egypt-just-got-even-closer-2015"], []),
+        # Two reports of the same leak.
+        ("us-documents-posted-on-discord-english-and-arabic", ["discord-leak-2023"], []),
+        # Russia's foreign ministry and its arms agency: one interested party.
+        ("russia-2013-ready-to-resume-arms-supplies-to-egypt", [], ["russia"]),
+        ("russia-egypt-2013-visit-focus-military-cooperation", [], ["russia"]),
+        # Distinct speakers of distinct parties, in distinct chains: independent.
+        ("egypt-refused-arms-to-ukraine-patrushev-and-wsj-003", [], []),
+    ],
+)
+def test_independence_of_curated_corroborations(ds, corroboration, sources, parties):
+    shared = ds.shared_origins(ds.corroborations[corroboration].claims)
+    assert (shared.sources, shared.parties, shared.independent) == (sources, parties, not (sources or parties))
 
 
 def test_every_statement_is_supported_by_its_evidence(ds):

@@ -62,14 +62,20 @@ def test_export_reproduces_the_dataset_byte_for_byte(database_url, tmp_path: Pat
 async def test_views_stay_consistent_after_writes(settings, client):
     key = make_key(settings)
     auth = {"Authorization": f"Bearer {key}"}
+
+    async def origin_of(url: str) -> tuple[bool, list[str], list[str]]:
+        y = (await client.get(url)).json()
+        return y["independent"], [s["id"] for s in y["shared_origins"]], [a["id"] for a in y["shared_parties"]]
+
+    url = "/v1/corroborations/missile-plan-reported-in-english-and-arabic"
+    assert await origin_of(url) == (False, ["discord-leak-2023"], ["leaked-us-intelligence-documents"])
     etag = (await client.get("/v1/sources/washington-post-2023-egypt-missiles-report")).headers["etag"]
     cut = await client.patch("/v1/sources/washington-post-2023-egypt-missiles-report", json={"cites": []},
                              headers={**auth, "If-Match": etag})
     assert cut.status_code == 200, cut.text
-    # Without its link to the leaked document, the English report no longer shares the Arabic one's origin:
-    # what its two English claims still share is the Washington Post report itself.
-    y = (await client.get("/v1/corroborations/missile-plan-reported-in-english-and-arabic")).json()
-    assert [s["id"] for s in y["shared_origins"]] == ["washington-post-2023-egypt-missiles-report"]
+    # Without its link to the leaked document, the English report's chain no longer reaches the leak the
+    # Arabic one relays: no source is shared any more. Both still report the same speaker (the leaked documents).
+    assert await origin_of(url) == (False, [], ["leaked-us-intelligence-documents"])
     claim = (await client.get("/v1/claims/sisi-planned-40000-missiles-for-russia")).json()
     assert [o["id"] for o in claim["origins"]] == ["washington-post-2023-egypt-missiles-report"]
     etag = (await client.get("/v1/actors/egypt")).headers["etag"]

@@ -10,7 +10,7 @@ from api.http import StrictQueryRoute, json_response, page_response
 from api.services import contradictions as contradictions_service
 from schemas.contradiction import ContradictionPublic, CorroborationPublic
 from schemas.refs import Page
-from schemas.vocab import ContradictionKind, ContradictionStatus
+from schemas.vocab import ContradictionKind, ContradictionStatus, CorroborationKind, CorroborationStatus
 
 router = APIRouter(route_class=StrictQueryRoute)
 ClaimParam = Annotated[IdParam, Query(description="Only those that include this claim.")]
@@ -43,14 +43,16 @@ async def get_contradiction(request: Request, contradiction_id: str) -> Response
 
 @router.get("/v1/corroborations", response_model=Page[CorroborationPublic], responses=LIST_RESPONSES, tags=["corroborations"])
 async def list_corroborations(
-    request: Request, claim: ClaimParam = None, actor: ActorParam = None,
+    request: Request, kind: CorroborationKind | None = None, status: CorroborationStatus | None = None,
+    claim: ClaimParam = None, actor: ActorParam = None,
     independent: Annotated[bool | None, Query(description="Only independent (true) or shared-origin (false) ones.")] = None,
     include_deleted: IncludeDeleted = False, limit: Limit = DEFAULT, cursor: CursorParam = None,
 ) -> Response:
-    """List corroborations, and whether their sources are independent."""
+    """List corroborations, by kind, review status, claim or actor, and whether their claims are independent."""
     store = store_of(request)
     page = contradictions_service.list_corroborations(
-        store, claim=claim, actor=actor, independent=independent, include_deleted=include_deleted, limit=limit, cursor=cursor
+        store, kind=kind, status=status, claim=claim, actor=actor, independent=independent,
+        include_deleted=include_deleted, limit=limit, cursor=cursor,
     )
     return page_response(request, page.items, page.next_cursor)
 

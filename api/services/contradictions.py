@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from api.db import Store
 from api.services.common import Page, Where, fetch_doc, keyset_page, live, require
-from schemas.vocab import ContradictionKind, ContradictionStatus
+from schemas.vocab import ContradictionKind, ContradictionStatus, CorroborationKind, CorroborationStatus
 
 _BY_ACTOR = "EXISTS (SELECT 1 FROM {link} l JOIN claim_actor ca ON ca.claim_id = l.claim_id WHERE l.{fk} = t.id AND ca.actor_id = ?)"
 
@@ -38,13 +38,17 @@ def list_contradictions(
 
 
 def list_corroborations(
-    store: Store, *, claim: str | None, actor: str | None, independent: bool | None, include_deleted: bool,
-    limit: int, cursor: str | None,
+    store: Store, *, kind: CorroborationKind | None, status: CorroborationStatus | None, claim: str | None,
+    actor: str | None, independent: bool | None, include_deleted: bool, limit: int, cursor: str | None,
 ) -> Page:
     require(store, "claim", claim, "claim", "Claim")
     require(store, "actor", actor, "actor", "Actor")
     where = Where()
     live(where, "t", include_deleted)
+    if kind is not None:
+        where.add("t.kind = ?", kind.value)
+    if status is not None:
+        where.add("t.status = ?", status.value)
     if independent is not None:
         where.add("t.independent = ?", independent)
     if claim is not None:
@@ -53,7 +57,7 @@ def list_corroborations(
         where.add(_BY_ACTOR.format(link="corroboration_claim", fk="corroboration_id"), actor)
     return keyset_page(
         store, source="corroboration t", payload="t.body", order=["t.id"], where=where, limit=limit, cursor=cursor,
-        scope={"claim": claim, "actor": actor, "independent": independent, "deleted": include_deleted},
+        scope={"kind": kind, "status": status, "claim": claim, "actor": actor, "independent": independent, "deleted": include_deleted},
     )
 
 

@@ -28,6 +28,7 @@ from api.records import LINK_TABLES, MODEL_OF, SEARCH_TABLE, TABLE_OF, columns, 
 from api.render import Renderer, etag_of
 from schemas.dataset import ClaimIn
 from schemas.tables import Document, Revision, table_of
+from schemas.vocab import ClaimRole
 from schemas.writes import SourceCreate
 
 NAMES = {"actor": "Actor", "source": "Source", "claim": "Claim", "contradiction": "Contradiction", "corroboration": "Corroboration"}
@@ -195,6 +196,29 @@ class Writer:
                 out["corroboration"].add(yid)
                 out["claim"].update(self.g.corroborations[yid].claims)
 
+    def _with_corroborations(self, claim_ids: set[str], out: dict[str, set[str]]) -> None:
+        """The corroborations the claims are in, and all their claims (whose details embed them)."""
+        for cid in claim_ids:
+            for yid in self.g.corroborations_of(cid):
+                out["corroboration"].add(yid)
+                out["claim"].update(self.g.corroborations[yid].claims)
+
+    def _speeches_through(self, actor_id: str) -> set[str]:
+        """Claims with a speaker who acts for the actor through a chain of `speaks_for` or roles.
+
+        A speaker's party is the top of that chain (`Graph.parties`): a change to the actor (its
+        `speaks_for`, or its name shown among `shared_parties`) changes the independence or the view of
+        every corroboration such a claim is in.
+        """
+        seen = {actor_id}
+        stack = [actor_id]
+        while stack:
+            for below in self.g.acting_for(stack.pop()):
+                if below not in seen:
+                    seen.add(below)
+                    stack.append(below)
+        return {cid for a in seen for cid in self.g.claims_of_actor(a, ClaimRole.SPEAKER)}
+
     def _affected(self, kind: str, item_id: str, old: Any | None, new: Any | None) -> dict[str, set[str]]:
         out: dict[str, set[str]] = {k: set() for k in NAMES}
         out[kind].add(item_id)
@@ -208,6 +232,7 @@ class Writer:
             self._with_links({item_id}, out)
         elif kind == "actor":
             self._with_links(set(self.g.claims_of_actor(item_id)), out)
+            self._with_corroborations(self._speeches_through(item_id), out)
             for other, other_id, _record in self.g.mentioning("actor", item_id):
                 if other in ("source", "actor"):
                     out[other].add(other_id)

@@ -27,7 +27,9 @@ async def test_get_claim_returns_structure_and_verified_evidence(client):
     assert claim["quantity"] == {"value": 40000, "unit": "missiles", "approximate": False}
     assert claim["modality"] == "planned"
     assert claim["polarity"] == "affirmed"
-    assert claim["claimant"]["id"] == "leaked-us-intelligence-documents"
+    # The words are the Washington Post's account, relayed by Buna Times; the leaked documents are its speaker.
+    assert claim["claimant"]["id"] == "washington-post"
+    assert [s["id"] for s in claim["speakers"]] == ["leaked-us-intelligence-documents"]
     assert claim["event_time"]["start"] == "2023-02"
     assert claim["event_time"]["precision"] == "month"
     assert claim["event_time"]["inferred"] is True
@@ -39,6 +41,10 @@ async def test_get_claim_returns_structure_and_verified_evidence(client):
     assert evidence["language"] == "en"
     assert evidence["translation"] is None
     assert evidence["attributed_to"]["id"] == "washington-post-2023-egypt-missiles-report"
+    assert evidence["speech"] == "indirect"
+    assert evidence["speaker"] == {
+        "id": "leaked-us-intelligence-documents", "kind": "document", "name": "Leaked US intelligence documents", "unnamed": False,
+    }
     assert [o["id"] for o in claim["origins"]] == [
         "discord-leak-2023", "us-intelligence-document-2023-02-17", "washington-post-2023-egypt-missiles-report",
     ]
@@ -70,6 +76,7 @@ async def test_get_claim_includes_contradicting_evidence(client):
     assert contradiction["kind"] == "non_confirmation"
     assert {c["claim_id"]: c["side"] for c in contradiction["claims"]} == {
         PLAN: "a", "sisi-planned-missile-shipment-to-russia": "a", "ar-sisi-planned-40000-missiles-for-russia": "a",
+        "sisi-ordered-subordinates-to-make-missiles-for-moscow": "a",
     }
     statements = {c["claim_id"]: c["statement"] for c in contradiction["claims"]}
     assert statements[PLAN].startswith("Secret US documents show that Egyptian President Abdel Fattah el-Sisi planned")
@@ -80,7 +87,9 @@ async def test_get_claim_includes_corroborations(client):
     corroboration = next(c for c in claim["corroborations"] if c["id"] == "missile-plan-reported-in-english-and-arabic")
     assert corroboration["independent"] is False
     assert [s["id"] for s in corroboration["shared_origins"]] == ["discord-leak-2023"]
-    assert {c["claim_id"] for c in corroboration["claims"]} == {PLAN, "sisi-planned-missile-shipment-to-russia"}
+    assert (corroboration["kind"], corroboration["status"], corroboration["resolution"]) == ("same_proposition", "confirmed", None)
+    assert [a["id"] for a in corroboration["shared_parties"]] == ["leaked-us-intelligence-documents"]
+    assert {c["claim_id"] for c in corroboration["claims"]} == {PLAN}
 
 
 async def test_get_claim_unknown_is_404(client):

@@ -12,6 +12,7 @@ pytestmark = pytest.mark.anyio
 
 BUNA = "buna-times-2023-sisi-missiles-for-russia"
 KHALEEJ = "alkhaleej-aljadeed-2023-09-26-russia-egypt-security-talks"
+WAPO = "washington-post-2023-egypt-missiles-report"
 SHUKRI_QUOTE = "Egyptian Foreign Minister Sameh Shukri traveled to Moscow for talks with Russian leaders"
 
 
@@ -23,18 +24,21 @@ def actor(actor_id: str = "cairo-university", **extra) -> dict:
     }
 
 
-async def evidence_for(client, source_id: str, quote: str) -> dict:
+async def evidence_for(client, source_id: str, quote: str, **fields) -> dict:
+    """An evidence item for the quote; the author's narration unless `fields` say otherwise (`speech`, `speaker`)."""
     text = (await client.get(f"/v1/sources/{source_id}")).json()["text"]
     start = text.index(quote)
-    return {"source": source_id, "quote": quote, "start": start, "end": start + len(quote)}
+    return {"source": source_id, "quote": quote, "start": start, "end": start + len(quote), "speech": "narration", **fields}
 
 
 async def claim_body(client, claim_id: str = "shukri-traveled-to-moscow-after-blinken-visit", **extra) -> dict:
+    # Narration that the article relays from the Washington Post report (as the curated claim on the same
+    # passage does): the words are the Post's, so the Post is the claimant.
     return {
         "id": claim_id,
         "statement": "Egyptian Foreign Minister Sameh Shukri traveled to Moscow for talks with Russian leaders.",
-        "subject": "sameh-shukri", "predicate": "visit", "location": "moscow", "claimant": "buna-times",
-        "evidence": [await evidence_for(client, BUNA, SHUKRI_QUOTE)],
+        "subject": "sameh-shukri", "predicate": "visit", "location": "moscow", "claimant": "washington-post",
+        "evidence": [await evidence_for(client, BUNA, SHUKRI_QUOTE, attributed_to=WAPO)],
         **extra,
     }
 
@@ -228,7 +232,10 @@ async def test_deleting_a_referenced_record_is_409_and_lists_references(client, 
     url = "/v1/claims/us-representative-saw-no-missile-deliveries"
     etag = (await client.get(url)).headers["etag"]
     problem = assert_problem(await client.delete(url, headers={**auth, "If-Match": etag}), 409, "/problems/conflict")
-    assert problem["references"] == [{"resource": "contradiction", "id": "missile-plan-vs-no-deliveries-seen"}]
+    assert problem["references"] == [
+        {"resource": "contradiction", "id": "missile-plan-vs-no-deliveries-seen"},
+        {"resource": "corroboration", "id": "no-deliveries-seen-consistent-with-plan-dropped"},
+    ]
     actor_etag = (await client.get("/v1/actors/unnamed-us-representative")).headers["etag"]
     problem = assert_problem(
         await client.delete("/v1/actors/unnamed-us-representative", headers={**auth, "If-Match": actor_etag}), 409, "/problems/conflict"
@@ -277,18 +284,27 @@ async def test_body_over_the_limit_is_413(client, auth):
 
 async def test_new_held_document_and_a_claim_quoting_it(client, auth):
     text = "Cairo, 3 May 2024. The ministry said talks with Moscow would resume next month."
+    agency = actor("example-wire-agency", kind="media_outlet", name="Example Wire Agency",
+                   names=[{"value": "Example Wire Agency", "lang": "en"}], description="A wire agency.")
+    assert (await client.post("/v1/actors", json=agency, headers=auth)).status_code == 201
     source = {
         "id": "example-wire-2024-05-03", "kind": "wire_report", "title": "Wire report on resumed talks",
-        "language": "en", "published": {"date": "2024-05-03", "precision": "day"}, "text": text,
+        "publisher": "example-wire-agency", "language": "en", "published": {"date": "2024-05-03", "precision": "day"},
+        "text": text,
     }
     response = await client.post("/v1/sources", json=source, headers=auth)
     assert response.status_code == 201, response.text
     assert response.json()["text"] == text and response.json()["has_text"] is True
     quote = "talks with Moscow would resume next month"
+    # Reported speech: the words are the agency's (the claimant), the speech is the ministry's (Egypt's).
     claim = {
         "id": "ministry-says-talks-with-moscow-will-resume", "statement": "The ministry said talks with Moscow would resume next month.",
-        "subject": "egypt", "predicate": "hold_talks", "object": {"actor": "russia"}, "modality": "expected", "claimant": "egypt",
-        "evidence": [{"source": source["id"], "quote": quote, "start": text.index(quote), "end": text.index(quote) + len(quote)}],
+        "subject": "egypt", "predicate": "hold_talks", "object": {"actor": "russia"}, "modality": "expected",
+        "claimant": "example-wire-agency",
+        "evidence": [{
+            "source": source["id"], "quote": quote, "start": text.index(quote), "end": text.index(quote) + len(quote),
+            "speech": "indirect", "speaker": "egypt",
+        }],
     }
     created = await client.post("/v1/claims", json=claim, headers=auth)
     assert created.status_code == 201, created.text
