@@ -34,7 +34,7 @@ def test_document_shape(ds, document, claims, sources, contradictions, corrobora
 
 def test_totals(ds):
     assert (len(ds.actors), len(ds.sources), len(ds.claims)) == (75, 24, 119)
-    assert (len(ds.contradictions), len(ds.corroborations)) == (18, 26)
+    assert (len(ds.contradictions), len(ds.corroborations)) == (18, 27)
 
 
 def test_held_documents_are_the_corpus_verbatim(ds):
@@ -76,7 +76,7 @@ def test_cross_document_contradictions(ds):
     assert ds.contradictions["egypt-us-relations-cooled-2015-vs-closest-allies-2023"].status.value == "reconciled"
     standing = {x.id: x.status.value for x in ds.contradictions.values() if x.status.value != "rejected"}
     assert standing == {
-        "missile-plan-vs-no-deliveries-seen": "open",
+        "missile-plan-vs-no-deliveries-seen": "reconciled",
         "missile-plan-vs-plan-abandoned": "reconciled",
         "discord-posting-february-march-vs-april": "open",
         "egypt-neutrality-vs-arms-plans-for-russia": "open",

@@ -22,7 +22,8 @@ async def test_plan_against_no_deliveries_seen(client):
     assert response.status_code == 200
     x = response.json()
     assert x["kind"] == "non_confirmation"
-    assert x["status"] == "open"
+    assert x["status"] == "reconciled"
+    assert x["resolution"].startswith("Both can hold, and a later report accounts for them together")
     assert x["origin"] == "curated"
     sides = {c["claim_id"]: c["side"] for c in x["claims"]}
     assert sides == {

@@ -212,20 +212,20 @@ async def test_renaming_an_actor_re_renders_every_claim_that_embeds_it(client, a
 
 
 async def test_curating_a_contradiction(client, auth):
-    url = "/v1/contradictions/missile-plan-vs-no-deliveries-seen"
+    url = "/v1/contradictions/discord-posting-february-march-vs-april"
     etag = (await client.get(url)).headers["etag"]
     refused = await client.patch(url, json={"status": "resolved"}, headers={**auth, "If-Match": etag})
     problem = assert_problem(refused, 422, "/problems/validation-error")
     assert problem["errors"][0]["msg"] == "Value error, status 'resolved' needs a resolution saying how"
-    resolution = "A later report says the plan was dropped; no delivery is reported anywhere."
+    resolution = "Posted in February and March, then spread more widely in April: both reports hold."
     done = await client.patch(url, json={"status": "reconciled", "resolution": resolution}, headers={**auth, "If-Match": etag})
     assert done.status_code == 200, done.text
     assert (done.json()["status"], done.json()["resolution"]) == ("reconciled", resolution)
-    claim = (await client.get("/v1/claims/us-representative-saw-no-missile-deliveries")).json()
+    claim = (await client.get("/v1/claims/ar-us-documents-published-on-discord-in-april")).json()
     [seen] = claim["contradictions"]
     assert (seen["status"], seen["resolution"]) == ("reconciled", resolution)
     reconciled = await walk(client, "/v1/contradictions?status=reconciled")
-    assert "missile-plan-vs-no-deliveries-seen" in {x["id"] for x in reconciled}
+    assert "discord-posting-february-march-vs-april" in {x["id"] for x in reconciled}
 
 
 async def test_deleting_a_referenced_record_is_409_and_lists_references(client, auth):
