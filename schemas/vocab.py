@@ -196,7 +196,7 @@ class Speech(DescribedEnum):
 class CorroborationKind(DescribedEnum):
     """How the claims support each other."""
 
-    SAME_PROPOSITION = ("same_proposition", "The claims assert the same proposition (the same act or state, by and toward the same parties) from different passages.")
+    SAME_PROPOSITION = ("same_proposition", "The claims assert the same proposition (the same act or state, by and to the same parties) in different passages.")
     CONSISTENT_OUTCOME = ("consistent_outcome", "Different propositions that point to the same outcome (deliveries not seen; the plan dropped).")
     FULFILMENT = ("fulfilment", "A later claim reports done what an earlier claim reported as sought, planned or expected.")
 
