@@ -1,6 +1,7 @@
 # Two entry points: `make serve` and `make test`. Each creates .venv and installs the pinned
 # versions in requirements.lock on first use.
 PYTHON ?= python3
+PORT ?= 8000
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -15,7 +16,7 @@ $(STAMP): pyproject.toml requirements.lock
 
 serve: $(STAMP)
 	$(BIN)/python -m api.cli build
-	$(BIN)/uvicorn api.main:app --host 127.0.0.1 --port 8000
+	$(BIN)/uvicorn api.main:app --host 127.0.0.1 --port $(PORT)
 
 # The whole suite, on SQLite and then on PostgreSQL (TEST_POSTGRES_URL, by default the local server).
 test: $(STAMP)

@@ -16,11 +16,12 @@ from typing import Any
 
 from api.graph import Graph
 from schemas.dataset import ActorIn, ClaimIn, ContradictionIn, CorroborationIn, EvidenceIn, SourceIn
-from schemas.vocab import ContradictionStatus, CorroborationKind, CorroborationStatus, Speech
+from schemas.vocab import ClaimRole, ContradictionStatus, CorroborationKind, CorroborationStatus, Speech
 
 # Marks of a speaker's own words: quotation marks, or a first-person word (English, Arabic).
 _QUOTATION_MARKS = set('"“”„«»‘')
-_FIRST_PERSON = re.compile(r"\b(I|me|my|mine|we|us|our|ours)\b|(?:^|\s)(إننا|إنني|نحن|أنا|لنا|إنا)(?:\s|$)", re.IGNORECASE)
+# Case matters: "US" (the country) is not "us".
+_FIRST_PERSON = re.compile(r"\b(I|[Mm]e|[Mm]y|[Mm]ine|[Ww]e|us|[Oo]ur|[Oo]urs)\b|(?:^|\s)(إننا|إنني|نحن|أنا|لنا|إنا)(?:\s|$)")
 
 Loc = tuple[str | int, ...]
 Report = Callable[[Loc, str, str], None]  # (location, message, problem type)
@@ -34,10 +35,13 @@ def format_loc(loc: Loc) -> str:
 
 
 class RecordChecks:
-    def __init__(self, graph: Graph, report: Report) -> None:
+    def __init__(self, graph: Graph, report: Report, *, creating: bool = False) -> None:
         self.g = graph
         self._report = report
         self.reported = 0
+        # A new relation may not repeat one already rejected: rejected records are kept so that
+        # nobody adds them again. (Curated merges keep the rejected duplicate beside the live one.)
+        self.creating = creating
 
     def report(self, loc: Loc, message: str, problem_type: str) -> None:
         self.reported += 1
@@ -74,6 +78,12 @@ class RecordChecks:
         self.ref(("speaks_for",), a.speaks_for, self.g.actors, "actor")
         for i, member in enumerate(a.members):
             self.ref(("members", i), member, self.g.actors, "actor")
+        if a.unnamed and a.speaks_for is None and a.id in self.g.actors:
+            counts = self.g.claim_counts(a.id)
+            speaking = counts.get(ClaimRole.CLAIMANT, 0) + counts.get(ClaimRole.SPEAKER, 0)
+            if speaking:
+                self.report(("speaks_for",), f"unnamed actor '{a.id}' is the claimant or speaker of {speaking} claim(s), so it"
+                            " needs speaks_for: whom it speaks for", "unnamed_claimant")
         if a.speaks_for == a.id:
             self.report(("speaks_for",), "an actor cannot speak for itself", "value_error")
         else:
@@ -162,13 +172,10 @@ class RecordChecks:
         """A passage relayed from a source is attributed to it whole: overlapping evidence spans, in this
         claim or any other, name the same `attributed_to`."""
         for i, ev in enumerate(c.evidence):
-            for other_id in self.g.claims_quoting(ev.source):
-                if other_id == c.id:
-                    others = list(enumerate(c.evidence))[i + 1 :]
-                elif other_id in self.g.claims:
-                    others = list(enumerate(self.g.claims[other_id].evidence))
-                else:
-                    continue
+            candidates = [(c.id, list(enumerate(c.evidence))[i + 1 :])]
+            candidates += [(o, list(enumerate(self.g.claims[o].evidence))) for o in self.g.claims_quoting(ev.source)
+                           if o != c.id and o in self.g.claims]
+            for other_id, others in candidates:
                 for j, ov in others:
                     if ov.source == ev.source and ov.start < ev.end and ev.start < ov.end and ov.attributed_to != ev.attributed_to:
                         whose = "this claim's" if other_id == c.id else f"claim '{other_id}''s"
@@ -191,12 +198,14 @@ class RecordChecks:
         sides = [{m.claim for m in x.claims if m.side is side} for side in {m.side for m in x.claims}]
         for other_id in sorted({o for m in x.claims for o in self._kin(m.claim)}):
             other = self.g.contradictions[other_id]
-            if other_id == x.id or other.status is ContradictionStatus.REJECTED:
+            rejected = other.status is ContradictionStatus.REJECTED
+            if other_id == x.id or (rejected and not self.creating):
                 continue
             other_sides = [{m.claim for m in other.claims if m.side is side} for side in {m.side for m in other.claims}]
             if any(self._alike(sides[0], o0) and self._alike(sides[1], o1) for o0, o1 in (other_sides, other_sides[::-1])):
-                self.report(("claims",), f"it repeats contradiction '{other_id}': each side holds one of its claims, a claim"
-                            " drawn from the same words, or one corroborated as the same proposition; merge them", "duplicate_relation")
+                self._repeated("contradiction", other_id, other.resolution if rejected else None,
+                               "each side holds one of its claims, a claim drawn from the same words, or one corroborated as the"
+                               " same proposition")
                 return
 
     def corroboration(self, y: CorroborationIn) -> None:
@@ -211,12 +220,20 @@ class RecordChecks:
                     return
         for other_id in sorted({o for cid in y.claims for o in self.g.corroborations_of(cid)}):
             other = self.g.corroborations[other_id]
-            if other_id == y.id or other.status is CorroborationStatus.REJECTED:
+            rejected = other.status is CorroborationStatus.REJECTED
+            if other_id == y.id or (rejected and not self.creating):
                 continue
             if self._alike(set(y.claims), set(other.claims), strict=True):
-                self.report(("claims",), f"it repeats corroboration '{other_id}' (the same claims, or claims drawn from the"
-                            " same words); merge them", "duplicate_relation")
+                self._repeated("corroboration", other_id, other.resolution if rejected else None,
+                               "the same claims, or claims drawn from the same words")
                 return
+
+    def _repeated(self, kind: str, other_id: str, rejection: str | None, how: str) -> None:
+        if rejection is None:
+            self.report(("claims",), f"it repeats {kind} '{other_id}' ({how}); merge them", "duplicate_relation")
+        else:
+            self.report(("claims",), f"it repeats {kind} '{other_id}' ({how}), which was reviewed and rejected: {rejection}",
+                        "rejected_relation")
 
     def _kin(self, claim_id: str) -> set[str]:
         """Contradictions of the claim, of claims drawn from the same words and of claims corroborated with it."""
@@ -224,16 +241,14 @@ class RecordChecks:
         return {x for cid in related for x in self.g.contradictions_of(cid) if x in self.g.contradictions}
 
     def _equivalent(self, claim_id: str, corroborated: bool = True) -> set[str]:
-        """Claims that say the same as this one: drawn from exactly the same words (an identical evidence
-        span), or, when `corroborated`, confirmed as the same proposition by a corroboration."""
+        """Claims that say the same as this one: drawn from the same words (every evidence span of one
+        lies within a span of the other), or, when `corroborated`, confirmed as the same proposition by a
+        corroboration."""
         claim = self.g.claims[claim_id]
-        spans = {(ev.source, ev.start, ev.end) for ev in claim.evidence}
         found: set[str] = set()
         for src in {ev.source for ev in claim.evidence}:
             for other in self.g.claims_quoting(src):
-                if other != claim_id and other in self.g.claims and spans & {
-                    (ev.source, ev.start, ev.end) for ev in self.g.claims[other].evidence
-                }:
+                if other != claim_id and other in self.g.claims and _same_words(claim, self.g.claims[other]):
                     found.add(other)
         for yid in self.g.corroborations_of(claim_id) if corroborated else []:
             y = self.g.corroborations.get(yid)
@@ -252,6 +267,13 @@ class RecordChecks:
 
     def record(self, kind: str, record: Any) -> None:
         getattr(self, kind)(record)
+
+
+def _same_words(a: ClaimIn, b: ClaimIn) -> bool:
+    """Whether one claim is drawn from the other's words: each of its evidence spans lies within one of the other's."""
+    def inside(x: ClaimIn, y: ClaimIn) -> bool:
+        return all(any(e.source == f.source and f.start <= e.start and e.end <= f.end for f in y.evidence) for e in x.evidence)
+    return inside(a, b) or inside(b, a)
 
 
 def _marked(quote: str) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -155,19 +156,21 @@ def _openapi(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m api.cli")
     sub = parser.add_subparsers(dest="command", required=True)
+    # The dataset commands read CLAIMS_DATA_DIR like the server does; --data overrides it.
+    data_dir = str(os.environ.get("CLAIMS_DATA_DIR") or DATA_DIR)
     p = sub.add_parser("check", help="validate the dataset and print counts")
-    p.add_argument("--data", default=str(DATA_DIR))
+    p.add_argument("--data", default=data_dir)
     p.set_defaults(func=_check)
     p = sub.add_parser("locate", help="print the code-point offsets of a quote in a text file")
     p.add_argument("file")
     p.add_argument("quote")
     p.set_defaults(func=_locate)
     p = sub.add_parser("format", help="rewrite the dataset files in canonical form")
-    p.add_argument("--data", default=str(DATA_DIR))
+    p.add_argument("--data", default=data_dir)
     p.add_argument("--check", action="store_true", help="only list files that are not canonical")
     p.set_defaults(func=_format)
     p = sub.add_parser("coverage", help="write data/COVERAGE.md from the coverage sections")
-    p.add_argument("--data", default=str(DATA_DIR))
+    p.add_argument("--data", default=data_dir)
     p.set_defaults(func=_coverage)
     p = sub.add_parser("build", help="(re)build the database from data/")
     p.add_argument("--force", action="store_true", help="rebuild even when the database is current")

@@ -6,9 +6,9 @@ quotes match their source text) are the loader's (`api/loader.py`).
 
 from __future__ import annotations
 
-from typing import Self
+from typing import Any, Self
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from schemas.common import ClaimObject, DateValue, EventTime, LanguageTag, Quantity, Slug, StrictModel
 from schemas.vocab import (
@@ -141,20 +141,27 @@ class ContradictionIn(StrictModel):
     claims: list[ContradictionMemberIn] = Field(min_length=2)
     explanation: str = Field(min_length=1)
     status: ContradictionStatus = ContradictionStatus.OPEN
-    resolution: str | None = None
+    resolution: str | None = Field(
+        None, validate_default=True,
+        description="How it was reconciled or resolved, or why it was rejected: required for those statuses, absent otherwise.",
+    )
     origin: str = "curated"
 
-    @model_validator(mode="after")
-    def _sides(self) -> Self:
-        sides = {m.side for m in self.claims}
-        if sides != {ContradictionSide.A, ContradictionSide.B}:
+    @field_validator("claims")
+    @classmethod
+    def _sides(cls, claims: list[ContradictionMemberIn]) -> list[ContradictionMemberIn]:
+        if {m.side for m in claims} != {ContradictionSide.A, ContradictionSide.B}:
             raise ValueError("a contradiction needs at least one claim on side a and one on side b")
-        if len({m.claim for m in self.claims}) != len(self.claims):
+        if len({m.claim for m in claims}) != len(claims):
             raise ValueError("a claim appears twice in the contradiction")
-        needs = {ContradictionStatus.RECONCILED, ContradictionStatus.RESOLVED, ContradictionStatus.REJECTED}
-        if self.status in needs and not self.resolution:
-            raise ValueError(f"status '{self.status.value}' needs a resolution saying how")
-        return self
+        return claims
+
+    @field_validator("resolution")
+    @classmethod
+    def _resolution(cls, resolution: str | None, info: ValidationInfo) -> str | None:
+        status = info.data.get("status")
+        closing = {ContradictionStatus.RECONCILED, ContradictionStatus.RESOLVED, ContradictionStatus.REJECTED}
+        return _resolution_for(status, resolution, status in closing)
 
 
 class CorroborationIn(StrictModel):
@@ -163,15 +170,33 @@ class CorroborationIn(StrictModel):
     claims: list[Slug] = Field(min_length=2)
     explanation: str = Field(min_length=1)
     status: CorroborationStatus = CorroborationStatus.CONFIRMED
-    resolution: str | None = Field(None, description="Why it was rejected (required when `status` is rejected).")
+    resolution: str | None = Field(
+        None, validate_default=True, description="Why it was rejected: required when `status` is rejected, absent otherwise."
+    )
 
-    @model_validator(mode="after")
-    def _distinct(self) -> Self:
-        if len(set(self.claims)) != len(self.claims):
+    @field_validator("claims")
+    @classmethod
+    def _distinct(cls, claims: list[str]) -> list[str]:
+        if len(set(claims)) != len(claims):
             raise ValueError("a claim appears twice in the corroboration")
-        if self.status is CorroborationStatus.REJECTED and not self.resolution:
-            raise ValueError("status 'rejected' needs a resolution saying why")
-        return self
+        return claims
+
+    @field_validator("resolution")
+    @classmethod
+    def _resolution(cls, resolution: str | None, info: ValidationInfo) -> str | None:
+        status = info.data.get("status")
+        return _resolution_for(status, resolution, status is CorroborationStatus.REJECTED)
+
+
+def _resolution_for(status: Any, resolution: str | None, needed: bool) -> str | None:
+    """A resolution says how a relation was settled or why it was rejected: present exactly then."""
+    if status is None:  # the status itself was invalid and is reported
+        return resolution
+    if needed and not (resolution and resolution.strip()):
+        raise ValueError(f"status '{status.value}' needs a resolution saying how or why")
+    if not needed and resolution is not None:
+        raise ValueError(f"status '{status.value}' takes no resolution: send null with it, or a status that settles the relation")
+    return resolution
 
 
 class CoverageIn(StrictModel):

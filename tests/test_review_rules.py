@@ -171,11 +171,11 @@ def test_a_duplicate_contradiction_is_refused(data_copy):
     _change(data_copy, "documents/003.yaml", edit)
     assert _problems(data_copy) == [
         "documents/003.yaml: contradiction 'egypt-neutral-stance-vs-secret-missile-plan-for-russia-003': field claims:"
-        " it repeats contradiction 'egypt-neutrality-vs-arms-plans-for-russia': each side holds one of its claims, a claim"
-        " drawn from the same words, or one corroborated as the same proposition; merge them",
+        " it repeats contradiction 'egypt-neutrality-vs-arms-plans-for-russia' (each side holds one of its claims, a claim"
+        " drawn from the same words, or one corroborated as the same proposition); merge them",
         "links.yaml: contradiction 'egypt-neutrality-vs-arms-plans-for-russia': field claims: it repeats contradiction"
-        " 'egypt-neutral-stance-vs-secret-missile-plan-for-russia-003': each side holds one of its claims, a claim drawn"
-        " from the same words, or one corroborated as the same proposition; merge them",
+        " 'egypt-neutral-stance-vs-secret-missile-plan-for-russia-003' (each side holds one of its claims, a claim drawn"
+        " from the same words, or one corroborated as the same proposition); merge them",
     ]
 
 
@@ -189,7 +189,7 @@ def test_the_same_sentence_twice_against_one_claim_is_a_duplicate(data_copy):
 
     _change(data_copy, "links.yaml", edit)
     problems = _problems(data_copy)
-    assert [p.split(": field claims: ")[1].split(":")[0] for p in problems] == [
+    assert [p.split(": field claims: ")[1].split(" (")[0] for p in problems] == [
         "it repeats contradiction 'no-major-arms-deal-since-1970s-vs-deal-signed-2014'",
         "it repeats contradiction 'putin-arms-deal-aim-2013-vs-deal-signed-2014'",
     ]
@@ -199,7 +199,7 @@ def test_a_rejected_relation_needs_its_reason(data_copy):
     def edit(raw: Raw) -> None:
         del _item(raw, "corroborations", "us-aid-to-egypt-english-and-arabic")["resolution"]
 
-    with pytest.raises(ValueError, match="status 'rejected' needs a resolution saying why"):
+    with pytest.raises(ValueError, match="status 'rejected' needs a resolution saying how or why"):
         _change(data_copy, "links.yaml", edit)
 
 
@@ -210,7 +210,12 @@ def test_an_unnamed_speaker_says_whom_it_speaks_for(data_copy):
     _change(data_copy, "documents/001.yaml", edit)
     problems = _problems(data_copy)
     assert problems[0] == (
+        "documents/001.yaml: actor 'unnamed-officials-russia-egypt-talks-000': field speaks_for: unnamed actor"
+        " 'unnamed-officials-russia-egypt-talks-000' is the claimant or speaker of 12 claim(s), so it needs speaks_for:"
+        " whom it speaks for"
+    )
+    assert problems[1] == (
         "documents/001.yaml: claim 'officials-term-russia-egypt-strategic-talks-unprecedented': field evidence[0].speaker:"
         " unnamed actor 'unnamed-officials-russia-egypt-talks-000' needs speaks_for: whom it speaks for"
     )
-    assert len(problems) == 12
+    assert len(problems) == 13

@@ -99,13 +99,13 @@ class Writer:
 
     # -- validation
 
-    def _check(self, kind: str, record: BaseModel, item_id: str) -> None:
+    def _check(self, kind: str, record: BaseModel, item_id: str, *, creating: bool = False) -> None:
         issues: list[dict[str, Any]] = []
 
         def report(loc: tuple[str | int, ...], msg: str, type_: str) -> None:
             issues.append({"loc": ["body", *loc], "msg": msg, "type": type_})
 
-        RecordChecks(self.g, report).record(kind, record)
+        RecordChecks(self.g, report, creating=creating).record(kind, record)
         if issues:
             summary = "; ".join(f"{format_loc(tuple(i['loc'][1:]))}: {i['msg']}" for i in issues)
             raise ValidationProblem(f"{NAMES[kind]} '{item_id}' was not saved: {summary}.", errors=issues)
@@ -299,7 +299,7 @@ class Writer:
             if text is not None:
                 data["text_file"] = f"corpus/{item_id}.txt"
         record = self._validate(kind, data, item_id)
-        self._check(kind, record, item_id)
+        self._check(kind, record, item_id, creating=True)
         file = self._file_for(kind, record, text is not None)
         body_columns = {"body": b"", "etag": ""} | ({"summary": b""} if kind in ("actor", "source", "claim") else {})
         self.conn.execute(insert(TABLE_OF[kind]).values(

@@ -110,3 +110,76 @@ async def test_a_speaks_for_loop_is_422(client, auth):
                " must end at a party that acts for no one",
     }]
     assert (await client.get("/v1/actors/russia")).json()["speaks_for"] is None
+
+
+async def test_overlapping_spans_in_one_claim_name_one_source(client, auth):
+    ally = "The Egyptian president, one of Washington’s closest allies in the Middle East"
+    body = _claim("ally-twice", "washington-post", _evidence(ally, 449, speech="narration", attributed_to=WP),
+                  _evidence("The Egyptian president", 449, speech="narration"))
+    assert await _refused(client, auth, "/v1/claims", body) == [
+        {"loc": ["body", "claimant"], "type": "speech"},
+        {"loc": ["body", "evidence", 0, "attributed_to"], "type": "attribution_span"},
+    ]
+
+
+async def test_the_country_us_is_not_a_first_person_word(client, auth):
+    quote = "The US government claims that North Korea is secretly supplying Russia with artillery shells"
+    body = _claim("us-direct", "united-states", _evidence(quote, 969, speech="direct", speaker="united-states"))
+    assert await _refused(client, auth, "/v1/claims", body) == [{"loc": ["body", "evidence", 0, "speech"], "type": "speech"}]
+
+
+async def test_an_unnamed_speaker_keeps_whom_it_speaks_for(client, auth):
+    url = "/v1/actors/unnamed-us-representative"
+    etag = (await client.get(url)).headers["ETag"]
+    problem = assert_problem(await client.patch(url, json={"speaks_for": None}, headers={**auth, "If-Match": etag}),
+                             422, "/problems/validation-error")
+    assert [(e["loc"], e["type"]) for e in problem["errors"]] == [(["body", "speaks_for"], "unnamed_claimant")]
+    assert (await client.get(url)).json()["speaks_for"]["id"] == "united-states"
+
+
+async def test_a_relation_rejected_on_review_cannot_be_added_again(client, auth):
+    aid = {"id": "aid-again", "claims": ["egypt-largest-recipient-of-us-aid", "wsj-egypt-receives-billions-in-us-military-aid"],
+           "explanation": "Both say the US gives Egypt a lot of aid."}
+    problem = assert_problem(await client.post("/v1/corroborations", json=aid, headers=auth), 422, "/problems/validation-error")
+    [error] = problem["errors"]
+    assert (error["loc"], error["type"]) == (["body", "claims"], "rejected_relation")
+    assert error["msg"].startswith("it repeats corroboration 'us-aid-to-egypt-english-and-arabic' (the same claims, or claims"
+                                   " drawn from the same words), which was reviewed and rejected: Not a corroboration:")
+    allies = {"id": "allies-again", "kind": "incompatible_stance", "explanation": "Allies who do not help each other.",
+              "claims": [{"claim": "egypt-us-close-allies-for-decades", "side": "a"},
+                         {"claim": "egypt-us-not-offering-help-against-isis", "side": "b"}]}
+    assert await _refused(client, auth, "/v1/contradictions", allies) == [{"loc": ["body", "claims"], "type": "rejected_relation"}]
+
+
+async def test_a_claim_drawn_from_the_same_words_makes_a_duplicate(client, auth):
+    part = "We have not seen this (deliveries of missiles from Egypt to the Russian Federation – ed.) happen"
+    body = _claim("not-seen-part", "unnamed-us-representative", _evidence(part, 840, speech="direct", speaker="unnamed-us-representative"))
+    assert (await client.post("/v1/claims", json=body, headers=auth)).status_code == 201
+    again = {"id": "plan-vs-part", "kind": "non_confirmation", "explanation": "The plan against what was not seen.",
+             "claims": [{"claim": "sisi-planned-40000-missiles-for-russia", "side": "a"}, {"claim": "not-seen-part", "side": "b"}]}
+    assert await _refused(client, auth, "/v1/contradictions", again) == [{"loc": ["body", "claims"], "type": "duplicate_relation"}]
+
+
+@pytest.mark.parametrize(
+    ("change", "msg"),
+    [
+        ({"status": "rejected", "resolution": "   "}, "Value error, status 'rejected' needs a resolution saying how or why"),
+        ({"status": "open", "resolution": "Settled."},
+         "Value error, status 'open' takes no resolution: send null with it, or a status that settles the relation"),
+    ],
+)
+async def test_a_resolution_comes_with_a_status_that_settles(client, auth, change, msg):
+    body = {"id": "plan-vs-shells", "kind": "numeric_mismatch", "explanation": "x",
+            "claims": [{"claim": "sisi-planned-40000-missiles-for-russia", "side": "a"},
+                       {"claim": "china-considering-supplying-russia-artillery-shells", "side": "b"}], **change}
+    problem = assert_problem(await client.post("/v1/contradictions", json=body, headers=auth), 422, "/problems/validation-error")
+    assert [(e["loc"], e["msg"]) for e in problem["errors"]] == [(["body", "resolution"], msg)]
+
+
+async def test_reopening_a_settled_contradiction_drops_its_resolution(client, auth):
+    url = "/v1/contradictions/missile-plan-vs-no-deliveries-seen"
+    etag = (await client.get(url)).headers["ETag"]
+    kept = await client.patch(url, json={"status": "open"}, headers={**auth, "If-Match": etag})
+    assert assert_problem(kept, 422, "/problems/validation-error")["errors"][0]["loc"] == ["body", "resolution"]
+    reopened = await client.patch(url, json={"status": "open", "resolution": None}, headers={**auth, "If-Match": etag})
+    assert (reopened.status_code, reopened.json()["status"], reopened.json()["resolution"]) == (200, "open", None)

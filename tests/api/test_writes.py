@@ -216,7 +216,9 @@ async def test_curating_a_contradiction(client, auth):
     etag = (await client.get(url)).headers["etag"]
     refused = await client.patch(url, json={"status": "resolved"}, headers={**auth, "If-Match": etag})
     problem = assert_problem(refused, 422, "/problems/validation-error")
-    assert problem["errors"][0]["msg"] == "Value error, status 'resolved' needs a resolution saying how"
+    assert [(e["loc"], e["msg"]) for e in problem["errors"]] == [
+        (["body", "resolution"], "Value error, status 'resolved' needs a resolution saying how or why")
+    ]
     resolution = "Posted in February and March, then spread more widely in April: both reports hold."
     done = await client.patch(url, json={"status": "reconciled", "resolution": resolution}, headers={**auth, "If-Match": etag})
     assert done.status_code == 200, done.text
