@@ -137,7 +137,11 @@ class Predicate(DescribedEnum):
 
 
 class Polarity(DescribedEnum):
-    """Whether the proposition is asserted or denied."""
+    """Whether the proposition, as its modality qualifies it, is asserted or denied.
+
+    Polarity negates the qualified claim: `negated` + `willing` is "not willing to"; a refusal is
+    `affirmed` + `refused` (negating it would say the subject did not refuse).
+    """
 
     AFFIRMED = ("affirmed", "The claimant asserts that the proposition holds.")
     NEGATED = ("negated", "The claimant asserts that it does not hold (including \"we have not seen it\").")

@@ -183,3 +183,12 @@ def test_statement_check_catches_an_unsupported_name(ds):
         ]
     finally:
         ds.claims[claim.id] = claim
+
+
+def test_refusals_are_affirmed_refusals(ds):
+    """Polarity negates the claim as its modality qualifies it: a negated refusal would deny the refusal."""
+    refusals = {c.id: c.polarity.value for c in ds.claims.values() if c.modality.value == "refused"}
+    assert refusals == {
+        "patrushev-says-egypt-refused-to-supply-arms-to-ukraine": "affirmed",
+        "wsj-egypt-refused-us-requests-to-send-arms-to-ukraine": "affirmed",
+    }
