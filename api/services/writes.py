@@ -192,9 +192,7 @@ class Writer:
             for xid in self.g.contradictions_of(cid):
                 out["contradiction"].add(xid)
                 out["claim"].update(m.claim for m in self.g.contradictions[xid].claims)
-            for yid in self.g.corroborations_of(cid):
-                out["corroboration"].add(yid)
-                out["claim"].update(self.g.corroborations[yid].claims)
+        self._with_corroborations(claim_ids, out)
 
     def _with_corroborations(self, claim_ids: set[str], out: dict[str, set[str]]) -> None:
         """The corroborations the claims are in, and all their claims (whose details embed them)."""
