@@ -10,7 +10,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from api.loader import DATA_DIR, DatasetError, load_dataset
+from api.dataset.loader import DATA_DIR, DatasetError, load_dataset
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -19,8 +19,8 @@ def _check(args: argparse.Namespace) -> int:
     except DatasetError as exc:
         print(exc, file=sys.stderr)
         return 1
-    from api.coverage import coverage_problems
-    from api.lint import statement_problems
+    from api.dataset.coverage import coverage_problems
+    from api.dataset.lint import statement_problems
 
     problems = statement_problems(ds) + coverage_problems(ds)
     if problems:
@@ -64,7 +64,7 @@ def _locate(args: argparse.Namespace) -> int:
 
 
 def _format(args: argparse.Namespace) -> int:
-    from api.yamlio import format_files
+    from api.dataset.yamlio import format_files
 
     changed = format_files(Path(args.data), write=not args.check)
     for path in changed:
@@ -73,7 +73,7 @@ def _format(args: argparse.Namespace) -> int:
 
 
 def _coverage(args: argparse.Namespace) -> int:
-    from api.coverage import render_coverage
+    from api.dataset.coverage import render_coverage
 
     ds = load_dataset(Path(args.data))
     target = Path(args.data) / "COVERAGE.md"
@@ -84,7 +84,7 @@ def _coverage(args: argparse.Namespace) -> int:
 
 def _build(args: argparse.Namespace) -> int:
     from api.config import get_settings
-    from api.db import build_database
+    from api.store.db import build_database
 
     try:
         build_database(get_settings(), force=args.force)
@@ -96,7 +96,7 @@ def _build(args: argparse.Namespace) -> int:
 
 def _engine_for_cli() -> Any:
     from api.config import get_settings
-    from api.db import build_database, make_engine
+    from api.store.db import build_database, make_engine
 
     settings = get_settings()
     build_database(settings)
@@ -104,7 +104,7 @@ def _engine_for_cli() -> Any:
 
 
 def _keys(args: argparse.Namespace) -> int:
-    from api.auth import create_key, list_keys, revoke_key
+    from api.http.auth import create_key, list_keys, revoke_key
 
     engine = _engine_for_cli()
     try:
@@ -132,7 +132,7 @@ def _keys(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from api.export import export_dataset
+    from api.store.export import export_dataset
 
     engine = _engine_for_cli()
     try:

@@ -1,4 +1,4 @@
-"""Alembic environment: runs on the connection the app hands it (api.db.migrate), or on
+"""Alembic environment: runs on the connection the app hands it (api.store.db.migrate), or on
 DATABASE_URL when run as `alembic upgrade head`."""
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The curated dataset's file format: what `data/actors.yaml` and `data/documents/*.yaml` hold.
 
 These models check each file's shape and field values. Rules that span files (references resolve,
-quotes match their source text) are the loader's (`api/loader.py`).
+quotes match their source text) are the loader's (`api/dataset/loader.py`).
 """
 
 from __future__ import annotations

@@ -150,7 +150,7 @@ class CorroborationClaim(SQLModel, table=True):
 
 
 class SearchEntry(SQLModel, table=True):
-    """One searchable field of one record; `body` is its normalized, stemmed text (api/text.py)."""
+    """One searchable field of one record; `body` is its normalized, stemmed text (api/store/text.py)."""
 
     __tablename__ = "search_entry"
     id: int | None = Field(default=None, primary_key=True)

@@ -17,10 +17,10 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
-from api.auth import create_key
 from api.config import ROOT, Settings
-from api.db import build_database, make_engine
+from api.http.auth import create_key
 from api.main import create_app
+from api.store.db import build_database, make_engine
 
 BACKEND = os.environ.get("CLAIMS_TEST_BACKEND", "sqlite")
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")

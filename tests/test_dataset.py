@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from api.config import ROOT
-from api.coverage import coverage_problems, render_coverage
-from api.lint import statement_problems
-from api.loader import Dataset, load_dataset
-from api.yamlio import format_files
+from api.dataset.coverage import coverage_problems, render_coverage
+from api.dataset.lint import statement_problems
+from api.dataset.loader import Dataset, load_dataset
+from api.dataset.yamlio import format_files
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import text
 
 from api.config import ROOT, Settings
-from api.db import build_database, make_engine
-from api.loader import DatasetError, load_dataset
+from api.dataset.loader import DatasetError, load_dataset
+from api.store.db import build_database, make_engine
 
 
 @pytest.fixture

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 from api.config import ROOT
-from api.loader import DatasetError, load_dataset, read_yaml
-from api.yamlio import dump, model_for
+from api.dataset.loader import DatasetError, load_dataset, read_yaml
+from api.dataset.yamlio import dump, model_for
 
 Raw = dict[str, Any]
 

@@ -12,12 +12,12 @@ import pytest
 from sqlalchemy import text
 
 from api.config import ROOT
-from api.db import make_engine
-from api.dbgraph import DbGraph
-from api.export import export_dataset
 from api.main import create_app
-from api.records import KINDS, TABLE_OF, rendered
-from api.render import Renderer
+from api.store.db import make_engine
+from api.store.dbgraph import DbGraph
+from api.store.export import export_dataset
+from api.store.records import KINDS, TABLE_OF, rendered
+from api.store.render import Renderer
 from tests.conftest import make_key
 
 pytestmark = pytest.mark.anyio

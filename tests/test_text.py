@@ -1,6 +1,6 @@
 """Search normalization."""
 
-from api.text import index_text, normalize, query_terms
+from api.store.text import index_text, normalize, query_terms
 
 
 def test_arabic_folding():

@@ -6,10 +6,10 @@ import json
 from datetime import datetime
 from typing import Any
 
-from api.db import Store
 from api.errors import NotFound
-from api.http import Cursor
+from api.http.responses import Cursor
 from api.services.common import Page, Where
+from api.store.db import Store
 
 TABLES = {"actor", "source", "claim", "contradiction", "corroboration"}
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 
-from api.db import Store
 from api.errors import InvalidParameter
 from api.services.common import Page, Where, date_range, fetch_doc, keyset_page, live, require
+from api.store.db import Store
 from schemas.vocab import ClaimRole, Modality, Polarity, Predicate
 
 

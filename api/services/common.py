@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from api.db import Store
 from api.errors import Gone, InvalidParameter, NotFound
-from api.http import Cursor
+from api.http.responses import Cursor
+from api.store.db import Store
 from schemas.common import date_bounds
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from api.db import Store
 from api.services.common import Page, Where, fetch_doc, keyset_page, live, require
+from api.store.db import Store
 from schemas.vocab import ContradictionKind, ContradictionStatus, CorroborationKind, CorroborationStatus
 
 _BY_ACTOR = "EXISTS (SELECT 1 FROM {link} l JOIN claim_actor ca ON ca.claim_id = l.claim_id WHERE l.{fk} = t.id AND ca.actor_id = ?)"

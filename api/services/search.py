@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 
-from api.db import Store
 from api.errors import InvalidParameter
-from api.http import Cursor
-from api.search import fts_query, query_terms, snippet, tsquery
+from api.http.responses import Cursor
 from api.services.common import Page
+from api.store.db import Store
+from api.store.search import fts_query, query_terms, snippet, tsquery
 
 
 class SearchKind(StrEnum):

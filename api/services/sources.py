@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from api.db import Store
 from api.services.common import Page, Where, date_range, fetch_doc, keyset_page, live, require
+from api.store.db import Store
 from schemas.vocab import SourceKind
 
 

@@ -19,13 +19,13 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import Connection, delete, func, insert, select, update
 
-from api.checks import RecordChecks, format_loc
-from api.db import now
-from api.dbgraph import DbGraph
+from api.dataset.checks import RecordChecks, format_loc
+from api.dataset.graph import claim_roles
 from api.errors import Conflict, Gone, NotFound, PreconditionFailed, PreconditionRequired, ValidationProblem
-from api.graph import claim_roles
-from api.records import LINK_TABLES, MODEL_OF, SEARCH_TABLE, TABLE_OF, columns, links, rendered, search_rows
-from api.render import Renderer, etag_of
+from api.store.db import now
+from api.store.dbgraph import DbGraph
+from api.store.records import LINK_TABLES, MODEL_OF, SEARCH_TABLE, TABLE_OF, columns, links, rendered, search_rows
+from api.store.render import Renderer, etag_of
 from schemas.dataset import ClaimIn
 from schemas.tables import Document, Revision, table_of
 from schemas.vocab import ClaimRole

@@ -77,8 +77,8 @@ async def test_writes_need_a_write_key(client, settings):
 
 
 async def test_revoked_key_is_refused(client, settings):
-    from api.auth import revoke_key
-    from api.db import make_engine
+    from api.http.auth import revoke_key
+    from api.store.db import make_engine
 
     key = make_key(settings, "write", "temp")
     headers = {"X-API-Key": key}

@@ -5,8 +5,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from api.deps import DEFAULT, ITEM_RESPONSES, LIST_RESPONSES, CursorParam, IdParam, IncludeDeleted, Limit, store_of
-from api.http import StrictQueryRoute, json_response, page_response
+from api.http.deps import DEFAULT, ITEM_RESPONSES, LIST_RESPONSES, CursorParam, IdParam, IncludeDeleted, Limit, store_of
+from api.http.responses import StrictQueryRoute, json_response, page_response
 from api.services import contradictions as contradictions_service
 from schemas.contradiction import ContradictionPublic, CorroborationPublic
 from schemas.refs import Page

@@ -1,14 +1,14 @@
 """Full-text search over actors, claims and sources, in English and Arabic.
 
 Each searchable field is one entry: its original text for display, and its normalized, stemmed
-tokens (api/text.py) in `body`, indexed by FTS5 on SQLite and by a tsvector GIN index on
+tokens (api/store/text.py) in `body`, indexed by FTS5 on SQLite and by a tsvector GIN index on
 PostgreSQL. A query is normalized the same way, and every one of its terms must match (as a word
 or a word's beginning).
 """
 
 from __future__ import annotations
 
-from api.text import normalize_with_map, query_terms
+from api.store.text import normalize_with_map, query_terms
 
 SNIPPET_CONTEXT = 60
 

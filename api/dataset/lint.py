@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from api.loader import Dataset
+from api.dataset.loader import Dataset
 from schemas.dataset import ClaimIn
 
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")

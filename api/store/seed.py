@@ -6,10 +6,10 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select
 
-from api.db import now
-from api.loader import Dataset
-from api.records import KINDS, SEARCH_TABLE, TABLE_OF, columns, links, rendered, search_rows
-from api.render import Renderer
+from api.dataset.loader import Dataset
+from api.store.db import now
+from api.store.records import KINDS, SEARCH_TABLE, TABLE_OF, columns, links, rendered, search_rows
+from api.store.render import Renderer
 from schemas.tables import ActorRole, Document, DocumentName, Meta, Revision, table_of
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel
 
-from api.loader import data_files, read_yaml
+from api.dataset.loader import data_files, read_yaml
 from schemas.dataset import ActorsFile, DocumentFile, LinksFile, SourcesFile
 
 

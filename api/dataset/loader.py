@@ -17,8 +17,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from api.checks import Loc, RecordChecks, format_loc
-from api.graph import Graph, claim_roles
+from api.dataset.checks import Loc, RecordChecks, format_loc
+from api.dataset.graph import Graph, claim_roles
 from schemas.dataset import (
     ActorIn,
     ActorRoleIn,
@@ -33,7 +33,7 @@ from schemas.dataset import (
 )
 from schemas.vocab import ClaimRole
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 
 
 class _Loader(yaml.SafeLoader):

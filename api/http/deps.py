@@ -6,10 +6,10 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
 
-from api.db import Store
 from api.errors import InvalidParameter, problem_responses
-from api.http import DEFAULT_LIMIT, MAX_LIMIT
+from api.http.responses import DEFAULT_LIMIT, MAX_LIMIT
 from api.services.claims import ClaimFilters
+from api.store.db import Store
 from schemas.common import PARTIAL_DATE_PATTERN, date_bounds
 from schemas.vocab import ClaimRole, Modality, Polarity, Predicate
 

@@ -15,8 +15,8 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from starlette.responses import Response
 
-from api.auth import authenticate
 from api.errors import BadRequest, InvalidParameter, ProblemError
+from api.http.auth import authenticate
 
 JSON = "application/json"
 DEFAULT_LIMIT = 50

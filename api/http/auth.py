@@ -15,8 +15,8 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from sqlalchemy import Connection, insert, select, update
 
-from api.db import Store, now
 from api.errors import Forbidden, Unauthorized
+from api.store.db import Store, now
 from schemas.tables import ApiKey, table_of
 
 SCOPES = ("read", "write", "admin")

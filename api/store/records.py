@@ -10,9 +10,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from api.graph import Graph, claim_roles
-from api.render import Renderer, etag_of, event_range
-from api.text import index_text
+from api.dataset.graph import Graph, claim_roles
+from api.store.render import Renderer, etag_of, event_range
+from api.store.text import index_text
 from schemas.common import date_bounds
 from schemas.dataset import ActorIn, ClaimIn, ContradictionIn, CorroborationIn, SourceIn
 from schemas.tables import (

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from api.graph import Graph
+from api.dataset.graph import Graph
 from schemas.dataset import ActorIn, ClaimIn, ContradictionIn, CorroborationIn, EvidenceIn, SourceIn
 from schemas.vocab import ClaimRole, ContradictionStatus, CorroborationKind, CorroborationStatus, Speech
 

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from api.deps import (
+from api.http.deps import (
     DEFAULT,
     ITEM_RESPONSES,
     LIST_RESPONSES,
@@ -21,7 +21,7 @@ from api.deps import (
     check_date,
     store_of,
 )
-from api.http import StrictQueryRoute, json_response, page_response
+from api.http.responses import StrictQueryRoute, json_response, page_response
 from api.services import claims as claims_service
 from api.services import sources as sources_service
 from api.services.common import exists_or_404

@@ -5,7 +5,7 @@ from dataclasses import replace
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from api.deps import (
+from api.http.deps import (
     DEFAULT,
     ITEM_RESPONSES,
     LIST_RESPONSES,
@@ -16,7 +16,7 @@ from api.deps import (
     Limit,
     store_of,
 )
-from api.http import StrictQueryRoute, json_response, page_response
+from api.http.responses import StrictQueryRoute, json_response, page_response
 from api.services import actors as actors_service
 from api.services import claims as claims_service
 from api.services.common import exists_or_404

@@ -10,8 +10,8 @@ from typing import Any
 from pydantic import BaseModel
 from sqlalchemy import Connection, select
 
-from api.records import MODEL_OF, TABLE_OF
-from api.yamlio import dump
+from api.dataset.yamlio import dump
+from api.store.records import MODEL_OF, TABLE_OF
 from schemas.dataset import (
     ActorRoleIn,
     ActorsFile,

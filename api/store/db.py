@@ -26,7 +26,7 @@ from sqlalchemy import Connection, create_engine, event, make_url, text
 from sqlalchemy.engine import Engine
 
 from api.config import ROOT, Settings
-from api.loader import Dataset, fingerprint, load_dataset
+from api.dataset.loader import Dataset, fingerprint, load_dataset
 
 log = logging.getLogger("claims.db")
 WRITE_LOCK_ID = 7_351_204  # arbitrary constant naming the one advisory lock writers take
@@ -131,7 +131,7 @@ def build_database(settings: Settings, *, force: bool = False) -> bool:
     Returns whether it built. Raises DatasetError, leaving any existing database as it was, when
     the dataset does not validate.
     """
-    from api.seed import seed
+    from api.store.seed import seed
 
     url = settings.database_url
     current = fingerprint(settings.data_dir)

@@ -14,8 +14,8 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel
 from sqlalchemy import Connection, func, select
 
-from api.graph import Graph
-from api.records import MODEL_OF, TABLE_OF
+from api.dataset.graph import Graph
+from api.store.records import MODEL_OF, TABLE_OF
 from schemas.dataset import ActorIn, ActorRoleIn, ClaimIn, ContradictionIn, CorroborationIn, SourceIn
 from schemas.tables import (
     ActorRole,

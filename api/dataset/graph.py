@@ -1,7 +1,7 @@
 """What rendering and validation need to know about the data, whatever holds it.
 
 `Graph` is read by the renderer and the reference checks. The validated in-memory dataset
-(`api.loader.Dataset`) is one; the database (`api.store.DbGraph`) is another, so a write can
+(`api.dataset.loader.Dataset`) is one; the database (`api.store.dbgraph.DbGraph`) is another, so a write can
 check and re-render just the records it touches.
 """
 

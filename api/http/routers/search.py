@@ -6,8 +6,8 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 from starlette.responses import Response
 
-from api.deps import DEFAULT, LIST_RESPONSES, CursorParam, Limit, store_of
-from api.http import StrictQueryRoute, page_response
+from api.http.deps import DEFAULT, LIST_RESPONSES, CursorParam, Limit, store_of
+from api.http.responses import StrictQueryRoute, page_response
 from api.services import search as search_service
 from api.services.search import SearchKind
 from schemas.refs import Page

@@ -10,7 +10,7 @@ import hashlib
 
 from pydantic import BaseModel
 
-from api.graph import Graph, claim_roles
+from api.dataset.graph import Graph, claim_roles
 from schemas.actor import ActorPublic, ActorSummary, Name, Role, RoleEvidence
 from schemas.claim import (
     ClaimContradiction,

@@ -3,9 +3,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response, StreamingResponse
 
-from api.deps import DEFAULT, ITEM_RESPONSES, LIST_RESPONSES, ClaimFiltersDep, CursorParam, Limit, store_of
 from api.errors import problem_responses
-from api.http import StrictQueryRoute, json_response, page_response
+from api.http.deps import DEFAULT, ITEM_RESPONSES, LIST_RESPONSES, ClaimFiltersDep, CursorParam, Limit, store_of
+from api.http.responses import StrictQueryRoute, json_response, page_response
 from api.services import claims as claims_service
 from schemas.claim import ClaimPublic, ClaimSummary
 from schemas.refs import Page

@@ -8,7 +8,7 @@ document defines is listed against a passage of that document.
 
 from __future__ import annotations
 
-from api.loader import Dataset
+from api.dataset.loader import Dataset
 
 
 def coverage_problems(ds: Dataset) -> list[str]:

@@ -4,8 +4,8 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 from starlette.responses import Response
 
-from api.deps import READ_RESPONSES, store_of
-from api.http import StrictQueryRoute, body_etag, json_response
+from api.http.deps import READ_RESPONSES, store_of
+from api.http.responses import StrictQueryRoute, body_etag, json_response
 
 router = APIRouter(tags=["health"], route_class=StrictQueryRoute)
 

@@ -13,10 +13,10 @@ from pydantic import BaseModel
 from sqlalchemy import insert, select
 from starlette.responses import Response
 
-from api.auth import WriteKey
-from api.deps import DEFAULT, CursorParam, Limit, store_of
 from api.errors import IdempotencyKeyReused, problem_responses
-from api.http import JSON, StrictQueryRoute, page_response
+from api.http.auth import WriteKey
+from api.http.deps import DEFAULT, CursorParam, Limit, store_of
+from api.http.responses import JSON, StrictQueryRoute, page_response
 from api.services import changes as changes_service
 from api.services.writes import NAMES, Writer
 from schemas.actor import ActorPublic
