@@ -84,7 +84,7 @@ def _coverage(args: argparse.Namespace) -> int:
 
 def _build(args: argparse.Namespace) -> int:
     from api.config import get_settings
-    from api.store.db import build_database
+    from api.store.seed import build_database
 
     try:
         build_database(get_settings(), force=args.force)
@@ -96,7 +96,8 @@ def _build(args: argparse.Namespace) -> int:
 
 def _engine_for_cli() -> Any:
     from api.config import get_settings
-    from api.store.db import build_database, make_engine
+    from api.store.db import make_engine
+    from api.store.seed import build_database
 
     settings = get_settings()
     build_database(settings)

@@ -14,7 +14,8 @@ from api.config import Settings, get_settings
 from api.errors import PROBLEM_JSON, install_problem_handlers
 from api.http.limits import BodyLimit
 from api.http.routers import actors, claims, contradictions, editing, health, search, sources
-from api.store.db import Store, build_database, make_engine
+from api.store.db import Store, make_engine
+from api.store.seed import build_database
 
 DESCRIPTION = """Structured, traceable claims from news reporting: who said what, where, when, based on
 what, and what contradicts it. Every claim carries exact quotes anchored in its source text by

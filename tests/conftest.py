@@ -20,7 +20,8 @@ from sqlalchemy import create_engine, text
 from api.config import ROOT, Settings
 from api.http.auth import create_key
 from api.main import create_app
-from api.store.db import build_database, make_engine
+from api.store.db import make_engine
+from api.store.seed import build_database
 
 BACKEND = os.environ.get("CLAIMS_TEST_BACKEND", "sqlite")
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")

@@ -10,7 +10,8 @@ from sqlalchemy import text
 
 from api.config import ROOT, Settings
 from api.dataset.loader import DatasetError, load_dataset
-from api.store.db import build_database, make_engine
+from api.store.db import make_engine
+from api.store.seed import build_database
 
 
 @pytest.fixture

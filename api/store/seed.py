@@ -1,16 +1,24 @@
-"""Write a validated dataset into an empty, migrated database, in one transaction."""
+"""Build the database from data/: write a validated dataset into an empty, migrated database, in
+one transaction, and decide when the database is missing or stale and should be built again."""
 
 from __future__ import annotations
 
+import logging
+import os
+import sqlite3
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, func, insert, select, text
 
-from api.dataset.loader import Dataset
-from api.store.db import now
+from api.config import Settings
+from api.dataset.loader import Dataset, fingerprint, load_dataset
+from api.store.db import is_sqlite, make_engine, migrate, now, sqlite_path
 from api.store.records import KINDS, SEARCH_TABLE, TABLE_OF, columns, links, rendered, search_rows
 from api.store.render import Renderer
 from schemas.tables import ActorRole, Document, DocumentName, Meta, Revision, table_of
+
+log = logging.getLogger("claims.db")
 
 
 def _file_positions(ds: Dataset) -> dict[str, tuple[str, int]]:
@@ -80,3 +88,114 @@ def _json_list(models: list[Any]) -> str:
     import json
 
     return json.dumps([m.model_dump(mode="json") for m in models], ensure_ascii=False)
+
+
+def _meta(conn: Connection, key: str) -> str | None:
+    try:
+        row = conn.execute(text("SELECT value FROM meta WHERE key = :k"), {"k": key}).first()
+    except Exception:
+        return None
+    return None if row is None else str(row[0])
+
+
+def has_api_changes(conn: Connection) -> bool:
+    """Whether anything was written through the API since the database was seeded."""
+    seeded = _meta(conn, "seeded_seq")
+    if seeded is None:
+        return False
+    latest = conn.execute(text("SELECT max(seq) FROM revision")).scalar()
+    return latest is not None and int(latest) > int(seeded)
+
+
+def _stale(conn: Connection, data_fingerprint: str) -> bool:
+    return _meta(conn, "fingerprint") != data_fingerprint
+
+
+def _migrated(path: Path) -> bool:
+    """Whether an SQLite file was made by the migrations (files from before them are rebuilt)."""
+    try:
+        raw = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return raw.execute("SELECT 1 FROM sqlite_master WHERE name = 'alembic_version'").fetchone() is not None
+        finally:
+            raw.close()
+    except sqlite3.Error:
+        return False
+
+
+def build_database(settings: Settings, *, force: bool = False) -> bool:
+    """Create the database from data/ when it is missing, or rebuild it when data/ has changed
+    and nothing was written through the API since it was seeded (or when forced).
+
+    Returns whether it built. Raises DatasetError, leaving any existing database as it was, when
+    the dataset does not validate.
+    """
+    url = settings.database_url
+    current = fingerprint(settings.data_dir)
+    if is_sqlite(url):
+        path = sqlite_path(url)
+        if path.exists() and not force and _migrated(path):
+            engine = make_engine(url)
+            try:
+                with engine.begin() as conn:
+                    migrate(conn)  # an existing database gets any newer migrations first
+                    if not _stale(conn, current):
+                        return False
+                    if has_api_changes(conn):
+                        log.warning("data/ has changed, but %s holds API writes: not rebuilt (export first, or force)", path)
+                        return False
+            finally:
+                engine.dispose()
+        ds = load_dataset(settings.data_dir)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".building")
+        for stale in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+            stale.unlink(missing_ok=True)
+        engine = make_engine(f"sqlite:///{tmp}")
+        try:
+            with engine.begin() as conn:
+                migrate(conn)
+                seed(conn, ds)
+        finally:
+            engine.dispose()
+        raw = sqlite3.connect(tmp)
+        try:
+            raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            raw.close()
+        # The old file's WAL and shared-memory index must not be paired with the new file.
+        for suffix in ("-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        Path(f"{tmp}-wal").unlink(missing_ok=True)
+        Path(f"{tmp}-shm").unlink(missing_ok=True)
+        os.replace(tmp, path)
+        return True
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            migrate(conn)
+            seeded = _meta(conn, "fingerprint") is not None
+            if seeded and not force and (not _stale(conn, current) or has_api_changes(conn)):
+                if _stale(conn, current):
+                    log.warning("data/ has changed, but the database holds API writes: not rebuilt")
+                return False
+            ds = load_dataset(settings.data_dir)
+            if seeded:
+                clear(conn)
+            seed(conn, ds)
+        return True
+    finally:
+        engine.dispose()
+
+
+DATA_TABLES = (
+    "idempotency_record", "search_entry", "revision", "corroboration_claim", "contradiction_claim", "claim_language",
+    "claim_source", "claim_actor", "source_cite", "actor_role", "document_name", "document", "corroboration",
+    "contradiction", "claim", "source", "actor", "meta",
+)
+
+
+def clear(conn: Connection) -> None:
+    """Delete every row except API keys (children first)."""
+    for table in DATA_TABLES:
+        conn.execute(text(f"DELETE FROM {table}"))
