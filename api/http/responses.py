@@ -1,13 +1,11 @@
-"""Response helpers for the read path: pre-rendered JSON bodies, ETags, cursors and Link headers."""
+"""Response helpers for the read path: pre-rendered JSON bodies, ETags and Link headers."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import inspect
 import json
-from collections.abc import Callable, Coroutine, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
 from fastapi import Request
@@ -15,7 +13,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from starlette.responses import Response
 
-from api.errors import BadRequest, InvalidParameter, ProblemError
+from api.errors import InvalidParameter, ProblemError
 from api.http.auth import authenticate
 
 JSON = "application/json"
@@ -40,38 +38,6 @@ def json_response(request: Request, body: bytes, etag: str, status_code: int = 2
 
 def body_etag(body: bytes) -> str:
     return '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
-
-
-class Cursor:
-    """An opaque position in a list: the sort key of the last item served, bound to its query."""
-
-    @staticmethod
-    def scope(params: Mapping[str, Any]) -> str:
-        canonical = json.dumps({k: v for k, v in sorted(params.items()) if v is not None}, default=str)
-        return hashlib.blake2b(canonical.encode(), digest_size=6).hexdigest()
-
-    @staticmethod
-    def encode(key: Sequence[Any], scope: str) -> str:
-        raw = json.dumps({"k": list(key), "s": scope}, separators=(",", ":")).encode()
-        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-    @staticmethod
-    def decode(cursor: str | None, scope: str, arity: int) -> list[Any] | None:
-        if cursor is None:
-            return None
-        try:
-            raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-            data = json.loads(raw)
-            key = data["k"]
-            ok = isinstance(key, list) and len(key) == arity and data["s"] == scope
-        except (binascii.Error, ValueError, KeyError, TypeError):
-            ok = False
-        if not ok:
-            raise BadRequest(
-                f"The cursor '{cursor[:80]}' is not valid for this query: pass back next_cursor unchanged,"
-                " with the same filters it was issued for."
-            )
-        return list(key)
 
 
 def page_response(request: Request, items: Sequence[bytes], next_cursor: str | None) -> Response:

@@ -7,8 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from api.errors import NotFound
-from api.http.responses import Cursor
-from api.services.common import Page, Where
+from api.services.common import Cursor, Page, Where
 from api.store.db import Store
 
 TABLES = {"actor", "source", "claim", "contradiction", "corroboration"}

@@ -1,13 +1,16 @@
-"""Query building blocks shared by the read services."""
+"""Query building blocks shared by the read services, and the cursors their pages hand out."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import base64
+import binascii
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from api.errors import Gone, InvalidParameter, NotFound
-from api.http.responses import Cursor
+from api.errors import BadRequest, Gone, InvalidParameter, NotFound
 from api.store.db import Store
 from schemas.common import date_bounds
 
@@ -16,6 +19,38 @@ from schemas.common import date_bounds
 class Page:
     items: list[bytes]
     next_cursor: str | None
+
+
+class Cursor:
+    """An opaque position in a list: the sort key of the last item served, bound to its query."""
+
+    @staticmethod
+    def scope(params: Mapping[str, Any]) -> str:
+        canonical = json.dumps({k: v for k, v in sorted(params.items()) if v is not None}, default=str)
+        return hashlib.blake2b(canonical.encode(), digest_size=6).hexdigest()
+
+    @staticmethod
+    def encode(key: Sequence[Any], scope: str) -> str:
+        raw = json.dumps({"k": list(key), "s": scope}, separators=(",", ":")).encode()
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    @staticmethod
+    def decode(cursor: str | None, scope: str, arity: int) -> list[Any] | None:
+        if cursor is None:
+            return None
+        try:
+            raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+            data = json.loads(raw)
+            key = data["k"]
+            ok = isinstance(key, list) and len(key) == arity and data["s"] == scope
+        except (binascii.Error, ValueError, KeyError, TypeError):
+            ok = False
+        if not ok:
+            raise BadRequest(
+                f"The cursor '{cursor[:80]}' is not valid for this query: pass back next_cursor unchanged,"
+                " with the same filters it was issued for."
+            )
+        return list(key)
 
 
 @dataclass

@@ -6,8 +6,7 @@ import json
 from enum import StrEnum
 
 from api.errors import InvalidParameter
-from api.http.responses import Cursor
-from api.services.common import Page
+from api.services.common import Cursor, Page
 from api.store.db import Store
 from api.store.search import fts_query, query_terms, snippet, tsquery
 
