@@ -145,6 +145,34 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _detect(args: argparse.Namespace) -> int:
+    from api.engine.run import detect_dataset, evaluate_dataset
+
+    ds = load_dataset(Path(args.data))
+    if not args.evaluate:
+        _, detections = detect_dataset(ds)
+        for d in detections:
+            print(f"{d.rule:26} {d.kind:24} {d.a}  ->  {d.b}\n    {d.explanation}")
+        print(f"\n{len(detections)} relations proposed")
+        return 0
+    detections, ev = evaluate_dataset(ds)
+    print(f"{len(detections)} relations proposed on the dataset with its curated relations unseen\n")
+    print(f"{'kind':26} {'curated':>7} {'found':>5} {'recall':>7} {'proposed':>8} {'confirmed':>9} {'precision':>9}")
+    for kind, score in sorted(ev.kinds.items()):
+        recall = "-" if score.recall is None else f"{score.recall:.0%}"
+        precision = "-" if score.precision is None else f"{score.precision:.0%}"
+        print(f"{kind:26} {len(score.curated):>7} {len(score.found):>5} {recall:>7} {score.detected:>8} {score.confirmed:>9} {precision:>9}")
+    for kind, missed in sorted(ev.missed.items()):
+        print(f"\nmissed ({kind}): " + ", ".join(missed))
+    print(f"\nproposed, matching a relation rejected on review ({len(ev.against_rejected)}):")
+    for d, rejected in ev.against_rejected:
+        print(f"  {d.rule} {d.kind}: {d.a} / {d.b} (rejected as {rejected})")
+    print(f"\nproposed, confirmed by no curated relation: to be judged ({len(ev.unconfirmed)}):")
+    for d in ev.unconfirmed:
+        print(f"  {d.rule} {d.kind}: {d.a} / {d.b}\n    {d.explanation}")
+    return 0
+
+
 def _openapi(args: argparse.Namespace) -> int:
     from api.main import create_app
 
@@ -188,6 +216,10 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("export", help="write the database back to the data/ format")
     p.add_argument("--output", default=str(DATA_DIR), help="folder to write (default: data/)")
     p.set_defaults(func=_export)
+    p = sub.add_parser("detect", help="run the detection rules over the dataset")
+    p.add_argument("--data", default=data_dir)
+    p.add_argument("--evaluate", action="store_true", help="score them against the curated relations, hidden from the rules")
+    p.set_defaults(func=_detect)
     p = sub.add_parser("openapi", help="write the OpenAPI document")
     p.add_argument("--output", default="openapi/openapi.json")
     p.set_defaults(func=_openapi)

@@ -18,6 +18,7 @@ from schemas.vocab import (
     ContradictionStatus,
     CorroborationKind,
     CorroborationStatus,
+    Evidential,
     Modality,
     Polarity,
     Predicate,
@@ -125,6 +126,11 @@ class ClaimIn(StrictModel):
     event_time: EventTime | None = None
     polarity: Polarity = Polarity.AFFIRMED
     modality: Modality = Modality.ACTUAL
+    evidential: Evidential = Field(
+        Evidential.ASSERTED,
+        description="Whether the claimant asserts it, reports what it has (not) observed, or infers it: a negated"
+        " `observed` claim is a non-confirmation (\"we have not seen\"), a negated `asserted` one a denial.",
+    )
     claimant: Slug
     evidence: list[ClaimEvidenceIn] = Field(min_length=1)
     note: str | None = None

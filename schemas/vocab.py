@@ -163,6 +163,14 @@ class Modality(DescribedEnum):
     NORMATIVE = ("normative", "The claimant says it should or must happen.")
 
 
+class Evidential(DescribedEnum):
+    """On what footing the claimant states it (evidentiality): what tells a denial from "not seen"."""
+
+    ASSERTED = ("asserted", "Stated as fact, plan or position: a denial when negated.")
+    OBSERVED = ("observed", "Reported as what the claimant has or has not seen or is aware of (\"we have not seen\", \"not aware of\").")
+    INFERRED = ("inferred", "Concluded from other facts (\"suggests\", \"indicates\").")
+
+
 class DatePrecision(DescribedEnum):
     """How much of a date is known."""
 
@@ -182,6 +190,7 @@ class ContradictionKind(DescribedEnum):
     INCOMPATIBLE_STANCE = ("incompatible_stance", "A stated position and reported conduct do not fit together.")
     EXPECTATION_VS_OUTCOME = ("expectation_vs_outcome", "What was expected differs from what was later reported.")
     CHARACTERIZATION_CHANGE = ("characterization_change", "The same relationship is characterized differently.")
+    QUOTE_DRIFT = ("quote_drift", "The same speaker's words are quoted differently in two sources of one citation chain.")
 
 
 class Speech(DescribedEnum):

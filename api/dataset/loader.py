@@ -31,6 +31,7 @@ from schemas.dataset import (
     SourceIn,
     SourcesFile,
 )
+from schemas.knowledge import Knowledge
 from schemas.vocab import ClaimRole
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
@@ -68,6 +69,7 @@ class Dataset(Graph):
     claims: dict[str, ClaimIn] = field(default_factory=dict)
     contradictions: dict[str, ContradictionIn] = field(default_factory=dict)
     corroborations: dict[str, CorroborationIn] = field(default_factory=dict)
+    knowledge: Knowledge = field(default_factory=lambda: Knowledge.empty())
     documents: dict[str, DocumentFile] = field(default_factory=dict)  # by file name
     origin: dict[str, str] = field(default_factory=dict)  # item key -> file that defines it
     fingerprint: str = ""
@@ -147,6 +149,9 @@ def data_files(data_dir: Path) -> list[Path]:
     links = data_dir / "links.yaml"
     if links.exists():
         files.append(links)
+    knowledge = data_dir / "knowledge.yaml"
+    if knowledge.exists():
+        files.append(knowledge)
     return files
 
 
@@ -294,6 +299,11 @@ def load_dataset(data_dir: Path = DATA_DIR) -> Dataset:
             check.add("contradiction", x.id, name, ds.contradictions, x)
         for y in doc.corroborations:
             check.add("corroboration", y.id, name, ds.corroborations, y)
+    knowledge_path = data_dir / "knowledge.yaml"
+    if knowledge_path.exists():
+        knowledge = _parse(knowledge_path, Knowledge, problems, "knowledge.yaml")
+        if knowledge is not None:
+            ds.knowledge = knowledge
     links_path = data_dir / "links.yaml"
     if links_path.exists():
         links = _parse(links_path, LinksFile, problems, "links.yaml")
@@ -313,6 +323,9 @@ def load_dataset(data_dir: Path = DATA_DIR) -> Dataset:
     for name, doc in ds.documents.items():
         check.document_sections(name, doc)
         check.coverage(name, doc)
+    for i, conflict in enumerate(ds.knowledge.conflicts):
+        for j, actor_id in enumerate(conflict.belligerents):
+            check.ref(f"knowledge.yaml: conflicts[{i}] ({conflict.id})", f"belligerents[{j}]", actor_id, ds.actors, "actor")
     if problems:
         raise DatasetError(problems)
     ds.fingerprint = fingerprint(data_dir)

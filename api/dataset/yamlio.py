@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from api.dataset.loader import data_files, read_yaml
 from schemas.dataset import ActorsFile, DocumentFile, LinksFile, SourcesFile
+from schemas.knowledge import Knowledge
 
 
 class _Dumper(yaml.SafeDumper):
@@ -42,6 +43,8 @@ def model_for(path: Path) -> type[BaseModel]:
         return SourcesFile
     if path.name == "links.yaml":
         return LinksFile
+    if path.name == "knowledge.yaml":
+        return Knowledge
     return DocumentFile
 
 

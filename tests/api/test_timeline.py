@@ -19,7 +19,10 @@ async def test_timeline_is_ordered_by_event_time_with_precision(client):
     assert all(c["event_time"]["precision"] in {"day", "month", "year"} for c in items)
     first_2023 = next(c for c in items if c["event_time"]["start"].startswith("2023"))
     assert first_2023["event_time"]["start"] >= "2023"
-    assert items[0]["event_time"]["start"].startswith("2013")
+    # The earliest event: the period with no major arms deal, from the early 1970s (1970 at year precision).
+    assert (items[0]["id"], items[0]["event_time"]["start"], items[0]["event_time"]["end"]) == (
+        "officials-say-no-major-russia-egypt-arms-deal-since-early-1970s", "1970", "2013",
+    )
 
 
 async def test_timeline_filters_like_claims(client):

@@ -1,0 +1,121 @@
+"""Running the rules: over a whole dataset, or for one claim against the candidates storage finds.
+
+Candidates are found by key, never by scanning: claims of the same proposition key, claims whose
+pair key (family and parties) a stance or characterization rule pairs with this one, and direct
+quotes of the same speaker. `lookups(facts)` says which keys to look up; storage indexes them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from api.engine.propositions import Facts
+from api.engine.rules import RULES, Detection, apply
+from api.engine.world import World
+from schemas.vocab import Speech
+
+
+@dataclass(frozen=True)
+class Lookups:
+    keys: frozenset[str]
+    pairs: frozenset[str]
+    speakers: frozenset[str]
+    outcomes: frozenset[str]
+
+
+def outcome_keys(f: Facts, world: World) -> frozenset[str]:
+    """`outcome|party|party` for each outcome table entry the claim's predicate is in."""
+    c = f.claim
+    other = c.recipient or (c.object.actor if c.object else None)
+    if other is None:
+        return frozenset()
+    pair = sorted({world.party(c.subject, f.when) or c.subject, world.party(other, f.when) or other})
+    return frozenset(f"{o.id}|{'|'.join(pair)}" for o in world.knowledge.outcomes if c.predicate in o.predicates)
+
+
+def lookups(f: Facts, world: World) -> Lookups:
+    """The keys under which a claim's possible partners are stored."""
+    pairs: set[str] = set()
+    k = f.key
+    for entry in world.knowledge.incompatible_stances:
+        stance_family = entry.stance.value.replace("_", "-")
+        if f.claim.predicate is entry.stance:
+            label = f.claim.object.label if f.claim.object else None
+            pairs |= {f"{entry.conduct}|{k.agent or '-'}|{b}" for b in world.conflict_of(label)}
+        if k.family == entry.conduct:
+            pairs.add(f"{stance_family}|{k.agent or '-'}|-")
+    for pair in world.knowledge.opposed_characterizations:
+        if k.family in pair.families:
+            other = pair.families[1] if k.family == pair.families[0] else pair.families[0]
+            pairs.add(f"{other}|{k.agent or '-'}|{k.patient or '-'}")
+    speakers = {ev.speaker for ev in f.claim.evidence if ev.speech is Speech.DIRECT and ev.speaker}
+    return Lookups(frozenset({str(k)}), frozenset(pairs), frozenset(speakers), outcome_keys(f, world))
+
+
+def detect_pair(x: Facts, y: Facts, world: World, rejected: Collection[tuple[str, frozenset[str]]] = ()) -> list[Detection]:
+    found = []
+    for rule in RULES:
+        d = apply(rule, x, y, world)
+        if d is not None and (d.rule, d.pair) not in rejected:
+            found.append(d)
+    return found
+
+
+def detect_for(new: Facts, candidates: Iterable[Facts], world: World,
+               rejected: Collection[tuple[str, frozenset[str]]] = ()) -> list[Detection]:
+    """Relations between one claim and its candidates (each candidate once)."""
+    out: list[Detection] = []
+    for other in {c.id: c for c in candidates if c.id != new.id}.values():
+        out += detect_pair(new, other, world, rejected)
+    return sorted(out, key=lambda d: (d.rule, d.a, d.b))
+
+
+class Index:
+    """Claims by proposition key, pair key and direct speaker: what storage keeps indexed."""
+
+    def __init__(self, facts: Iterable[Facts], world: World) -> None:
+        self.by_outcome: dict[str, list[Facts]] = {}
+        self.by_key: dict[str, list[Facts]] = {}
+        self.by_pair: dict[str, list[Facts]] = {}
+        self.by_speaker: dict[str, list[Facts]] = {}
+        for f in facts:
+            self.by_key.setdefault(str(f.key), []).append(f)
+            self.by_pair.setdefault(f.key.pair, []).append(f)
+            for ev in f.claim.evidence:
+                if ev.speech is Speech.DIRECT and ev.speaker:
+                    self.by_speaker.setdefault(ev.speaker, []).append(f)
+            for key in outcome_keys(f, world):
+                self.by_outcome.setdefault(key, []).append(f)
+
+    def candidates(self, look: Lookups) -> list[Facts]:
+        found: dict[str, Facts] = {}
+        for key in look.keys:
+            found.update((f.id, f) for f in self.by_key.get(key, []))
+        for pair in look.pairs:
+            found.update((f.id, f) for f in self.by_pair.get(pair, []))
+        for speaker in look.speakers:
+            found.update((f.id, f) for f in self.by_speaker.get(speaker, []))
+        for key in look.outcomes:
+            found.update((f.id, f) for f in self.by_outcome.get(key, []))
+        return list(found.values())
+
+
+def detect_all(facts: Sequence[Facts], world: World,
+               rejected: Collection[tuple[str, frozenset[str]]] = ()) -> list[Detection]:
+    """Every relation the rules find among the claims (each pair once)."""
+    index = Index(facts, world)
+    out: list[Detection] = []
+    for f in facts:
+        for other in index.candidates(lookups(f, world)):
+            if other.id > f.id:
+                out += detect_pair(f, other, world, rejected)
+    return sorted(out, key=lambda d: (d.rule, d.a, d.b))
+
+
+def by_claim(detections: Iterable[Detection]) -> Mapping[str, list[Detection]]:
+    out: dict[str, list[Detection]] = {}
+    for d in detections:
+        out.setdefault(d.a, []).append(d)
+        out.setdefault(d.b, []).append(d)
+    return out
