@@ -14,6 +14,7 @@ from schemas.vocab import (
     ContradictionStatus,
     CorroborationKind,
     CorroborationStatus,
+    Evidential,
     Modality,
     Polarity,
     Predicate,
@@ -64,6 +65,8 @@ class ClaimSummary(BaseModel):
     event_time: EventTime | None
     polarity: Polarity
     modality: Modality
+    evidential: Evidential = Field(description="Whether the claimant asserts it, reports what it has (not) observed, or infers it.")
+    proposition_id: str | None = Field(description="The proposition it belongs to (`/v1/propositions/{id}`): the same thing said, whatever the modality, polarity, language or wording.")
     claimant: ActorRef = Field(
         description="Who asserts it: whoever the evidence's words belong to (the speaker of direct speech; otherwise the"
         " reporter), possibly unnamed. Those whose speech is reported are the evidence items' `speaker`s."
@@ -90,6 +93,7 @@ class ClaimContradiction(BaseModel):
     id: str
     kind: ContradictionKind
     status: ContradictionStatus
+    origin: str = Field(description="`curated`, or the detection rule that proposed it.")
     side: ContradictionSide = Field(description="This claim's side.")
     explanation: str
     resolution: str | None
@@ -102,6 +106,7 @@ class ClaimCorroboration(BaseModel):
     id: str
     kind: CorroborationKind
     status: CorroborationStatus
+    origin: str = Field(description="`curated`, or the detection rule that proposed it.")
     independent: bool = Field(
         description="False when the claims share an origin: a source in their citation chains, the one document that"
         " frames them, or the party their speakers act for."

@@ -31,7 +31,8 @@ class ContradictionPublic(BaseModel):
     explanation: str = Field(description="Plain-English account of the conflict.")
     status: ContradictionStatus
     resolution: str | None = Field(description="How it was reconciled or resolved, or why it was rejected.")
-    origin: str = Field(description="`curated`, or the name of the detection rule that found it.")
+    origin: str = Field(description="`curated`, or the name of the detection rule that proposed it.")
+    detected_by: list[str] = Field(description="Detection rules that find it (for a curated relation: rules that would have proposed it).")
 
 
 class CorroborationPublic(BaseModel):
@@ -46,6 +47,8 @@ class CorroborationPublic(BaseModel):
     explanation: str
     status: CorroborationStatus
     resolution: str | None = Field(description="Why it was rejected, when it was.")
+    origin: str = Field(description="`curated`, or the name of the detection rule that proposed it.")
+    detected_by: list[str] = Field(description="Detection rules that find it (for a curated relation: rules that would have proposed it).")
     independent: bool = Field(
         description="False when two or more of the claims share an origin: a source their citation chains reach (two"
         " reports of one leak are one origin), the document that frames them when they have no distinct attributed"

@@ -151,7 +151,8 @@ class ContradictionIn(StrictModel):
         None, validate_default=True,
         description="How it was reconciled or resolved, or why it was rejected: required for those statuses, absent otherwise.",
     )
-    origin: str = "curated"
+    origin: str = Field("curated", description="`curated`, or the name of the detection rule that proposed it.")
+    detected_by: list[str] = Field([], description="Detection rules that also find it (for a curated relation, or one another rule proposed).")
 
     @field_validator("claims")
     @classmethod
@@ -179,6 +180,8 @@ class CorroborationIn(StrictModel):
     resolution: str | None = Field(
         None, validate_default=True, description="Why it was rejected: required when `status` is rejected, absent otherwise."
     )
+    origin: str = Field("curated", description="`curated`, or the name of the detection rule that proposed it.")
+    detected_by: list[str] = Field([], description="Detection rules that also find it (for a curated relation, or one another rule proposed).")
 
     @field_validator("claims")
     @classmethod

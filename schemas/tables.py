@@ -74,6 +74,7 @@ class Contradiction(Record, table=True):
 
 class Corroboration(Record, table=True):
     id: str = Field(primary_key=True)
+    origin: str = Field(index=True, sa_column_kwargs={"server_default": "curated"})
     kind: str = Field(index=True, sa_column_kwargs={"server_default": "same_proposition"})
     status: str = Field(index=True, sa_column_kwargs={"server_default": "confirmed"})
     independent: bool = Field(index=True)
@@ -201,6 +202,32 @@ class IdempotencyRecord(SQLModel, table=True):
     body: bytes = Field(sa_column=_binary())
     location: str | None = None
     created_at: datetime = Field(sa_type=DateTime(timezone=True))
+
+
+class ClaimKey(SQLModel, table=True):
+    """The keys a claim's possible partners are found under: its proposition key (`k:`), pair key (`p:`),
+    outcome keys (`o:`) and direct speakers (`s:`). Detection looks candidates up here, by index."""
+
+    __tablename__ = "claim_key"
+    claim_id: str = Field(primary_key=True, foreign_key="claim.id")
+    key: str = Field(primary_key=True, index=True)
+
+
+class ClaimProposition(SQLModel, table=True):
+    """The proposition a claim belongs to."""
+
+    __tablename__ = "claim_proposition"
+    claim_id: str = Field(primary_key=True, foreign_key="claim.id")
+    proposition_id: str = Field(index=True)
+
+
+class RelationRule(SQLModel, table=True):
+    """The detection rules that propose or also find a contradiction or corroboration."""
+
+    __tablename__ = "relation_rule"
+    relation: str = Field(primary_key=True)
+    relation_id: str = Field(primary_key=True)
+    rule: str = Field(primary_key=True, index=True)
 
 
 class Meta(SQLModel, table=True):

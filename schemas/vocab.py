@@ -217,19 +217,22 @@ class CorroborationKind(DescribedEnum):
 class CorroborationStatus(DescribedEnum):
     """Where the review of a corroboration stands."""
 
-    OPEN = ("open", "Proposed and not yet reviewed.")
+    PROPOSED = ("proposed", "A detection rule proposed it; not yet reviewed.")
     CONFIRMED = ("confirmed", "An analyst confirmed that the claims support each other.")
     REJECTED = ("rejected", "On review the claims do not support each other; `resolution` says why. The record is kept.")
+    WITHDRAWN = ("withdrawn", "A rule proposed it and its basis is gone (a claim changed); kept in history, proposed again if it returns.")
 
 
 class ContradictionStatus(DescribedEnum):
     """Where the analysis of a contradiction stands."""
 
+    PROPOSED = ("proposed", "A detection rule proposed it; not yet reviewed.")
     OPEN = ("open", "The conflict stands; nothing in the sources settles it.")
     CONFIRMED = ("confirmed", "An analyst confirmed the claims do conflict; not yet settled.")
     RECONCILED = ("reconciled", "Both sides can hold (e.g. they describe different times); `resolution` says how.")
     RESOLVED = ("resolved", "The sources settle which side holds; `resolution` says which and why.")
     REJECTED = ("rejected", "On review the claims do not conflict; `resolution` says why. The record is kept.")
+    WITHDRAWN = ("withdrawn", "A rule proposed it and its basis is gone (a claim changed); kept in history, proposed again if it returns.")
 
 
 class ContradictionSide(DescribedEnum):

@@ -21,6 +21,7 @@ from schemas.dataset import (
     EvidenceIn,
     SourceIn,
 )
+from schemas.knowledge import Knowledge
 from schemas.vocab import ClaimRole
 
 CONTEXT_CHARS = 32
@@ -67,6 +68,7 @@ class SharedOrigins:
 
 
 class Graph(ABC):
+    knowledge: Knowledge
     actors: Mapping[str, ActorIn]
     sources: Mapping[str, SourceIn]
     texts: Mapping[str, str]
@@ -95,6 +97,10 @@ class Graph(ABC):
 
     @abstractmethod
     def cited_by(self, source_id: str) -> list[str]: ...
+
+    @abstractmethod
+    def proposition_of(self, claim_id: str) -> str | None:
+        """The id of the proposition the claim belongs to (the engine's grouping)."""
 
     @abstractmethod
     def passages(self, source_id: str) -> list[tuple[int, int]]:

@@ -70,6 +70,7 @@ class Dataset(Graph):
     contradictions: dict[str, ContradictionIn] = field(default_factory=dict)
     corroborations: dict[str, CorroborationIn] = field(default_factory=dict)
     knowledge: Knowledge = field(default_factory=lambda: Knowledge.empty())
+    propositions: dict[str, str] = field(default_factory=dict)  # claim id -> proposition id, once the engine has run
     documents: dict[str, DocumentFile] = field(default_factory=dict)  # by file name
     origin: dict[str, str] = field(default_factory=dict)  # item key -> file that defines it
     fingerprint: str = ""
@@ -110,6 +111,11 @@ class Dataset(Graph):
                                source_claims=source_claims, cited_by=cited_by)
         return self._index
 
+    def reindex(self) -> None:
+        """Forget the reverse indexes (after records were added), so they are computed again."""
+        for key in ("contradictions", "corroborations", "counts", "source_claims", "cited_by", "quoting"):
+            self._index.pop(key, None)
+
     def contradictions_of(self, claim_id: str) -> list[str]:
         return sorted(self._indexes()["contradictions"].get(claim_id, []))
 
@@ -125,6 +131,9 @@ class Dataset(Graph):
 
     def cited_by(self, source_id: str) -> list[str]:
         return sorted(self._indexes()["cited_by"].get(source_id, []))
+
+    def proposition_of(self, claim_id: str) -> str | None:
+        return self.propositions.get(claim_id)
 
     def claims_quoting(self, source_id: str) -> list[str]:
         if "quoting" not in self._index:

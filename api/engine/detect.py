@@ -53,6 +53,20 @@ def lookups(f: Facts, world: World) -> Lookups:
     return Lookups(frozenset({str(k)}), frozenset(pairs), frozenset(speakers), outcome_keys(f, world))
 
 
+def index_keys(f: Facts, world: World) -> list[str]:
+    """The keys a claim is stored under (prefixed by what they are), matching what `lookups` searches."""
+    own = [f"k:{f.key}", f"p:{f.key.pair}"]
+    own += [f"s:{ev.speaker}" for ev in f.claim.evidence if ev.speech is Speech.DIRECT and ev.speaker]
+    own += [f"o:{key}" for key in outcome_keys(f, world)]
+    return sorted(set(own))
+
+
+def search_keys(look: Lookups) -> list[str]:
+    """The stored keys to look up for a claim's candidates."""
+    return sorted({*(f"k:{k}" for k in look.keys), *(f"p:{p}" for p in look.pairs),
+                   *(f"s:{s}" for s in look.speakers), *(f"o:{o}" for o in look.outcomes)})
+
+
 def detect_pair(x: Facts, y: Facts, world: World, rejected: Collection[tuple[str, frozenset[str]]] = ()) -> list[Detection]:
     found = []
     for rule in RULES:

@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from api.dataset.graph import Graph
 from schemas.common import date_bounds
 from schemas.dataset import ActorIn, ActorRoleIn, ClaimIn, SourceIn
 from schemas.knowledge import Knowledge, LabelClass, PredicateFamily
@@ -126,3 +127,8 @@ class World:
                 return True
             first, last = span_of(role.attested.date)
         return (first is None or first <= at[1]) and (last is None or at[0] <= last)
+
+
+def world_in(graph: Graph) -> World:
+    """The engine's view of what a graph (the dataset in memory, or the database) holds."""
+    return World(actors=graph.actors, roles_of=graph.roles_of, sources=graph.sources, knowledge=graph.knowledge)

@@ -20,14 +20,17 @@ from schemas.dataset import ActorIn, ActorRoleIn, ClaimIn, ContradictionIn, Corr
 from schemas.tables import (
     ActorRole,
     ClaimActor,
+    ClaimProposition,
     ClaimSource,
     ContradictionClaim,
     CorroborationClaim,
     Document,
     DocumentName,
+    Meta,
     SourceCite,
     table_of,
 )
+from schemas.knowledge import Knowledge
 from schemas.vocab import ClaimRole
 
 M = TypeVar("M", bound=BaseModel)
@@ -93,6 +96,7 @@ class _Texts(Mapping[str, str]):
 class DbGraph(Graph):
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+        self._knowledge: Knowledge | None = None
         self.forget()
 
     def forget(self) -> None:
@@ -151,6 +155,18 @@ class DbGraph(Graph):
             select(t.c.data).where(t.c.deleted_at.is_(None), t.c.data.contains('"members":["', autoescape=True))
         )
         return [ActorIn.model_validate_json(r[0]) for r in rows]
+
+    @property
+    def knowledge(self) -> Knowledge:  # type: ignore[override]
+        if self._knowledge is None:
+            t = table_of(Meta)
+            row = self.conn.execute(select(t.c.value).where(t.c.key == "knowledge")).first()
+            self._knowledge = Knowledge.empty() if row is None else Knowledge.model_validate_json(row[0])
+        return self._knowledge
+
+    def proposition_of(self, claim_id: str) -> str | None:
+        t = table_of(ClaimProposition)
+        return self.conn.execute(select(t.c.proposition_id).where(t.c.claim_id == claim_id)).scalar()
 
     def claims_quoting(self, source_id: str) -> list[str]:
         return self.claims_linked_to(source_id)

@@ -20,13 +20,16 @@ from schemas.dataset import (
     LinksFile,
     SourcesFile,
 )
-from schemas.tables import ActorRole, Document, DocumentName, table_of
+from schemas.knowledge import Knowledge
+from schemas.tables import ActorRole, Document, DocumentName, Meta, table_of
 
 
 def _records(conn: Connection, kind: str, file: str) -> list[Any]:
     t = TABLE_OF[kind]
     rows = conn.execute(select(t.c.data).where(t.c.file == file, t.c.deleted_at.is_(None)).order_by(t.c.position))
-    return [MODEL_OF[kind].model_validate_json(r[0]) for r in rows]
+    records = [MODEL_OF[kind].model_validate_json(r[0]) for r in rows]
+    # Which rules find a relation is worked out again whenever the database is built: not curated data.
+    return [r.model_copy(update={"detected_by": []}) if kind in ("contradiction", "corroboration") else r for r in records]
 
 
 def _write(path: Path, model: BaseModel) -> Path:
@@ -71,6 +74,9 @@ def export_dataset(conn: Connection, out: Path) -> list[Path]:
         contradictions=_records(conn, "contradiction", "links.yaml"),
         corroborations=_records(conn, "corroboration", "links.yaml"),
     )))
+    knowledge = conn.execute(select(table_of(Meta).c.value).where(table_of(Meta).c.key == "knowledge")).scalar()
+    if knowledge is not None:
+        written.append(_write(out / "knowledge.yaml", Knowledge.model_validate_json(knowledge)))
     exported = {p.resolve() for p in written}
     for stale in (out / "documents").glob("*.yaml"):
         if stale.resolve() not in exported:

@@ -15,8 +15,14 @@ from api.store.render import Renderer, etag_of, event_range
 from api.store.text import index_text
 from schemas.common import date_bounds
 from schemas.dataset import ActorIn, ClaimIn, ContradictionIn, CorroborationIn, SourceIn
+from api.engine.detect import index_keys
+from api.engine.propositions import facts_of
+from api.engine.world import world_in
 from schemas.tables import (
     Actor,
+    ClaimKey,
+    ClaimProposition,
+    RelationRule,
     ClaimActor,
     ClaimLanguage,
     ClaimSource,
@@ -43,9 +49,10 @@ LINK_TABLES: dict[str, list[tuple[Any, str]]] = {
     # (table, column naming the record) for the link rows derived from a record
     "actor": [],
     "source": [(table_of(SourceCite), "source_id")],
-    "claim": [(table_of(ClaimActor), "claim_id"), (table_of(ClaimSource), "claim_id"), (table_of(ClaimLanguage), "claim_id")],
-    "contradiction": [(table_of(ContradictionClaim), "contradiction_id")],
-    "corroboration": [(table_of(CorroborationClaim), "corroboration_id")],
+    "claim": [(table_of(ClaimActor), "claim_id"), (table_of(ClaimSource), "claim_id"), (table_of(ClaimLanguage), "claim_id"),
+              (table_of(ClaimKey), "claim_id"), (table_of(ClaimProposition), "claim_id")],
+    "contradiction": [(table_of(ContradictionClaim), "contradiction_id"), (table_of(RelationRule), "relation_id")],
+    "corroboration": [(table_of(CorroborationClaim), "corroboration_id"), (table_of(RelationRule), "relation_id")],
 }
 
 
@@ -70,7 +77,7 @@ def columns(kind: str, record: Any, graph: Graph, texts: dict[str, str] | None =
     if kind == "contradiction":
         return {"id": record.id, "kind": record.kind.value, "status": record.status.value, "origin": record.origin}
     return {
-        "id": record.id, "kind": record.kind.value, "status": record.status.value,
+        "id": record.id, "kind": record.kind.value, "status": record.status.value, "origin": record.origin,
         "independent": graph.shared_origins(record.claims).independent,
     }
 
@@ -86,14 +93,29 @@ def links(kind: str, record: Any, graph: Graph) -> list[tuple[Any, list[dict[str
             (table_of(ClaimLanguage), [
                 {"claim_id": record.id, "language": lang} for lang in sorted({graph.anchor(ev).language for ev in record.evidence})
             ]),
+            (table_of(ClaimKey), [{"claim_id": record.id, "key": key} for key in claim_keys(record, graph)]),
+            (table_of(ClaimProposition), [
+                {"claim_id": record.id, "proposition_id": p} for p in [graph.proposition_of(record.id)] if p is not None
+            ]),
         ]
+    if kind not in ("contradiction", "corroboration"):
+        return []
+    rules = [{"relation": kind, "relation_id": record.id, "rule": r} for r in sorted({*record.detected_by} | (
+        {record.origin} if record.origin != "curated" else set()))]
     if kind == "contradiction":
         return [(table_of(ContradictionClaim), [
             {"contradiction_id": record.id, "claim_id": m.claim, "side": m.side.value} for m in record.claims
-        ])]
+        ]), (table_of(RelationRule), rules)]
     if kind == "corroboration":
-        return [(table_of(CorroborationClaim), [{"corroboration_id": record.id, "claim_id": c} for c in record.claims])]
+        return [(table_of(CorroborationClaim), [{"corroboration_id": record.id, "claim_id": c} for c in record.claims]),
+                (table_of(RelationRule), rules)]
     return []
+
+
+def claim_keys(claim: ClaimIn, graph: Graph) -> list[str]:
+    """The keys the engine finds a claim's partners under (proposition, pair, outcome, direct speaker)."""
+    world = world_in(graph)
+    return index_keys(facts_of(claim, world), world)
 
 
 def search_rows(kind: str, record: Any, graph: Graph) -> list[dict[str, Any]]:

@@ -119,6 +119,8 @@ class Renderer:
             event_time=c.event_time,
             polarity=c.polarity,
             modality=c.modality,
+            evidential=c.evidential,
+            proposition_id=self.g.proposition_of(c.id),
             claimant=self.actor_of(c.claimant),
             speakers=[self.actor_of(a) for a in dict.fromkeys(ev.speaker for ev in c.evidence if ev.speaker)],
             source_ids=sorted({ev.source for ev in c.evidence}),
@@ -137,7 +139,7 @@ class Renderer:
             own = next(m.side for m in x.claims if m.claim == c.id)
             contradictions.append(
                 ClaimContradiction(
-                    id=x.id, kind=x.kind, status=x.status, side=own, explanation=x.explanation, resolution=x.resolution,
+                    id=x.id, kind=x.kind, status=x.status, origin=x.origin, side=own, explanation=x.explanation, resolution=x.resolution,
                     claims=[self.opposing(m.claim, m.side) for m in x.claims if m.claim != c.id],
                 )
             )
@@ -147,7 +149,7 @@ class Renderer:
             shared = self.g.shared_origins(y.claims)
             corroborations.append(
                 ClaimCorroboration(
-                    id=y.id, kind=y.kind, status=y.status, independent=shared.independent,
+                    id=y.id, kind=y.kind, status=y.status, origin=y.origin, independent=shared.independent,
                     shared_origins=[self.source_of(s) for s in shared.sources],
                     shared_parties=[self.actor_of(a) for a in shared.parties],
                     explanation=y.explanation, resolution=y.resolution,
@@ -224,7 +226,7 @@ class Renderer:
             ContradictionPublic(
                 id=x.id, revision=self.g.revision_of("contradiction", x.id), deleted_at=self.g.deleted_at_of("contradiction", x.id), kind=x.kind,
                 claims=[self.member(m.claim, m.side) for m in x.claims], explanation=x.explanation,
-                status=x.status, resolution=x.resolution, origin=x.origin,
+                status=x.status, resolution=x.resolution, origin=x.origin, detected_by=list(x.detected_by),
             )
         )
 
@@ -235,7 +237,8 @@ class Renderer:
             CorroborationPublic(
                 id=y.id, revision=self.g.revision_of("corroboration", y.id), deleted_at=self.g.deleted_at_of("corroboration", y.id),
                 kind=y.kind, claims=[self.member(cid, None) for cid in y.claims], explanation=y.explanation,
-                status=y.status, resolution=y.resolution, independent=shared.independent,
+                status=y.status, resolution=y.resolution, origin=y.origin, detected_by=list(y.detected_by),
+                independent=shared.independent,
                 shared_origins=[self.source_of(s) for s in shared.sources],
                 shared_parties=[self.actor_of(a) for a in shared.parties],
             )

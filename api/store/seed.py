@@ -13,6 +13,7 @@ from sqlalchemy import Connection, func, insert, select, text
 
 from api.config import Settings
 from api.dataset.loader import Dataset, fingerprint, load_dataset
+from api.engine.run import prepare
 from api.store.db import is_sqlite, make_engine, migrate, now, sqlite_path
 from api.store.records import KINDS, SEARCH_TABLE, TABLE_OF, columns, links, rendered, search_rows
 from api.store.render import Renderer
@@ -33,6 +34,8 @@ def _file_positions(ds: Dataset) -> dict[str, tuple[str, int]]:
 
 
 def seed(conn: Connection, ds: Dataset) -> None:
+    """Store a validated dataset, after the engine has run over it (propositions, proposed relations)."""
+    prepare(ds)
     stamp = now()
     renderer = Renderer(ds)
     placed = _file_positions(ds)
@@ -81,6 +84,7 @@ def seed(conn: Connection, ds: Dataset) -> None:
     conn.execute(insert(table_of(Meta)), [
         {"key": "fingerprint", "value": ds.fingerprint},
         {"key": "seeded_seq", "value": str(seeded_seq)},
+        {"key": "knowledge", "value": ds.knowledge.model_dump_json()},
     ])
 
 
