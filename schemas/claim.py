@@ -66,7 +66,10 @@ class ClaimSummary(BaseModel):
     polarity: Polarity
     modality: Modality
     evidential: Evidential = Field(description="Whether the claimant asserts it, reports what it has (not) observed, or infers it.")
-    proposition_id: str | None = Field(description="The proposition it belongs to (`/v1/propositions/{id}`): the same thing said, whatever the modality, polarity, language or wording.")
+    proposition_id: str | None = Field(
+        description="The proposition it belongs to (`/v1/propositions/{id}`): the same thing said, whatever the modality,"
+        " polarity, language or wording."
+    )
     claimant: ActorRef = Field(
         description="Who asserts it: whoever the evidence's words belong to (the speaker of direct speech; otherwise the"
         " reporter), possibly unnamed. Those whose speech is reported are the evidence items' `speaker`s."

@@ -10,7 +10,7 @@ from typing import Literal
 
 from api.dataset.graph import Graph
 from api.engine.rules import Detection
-from schemas.dataset import ContradictionIn, CorroborationIn, ContradictionMemberIn
+from schemas.dataset import ContradictionIn, ContradictionMemberIn, CorroborationIn
 from schemas.vocab import ContradictionSide, ContradictionStatus, CorroborationKind, CorroborationStatus
 
 Relation = ContradictionIn | CorroborationIn

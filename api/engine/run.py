@@ -17,7 +17,6 @@ from api.engine.rules import Detection
 from api.engine.world import World, world_in
 from schemas.vocab import CorroborationKind, CorroborationStatus
 
-
 DETECTED_FILE = "detected"
 """The file proposed relations are placed in: none. Export writes a detected relation to links.yaml
 only once a person has confirmed or rejected it."""

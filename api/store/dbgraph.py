@@ -17,6 +17,7 @@ from sqlalchemy import Connection, func, select
 from api.dataset.graph import Graph
 from api.store.records import MODEL_OF, TABLE_OF
 from schemas.dataset import ActorIn, ActorRoleIn, ClaimIn, ContradictionIn, CorroborationIn, SourceIn
+from schemas.knowledge import Knowledge
 from schemas.tables import (
     ActorRole,
     ClaimActor,
@@ -30,7 +31,6 @@ from schemas.tables import (
     SourceCite,
     table_of,
 )
-from schemas.knowledge import Knowledge
 from schemas.vocab import ClaimRole
 
 M = TypeVar("M", bound=BaseModel)

@@ -11,25 +11,25 @@ from typing import Any
 from pydantic import BaseModel
 
 from api.dataset.graph import Graph, claim_roles
+from api.engine.detect import index_keys
+from api.engine.propositions import facts_of
+from api.engine.world import world_in
 from api.store.render import Renderer, etag_of, event_range
 from api.store.text import index_text
 from schemas.common import date_bounds
 from schemas.dataset import ActorIn, ClaimIn, ContradictionIn, CorroborationIn, SourceIn
-from api.engine.detect import index_keys
-from api.engine.propositions import facts_of
-from api.engine.world import world_in
 from schemas.tables import (
     Actor,
-    ClaimKey,
-    ClaimProposition,
-    RelationRule,
     ClaimActor,
+    ClaimKey,
     ClaimLanguage,
+    ClaimProposition,
     ClaimSource,
     Contradiction,
     ContradictionClaim,
     Corroboration,
     CorroborationClaim,
+    RelationRule,
     SearchEntry,
     Source,
     SourceCite,
