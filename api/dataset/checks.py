@@ -199,6 +199,8 @@ class RecordChecks:
         for other_id in sorted({o for m in x.claims for o in self._kin(m.claim)}):
             other = self.g.contradictions[other_id]
             rejected = other.status is ContradictionStatus.REJECTED
+            if other.status in (ContradictionStatus.PROPOSED, ContradictionStatus.WITHDRAWN):
+                continue  # a rule's proposal is absorbed by the relation a person records, not repeated by it
             if other_id == x.id or (rejected and not self.creating):
                 continue
             other_sides = [{m.claim for m in other.claims if m.side is side} for side in {m.side for m in other.claims}]
@@ -221,6 +223,8 @@ class RecordChecks:
         for other_id in sorted({o for cid in y.claims for o in self.g.corroborations_of(cid)}):
             other = self.g.corroborations[other_id]
             rejected = other.status is CorroborationStatus.REJECTED
+            if other.status in (CorroborationStatus.PROPOSED, CorroborationStatus.WITHDRAWN):
+                continue  # a rule's proposal is absorbed by the relation a person records, not repeated by it
             if other_id == y.id or (rejected and not self.creating):
                 continue
             if self._alike(set(y.claims), set(other.claims), strict=True):

@@ -46,7 +46,7 @@ def alike_in(graph: Graph) -> Callable[[str, str], bool]:
     return alike
 
 
-def _covers(rel: Relation, d: Detection, alike: Callable[[str, str], bool]) -> bool:
+def covers(rel: Relation, d: Detection, alike: Callable[[str, str], bool]) -> bool:
     def within(c: str, members: set[str]) -> bool:
         return any(alike(c, m) for m in members)
 
@@ -72,7 +72,7 @@ def place(d: Detection, graph: Graph) -> Placement:
     rejected = None
     for rid in candidates:
         rel = table.get(rid)
-        if rel is None or rel.status.value in DORMANT or not _covers(rel, d, alike):
+        if rel is None or rel.status.value in DORMANT or not covers(rel, d, alike):
             continue
         if rel.status.value in CLOSED:
             rejected = rid

@@ -22,6 +22,7 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 from api.dataset.checks import RecordChecks, format_loc
 from api.dataset.graph import claim_roles
 from api.errors import Conflict, Gone, NotFound, PreconditionFailed, PreconditionRequired, ValidationProblem
+from api.services.engine import EngineWrites
 from api.store.db import now
 from api.store.dbgraph import DbGraph
 from api.store.records import LINK_TABLES, MODEL_OF, SEARCH_TABLE, TABLE_OF, columns, links, rendered, search_rows
@@ -59,6 +60,7 @@ class Writer:
         self.api_key_id = api_key_id
         self.now = now()
         self.g = DbGraph(conn)
+        self.engine = EngineWrites(self)
         # For a claim being changed or deleted: the sources it was linked to before, whose counts change.
         self._old_links: set[str] = set()
 
@@ -298,7 +300,18 @@ class Writer:
                 data["text_file"] = f"corpus/{item_id}.txt"
         record = self._validate(kind, data, item_id)
         self._check(kind, record, item_id, creating=True)
-        file = self._file_for(kind, record, text is not None)
+        self._insert_record(kind, record, self._file_for(kind, record, text is not None), text)
+        affected = self._affected(kind, item_id, None, record)
+        if isinstance(record, ClaimIn):
+            self._merge(affected, self.engine.after_claim(item_id, None, record))
+        elif kind in ("contradiction", "corroboration"):
+            self._merge(affected, self.engine.absorb(kind, record))
+        self._rerender(affected)
+        return self.read(kind, item_id)
+
+    def _insert_record(self, kind: str, record: Any, file: str, text: str | None = None) -> None:
+        """Store a new, checked record with its links and history (its views are rendered by the caller)."""
+        item_id = record.id
         body_columns = {"body": b"", "etag": ""} | ({"summary": b""} if kind in ("actor", "source", "claim") else {})
         self.conn.execute(insert(TABLE_OF[kind]).values(
             **columns(kind, record, self.g, {item_id: text} if text is not None else None), **body_columns,
@@ -312,8 +325,11 @@ class Writer:
         if isinstance(record, ClaimIn):
             self._sync_coverage(item_id, record)
         self._history(kind, item_id, 1, "create", None, record.model_dump_json())
-        self._rerender(self._affected(kind, item_id, None, record))
-        return self.read(kind, item_id)
+
+    @staticmethod
+    def _merge(into: dict[str, set[str]], more: dict[str, set[str]]) -> None:
+        for kind, ids in more.items():
+            into.setdefault(kind, set()).update(ids)
 
     def update(self, kind: str, item_id: str, patch: BaseModel, if_match: str | None) -> Written:
         row = self._live_row(kind, item_id)
@@ -328,18 +344,25 @@ class Writer:
         if record == current:
             return self.read(kind, item_id)
         self._old_links = self.g.claim_links(current) if isinstance(current, ClaimIn) else set()
-        revision = row.revision + 1
+        self._replace_record(kind, item_id, row.revision, row.data, record)
+        affected = self._affected(kind, item_id, current, record)
+        if isinstance(record, ClaimIn) and isinstance(current, ClaimIn):
+            self._merge(affected, self.engine.after_claim(item_id, current, record))
+        self._rerender(affected)
+        return self.read(kind, item_id)
+
+    def _replace_record(self, kind: str, item_id: str, revision: int, before: str, record: Any, *, file: str | None = None) -> None:
+        """Store a checked new version of a record, with its links and history (views rendered by the caller)."""
         t = TABLE_OF[kind]
         self.conn.execute(update(t).where(t.c.id == item_id).values(
-            **columns(kind, record, self.g), data=record.model_dump_json(), revision=revision, updated_at=self.now,
+            **columns(kind, record, self.g), data=record.model_dump_json(), revision=revision + 1, updated_at=self.now,
+            **({"file": file, "position": self._next_position(kind, file)} if file else {}),
         ))
         self.g.forget()
         self._write_links(kind, item_id, record)
         if isinstance(record, ClaimIn):
             self._sync_coverage(item_id, record)
-        self._history(kind, item_id, revision, "update", row.data, record.model_dump_json())
-        self._rerender(self._affected(kind, item_id, current, record))
-        return self.read(kind, item_id)
+        self._history(kind, item_id, revision + 1, "update", before, record.model_dump_json())
 
     def _change_text(self, source_id: str, current: Any, new_text: str | None) -> None:
         quoting = [cid for cid in self.g.claims_linked_to(source_id) if any(ev.source == source_id for ev in self.g.claims[cid].evidence)]
@@ -357,6 +380,9 @@ class Writer:
         row = self._live_row(kind, item_id)
         self._precondition(kind, item_id, if_match, row.revision)
         current = MODEL_OF[kind].model_validate_json(row.data)
+        if isinstance(current, ClaimIn):
+            # Relations a rule proposed on this claim go with it; reviewed ones hold it, like curated ones.
+            self.engine.drop_proposals(item_id)
         referrers = self._referrers(kind, item_id)
         if referrers:
             listed = ", ".join(f"{r['resource']} '{r['id']}'" for r in referrers[:20])
@@ -367,8 +393,16 @@ class Writer:
             )
         self._old_links = self.g.claim_links(current) if isinstance(current, ClaimIn) else set()
         affected = self._affected(kind, item_id, current, None)
-        revision = row.revision + 1
+        self._tombstone(kind, item_id, row.revision, row.data)
+        affected[kind].discard(item_id)
+        if isinstance(current, ClaimIn):
+            self._merge(affected, self.engine.after_claim(item_id, current, None))
+        self._rerender(affected)
+
+    def _tombstone(self, kind: str, item_id: str, revision: int, before: str) -> None:
+        """Delete a record: its last view stays, marked deleted, and its history records the deletion."""
         t = TABLE_OF[kind]
+        revision += 1
         views = {"body": self.read(kind, item_id).body}
         if "summary" in t.c:
             views["summary"] = bytes(self.conn.execute(select(t.c.summary).where(t.c.id == item_id)).scalar_one())
@@ -386,9 +420,7 @@ class Writer:
         if kind == "source":
             doc = table_of(Document)
             self.conn.execute(delete(doc).where(doc.c.source_id == item_id))
-        self._history(kind, item_id, revision, "delete", row.data, None)
-        affected[kind].discard(item_id)
-        self._rerender(affected)
+        self._history(kind, item_id, revision, "delete", before, None)
 
     def _referrers(self, kind: str, item_id: str) -> list[dict[str, str]]:
         """Live records that reference the record, confirmed field by field."""

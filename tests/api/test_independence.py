@@ -273,7 +273,8 @@ async def test_changing_speaks_for_re_renders_the_corroborations_it_decides(clie
     # The spokesman's party is the ministry, the ambassador's Borduria: two parties.
     assert origin_of(created) == (True, [], [])
     await assert_corroboration_everywhere(client, True, [])
-    before = (await client.get(f"/v1/corroborations/{PARTY_CORROBORATION}")).headers["etag"]
+    first = await client.get(f"/v1/corroborations/{PARTY_CORROBORATION}")
+    before, revision = first.headers["etag"], first.json()["revision"]
 
     url = "/v1/actors/bordurian-defence-ministry"
     etag = (await client.get(url)).headers["etag"]
@@ -281,7 +282,7 @@ async def test_changing_speaks_for_re_renders_the_corroborations_it_decides(clie
     assert joined.status_code == 200, joined.text
     await assert_corroboration_everywhere(client, False, ["borduria"])
     after = await client.get(f"/v1/corroborations/{PARTY_CORROBORATION}")
-    assert after.json()["revision"] == 1 and after.headers["etag"] != before
+    assert after.json()["revision"] == revision and after.headers["etag"] != before
 
     # The party's name is shown in the corroboration's view: renaming it re-renders the view too.
     etag = (await client.get("/v1/actors/borduria")).headers["etag"]

@@ -1,0 +1,155 @@
+"""What a claim write sets off in the engine, in the same transaction: the claim's lookup keys and
+proposition, relations the rules now find (proposed, or recorded in the `detected_by` of the relation
+they confirm), and proposals whose basis is gone (withdrawn, kept in history). A pair a person
+rejected is never proposed again by the same rule.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import delete, insert, select
+
+from api.engine.adopt import alike_in, covers, place, relation_of
+from api.engine.detect import detect_for, lookups, search_keys
+from api.engine.propositions import Facts, facts_of, group
+from api.engine.rules import Detection
+from api.engine.run import DETECTED_FILE
+from api.engine.world import World, world_in
+from schemas.dataset import ClaimIn
+from schemas.tables import ClaimKey, ClaimProposition, table_of
+from schemas.vocab import ContradictionStatus, CorroborationStatus
+
+if TYPE_CHECKING:
+    from api.services.writes import Writer
+
+PROPOSED = {ContradictionStatus.PROPOSED.value, CorroborationStatus.PROPOSED.value}
+WITHDRAWN = {ContradictionStatus.WITHDRAWN.value, CorroborationStatus.WITHDRAWN.value}
+REJECTED = {ContradictionStatus.REJECTED.value, CorroborationStatus.REJECTED.value}
+KINDS = ("contradiction", "corroboration")
+
+
+class EngineWrites:
+    def __init__(self, writer: Writer) -> None:
+        self.w = writer
+
+    @property
+    def g(self) -> Any:
+        return self.w.g
+
+    # -- reading
+
+    def _relations_of(self, claim_id: str) -> list[tuple[str, Any]]:
+        """(kind, record) of the live relations the claim is in."""
+        out: list[tuple[str, Any]] = []
+        for kind in KINDS:
+            of = self.g.contradictions_of if kind == "contradiction" else self.g.corroborations_of
+            table = self.g.records(kind)
+            out += [(kind, table[rid]) for rid in of(claim_id) if rid in table]
+        return out
+
+    def _candidates(self, facts: Facts, world: World) -> list[Facts]:
+        keys = search_keys(lookups(facts, world))
+        t = table_of(ClaimKey)
+        ids = sorted({r[0] for r in self.w.conn.execute(select(t.c.claim_id).where(t.c.key.in_(keys)))} - {facts.id})
+        return [facts_of(self.g.claims[c], world) for c in ids if c in self.g.claims]
+
+    # -- propositions
+
+    def _regroup(self, keys: set[str], world: World) -> set[str]:
+        """Recompute the propositions of every claim under these proposition keys; the claims whose changed."""
+        t, p = table_of(ClaimKey), table_of(ClaimProposition)
+        if not keys:
+            return set()
+        ids = sorted({r[0] for r in self.w.conn.execute(select(t.c.claim_id).where(t.c.key.in_(sorted(keys))))})
+        facts = [facts_of(self.g.claims[c], world) for c in ids if c in self.g.claims]
+        wanted = {f.id: prop.id for prop in group(facts) for f in prop.claims}
+        current = dict(self.w.conn.execute(select(p.c.claim_id, p.c.proposition_id).where(p.c.claim_id.in_(ids))).all())
+        changed = {c for c in ids if wanted.get(c) != current.get(c)}
+        if changed:
+            self.w.conn.execute(delete(p).where(p.c.claim_id.in_(sorted(changed))))
+            rows = [{"claim_id": c, "proposition_id": wanted[c]} for c in sorted(changed) if c in wanted]
+            if rows:
+                self.w.conn.execute(insert(p), rows)
+        return changed
+
+    # -- the operations
+
+    def after_claim(self, claim_id: str, old: ClaimIn | None, new: ClaimIn | None) -> dict[str, set[str]]:
+        """Run the rules for a created, changed or deleted claim. Returns what must be rendered again."""
+        world = world_in(self.g)
+        affected: dict[str, set[str]] = {"claim": set(), "contradiction": set(), "corroboration": set()}
+        keys = {f"k:{facts_of(c, world).key}" for c in (old, new) if c is not None}
+        affected["claim"] |= self._regroup(keys, world)
+        detections: dict[str, Detection] = {}
+        if new is not None:
+            facts = facts_of(new, world)
+            rejected = {(rel.origin, frozenset(_members(rel))) for _, rel in self._relations_of(claim_id)
+                        if rel.status.value in REJECTED and rel.origin != "curated"}
+            detections = {d.id: d for d in detect_for(facts, self._candidates(facts, world), world, rejected)}
+        for kind, rel in self._relations_of(claim_id):
+            if rel.origin == "curated" or rel.id in detections:
+                continue
+            if rel.status.value in PROPOSED:
+                self._set_status(kind, rel, "withdrawn", affected)
+        for d in detections.values():
+            where = place(d, self.g)
+            if where.action == "new":
+                record = relation_of(d)
+                self.w._insert_record(d.relation, record, DETECTED_FILE)
+                affected[d.relation].add(d.id)
+                affected["claim"] |= {d.a, d.b}
+            elif where.action == "exists" and where.relation_id:
+                rel = self.g.records(d.relation)[where.relation_id]
+                if rel.status.value in WITHDRAWN:
+                    self._set_status(d.relation, rel, "proposed", affected)
+            elif where.action == "detected_by" and where.relation_id:
+                rel = self.g.records(d.relation)[where.relation_id]
+                if d.rule not in rel.detected_by:
+                    self._replace(d.relation, rel, rel.model_copy(update={"detected_by": sorted({*rel.detected_by, d.rule})}), affected)
+        return affected
+
+    def absorb(self, kind: str, record: Any) -> dict[str, set[str]]:
+        """A relation a person records takes in the rules' proposals it covers: their rules go into its
+        `detected_by`, and the proposals are deleted (their history stays)."""
+        affected: dict[str, set[str]] = {"claim": set(), "contradiction": set(), "corroboration": set()}
+        alike = alike_in(self.g)
+        rules = set(record.detected_by)
+        for claim_id in _members(record):
+            for other_kind, rel in self._relations_of(claim_id):
+                if other_kind != kind or rel.id == record.id or rel.origin == "curated" or rel.status.value not in PROPOSED | WITHDRAWN:
+                    continue
+                a, b = _members(rel)[:2]
+                proposal = Detection(rel.origin, kind, rel.kind.value, a, b, rel.explanation)  # type: ignore[arg-type]
+                if rel.kind == record.kind and covers(record, proposal, alike):
+                    rules.add(rel.origin)
+                    row = self.w._row(kind, rel.id)
+                    self.w._tombstone(kind, rel.id, row.revision, row.data)
+                    affected[kind].add(record.id)
+                    affected["claim"].update(_members(rel))
+        if rules != set(record.detected_by):
+            self.g.forget()
+            row = self.w._row(kind, record.id)
+            self.w._replace_record(kind, record.id, row.revision, row.data, record.model_copy(update={"detected_by": sorted(rules)}))
+        return affected
+
+    def drop_proposals(self, claim_id: str) -> None:
+        """Delete the relations a rule proposed on a claim that is going, unless a person reviewed them."""
+        for kind, rel in self._relations_of(claim_id):
+            if rel.origin != "curated" and rel.status.value in PROPOSED | WITHDRAWN:
+                row = self.w._row(kind, rel.id)
+                self.w._tombstone(kind, rel.id, row.revision, row.data)
+        self.g.forget()
+
+    def _set_status(self, kind: str, rel: Any, status: str, affected: dict[str, set[str]]) -> None:
+        self._replace(kind, rel, rel.model_copy(update={"status": status}), affected)
+
+    def _replace(self, kind: str, rel: Any, record: Any, affected: dict[str, set[str]]) -> None:
+        row = self.w._row(kind, rel.id)
+        self.w._replace_record(kind, rel.id, row.revision, row.data, record)
+        affected[kind].add(rel.id)
+        affected["claim"].update(_members(rel))
+
+
+def _members(rel: Any) -> list[str]:
+    return [m.claim for m in rel.claims] if hasattr(rel.claims[0], "claim") else list(rel.claims)
