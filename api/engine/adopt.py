@@ -17,6 +17,7 @@ Relation = ContradictionIn | CorroborationIn
 Action = Literal["new", "detected_by", "rejected", "exists"]
 CLOSED = {ContradictionStatus.REJECTED.value, CorroborationStatus.REJECTED.value}
 DORMANT = {ContradictionStatus.WITHDRAWN.value, CorroborationStatus.WITHDRAWN.value}
+PROPOSED = {ContradictionStatus.PROPOSED.value, CorroborationStatus.PROPOSED.value}
 
 
 @dataclass(frozen=True)
@@ -72,8 +73,8 @@ def place(d: Detection, graph: Graph) -> Placement:
     rejected = None
     for rid in candidates:
         rel = table.get(rid)
-        if rel is None or rel.status.value in DORMANT or not covers(rel, d, alike):
-            continue
+        if rel is None or rel.status.value in DORMANT or rel.status.value in PROPOSED or not covers(rel, d, alike):
+            continue  # another rule's proposal does not take this one in: each pair is proposed on its own
         if rel.status.value in CLOSED:
             rejected = rid
         elif rel.kind.value == d.kind:

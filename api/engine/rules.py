@@ -100,10 +100,10 @@ def plan_abandoned(a: Facts, b: Facts, world: World) -> tuple[str, str] | None:
 def aim_fulfilled(a: Facts, b: Facts, world: World) -> tuple[str, str] | None:
     if not (a.key == b.key and a.affirmed and b.affirmed and a.modality in PROSPECTIVE and b.modality is Modality.ACTUAL):
         return None
-    if not (a.when and b.when and b.when[0] > a.when[1]) or not overlaps(a.event, b.event):
+    if not (a.when and b.when and b.when[0] > a.when[1]):
         return None
-    if a.event is not None and not overlaps(a.event, b.when):
-        return None  # an aim dated to a time is not met by a deed reported only years after it
+    if a.event is not None and not overlaps(a.event, b.event or b.when):
+        return None  # what was planned or expected for a time is not met by a deed at another time
     return CorroborationKind.FULFILMENT.value, (
         f"What {_who(a, world)} reported as {a.modality.value} ({_said(a, world)}) is reported done later by"
         f" {_who(b, world)} ({_said(b, world)}).")

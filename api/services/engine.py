@@ -133,16 +133,21 @@ class EngineWrites:
             self.w._replace_record(kind, record.id, row.revision, row.data, record.model_copy(update={"detected_by": sorted(rules)}))
         return affected
 
-    def drop_proposals(self, claim_id: str) -> None:
-        """Delete the relations a rule proposed on a claim that is going, unless a person reviewed them."""
+    def drop_proposals(self, claim_id: str) -> dict[str, set[str]]:
+        """Delete the relations a rule proposed on a claim that is going, unless a person reviewed them.
+        Returns the other claims, whose views list them."""
+        affected: dict[str, set[str]] = {"claim": set()}
         for kind, rel in self._relations_of(claim_id):
             if rel.origin != "curated" and rel.status.value in PROPOSED | WITHDRAWN:
                 row = self.w._row(kind, rel.id)
                 self.w._tombstone(kind, rel.id, row.revision, row.data)
+                affected["claim"].update(set(_members(rel)) - {claim_id})
         self.g.forget()
+        return affected
 
     def _set_status(self, kind: str, rel: Any, status: str, affected: dict[str, set[str]]) -> None:
-        self._replace(kind, rel, rel.model_copy(update={"status": status}), affected)
+        vocabulary = ContradictionStatus if kind == "contradiction" else CorroborationStatus
+        self._replace(kind, rel, rel.model_copy(update={"status": vocabulary(status)}), affected)
 
     def _replace(self, kind: str, rel: Any, record: Any, affected: dict[str, set[str]]) -> None:
         row = self.w._row(kind, rel.id)

@@ -380,9 +380,10 @@ class Writer:
         row = self._live_row(kind, item_id)
         self._precondition(kind, item_id, if_match, row.revision)
         current = MODEL_OF[kind].model_validate_json(row.data)
+        dropped: dict[str, set[str]] = {}
         if isinstance(current, ClaimIn):
             # Relations a rule proposed on this claim go with it; reviewed ones hold it, like curated ones.
-            self.engine.drop_proposals(item_id)
+            dropped = self.engine.drop_proposals(item_id)
         referrers = self._referrers(kind, item_id)
         if referrers:
             listed = ", ".join(f"{r['resource']} '{r['id']}'" for r in referrers[:20])
@@ -396,6 +397,7 @@ class Writer:
         self._tombstone(kind, item_id, row.revision, row.data)
         affected[kind].discard(item_id)
         if isinstance(current, ClaimIn):
+            self._merge(affected, dropped)
             self._merge(affected, self.engine.after_claim(item_id, current, None))
         self._rerender(affected)
 
