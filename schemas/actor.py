@@ -32,6 +32,7 @@ class RoleEvidence(BaseModel):
 class Role(BaseModel):
     """A position an actor holds, as a document attests it."""
 
+    id: str = Field(description="`<document>.<position>`: the document file that attests the role and its place there (`000.3`).")
     title: str = Field(description="The title as the source gives it, e.g. `Defense Minister`.")
     of: ActorRef | None = Field(description="The body or state the role belongs to.")
     start: DateValue | None = Field(description="When the role began, if a source says.")

@@ -84,6 +84,10 @@ class Graph(ABC):
     def roles_of(self, actor_id: str) -> list[ActorRoleIn]: ...
 
     @abstractmethod
+    def role_ids_of(self, actor_id: str) -> list[str]:
+        """Ids of the actor's roles, in the order of `roles_of`: `<document file's stem>.<position>`."""
+
+    @abstractmethod
     def contradictions_of(self, claim_id: str) -> list[str]: ...
 
     @abstractmethod

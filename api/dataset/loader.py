@@ -85,6 +85,9 @@ class Dataset(Graph):
     def roles_of(self, actor_id: str) -> list[ActorRoleIn]:
         return [r for doc in self.documents.values() for r in doc.roles if r.actor == actor_id]
 
+    def role_ids_of(self, actor_id: str) -> list[str]:
+        return [role_id(name, i) for name, doc in self.documents.items() for i, r in enumerate(doc.roles) if r.actor == actor_id]
+
     def _indexes(self) -> dict[str, Any]:
         """Reverse indexes, computed once the dataset is complete."""
         if "contradictions" not in self._index:
@@ -149,6 +152,11 @@ class Dataset(Graph):
             if doc.source.id == source_id:
                 return [(seg.start, seg.end) for seg in doc.coverage]
         return []
+
+
+def role_id(file: str, position: int) -> str:
+    """A role's id: the stem of the document file that attests it, and its position there (`000.3`)."""
+    return f"{Path(file).stem}.{position}"
 
 
 def data_files(data_dir: Path) -> list[Path]:

@@ -23,6 +23,7 @@ from api.dataset.checks import RecordChecks, format_loc
 from api.dataset.graph import claim_roles
 from api.errors import Conflict, Gone, NotFound, PreconditionFailed, PreconditionRequired, ValidationProblem
 from api.services.engine import EngineWrites
+from api.services.roles import RoleWrites
 from api.store.db import now
 from api.store.dbgraph import DbGraph
 from api.store.records import LINK_TABLES, MODEL_OF, SEARCH_TABLE, TABLE_OF, columns, links, rendered, search_rows
@@ -61,6 +62,7 @@ class Writer:
         self.now = now()
         self.g = DbGraph(conn)
         self.engine = EngineWrites(self)
+        self.roles = RoleWrites(self)
         # For a claim being changed or deleted: the sources it was linked to before, whose counts change.
         self._old_links: set[str] = set()
 

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from sqlalchemy import Connection, func, select
 
 from api.dataset.graph import Graph
+from api.dataset.loader import role_id
 from api.store.records import MODEL_OF, TABLE_OF
 from schemas.dataset import ActorIn, ActorRoleIn, ClaimIn, ContradictionIn, CorroborationIn, SourceIn
 from schemas.knowledge import Knowledge
@@ -127,6 +128,11 @@ class DbGraph(Graph):
         t = table_of(ActorRole)
         rows = self.conn.execute(select(t.c.data).where(t.c.actor_id == actor_id).order_by(t.c.file, t.c.position))
         return [ActorRoleIn.model_validate_json(r[0]) for r in rows]
+
+    def role_ids_of(self, actor_id: str) -> list[str]:
+        t = table_of(ActorRole)
+        rows = self.conn.execute(select(t.c.file, t.c.position).where(t.c.actor_id == actor_id).order_by(t.c.file, t.c.position))
+        return [role_id(f, p) for f, p in rows]
 
     def contradictions_of(self, claim_id: str) -> list[str]:
         t = table_of(ContradictionClaim)

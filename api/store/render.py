@@ -177,7 +177,7 @@ class Renderer:
         )
         roles = [
             Role(
-                title=r.title, of=self.actor_ref(r.of), start=r.start, end=r.end, attested=r.attested,
+                id=rid, title=r.title, of=self.actor_ref(r.of), start=r.start, end=r.end, attested=r.attested,
                 evidence=[
                     RoleEvidence(
                         source=self.source_of(ev.source), quote=ev.quote, start=ev.start, end=ev.end,
@@ -186,7 +186,7 @@ class Renderer:
                     for ev in r.evidence
                 ],
             )
-            for r in self.g.roles_of(a.id)
+            for rid, r in zip(self.g.role_ids_of(a.id), self.g.roles_of(a.id), strict=True)
         ]
         detail = ActorPublic(
             **summary.model_dump(),

@@ -25,7 +25,8 @@ SOUTH_TEXT = (
     "\"We have not seen any rockets delivered to Syldavia,\" an Ostland monitor said. "
     "Borduria denies that it plans to deliver rockets to Syldavia. "
     "Cables say Borduria plans to deliver 600 rockets to Syldavia. "
-    "Officials say Borduria plans to deliver rockets to Syldavia."
+    "Officials say Borduria plans to deliver rockets to Syldavia. "
+    "Defense Minister Karl Brun denies any plan to deliver rockets to Syldavia."
 )
 
 
@@ -234,3 +235,41 @@ async def test_deleting_a_claim_takes_its_unreviewed_proposals(client, auth):
     assert (await client.delete("/v1/claims/not-seen", headers={**auth, "If-Match": etag})).status_code == 204
     assert_problem(await client.get(f"/v1/contradictions/{x['id']}"), 410, "/problems/gone")
     assert (await client.get("/v1/claims/plan")).json()["contradictions"] == []
+
+
+async def test_a_role_makes_a_minister_speak_for_his_state_and_the_rules_run_again(client, auth):
+    await _world(client, auth)
+    await _post(client, auth, "actors", _actor("karl-brun", "person", "Karl Brun"))
+    await _plan(client, auth)
+    denial = await _post(client, auth, "claims", _claim(
+        "brun-denies", SOUTH, "Karl Brun denies any plan to deliver rockets to Syldavia", "south-herald",
+        subject="karl-brun", polarity="negated", modality="planned", speech="indirect", speaker="karl-brun"))
+    assert _relations(denial) == []  # a person, not (yet) a state: another proposition
+    quote = "Defense Minister Karl Brun"
+    start = SOUTH_TEXT.index(quote)
+    role = {"title": "Defense Minister", "of": "borduria", "attested": {"date": "2024-04-01", "precision": "day"},
+            "evidence": [{"source": SOUTH, "quote": quote, "start": start, "end": start + len(quote)}]}
+    added = await client.post("/v1/actors/karl-brun/roles", json=role, headers=auth)
+    assert added.status_code == 201, added.text
+    [shown] = added.json()["roles"]
+    assert (shown["id"], shown["title"], shown["of"]["id"]) == (f"{SOUTH}.0", "Defense Minister", "borduria")
+    relations = _relations((await client.get("/v1/claims/brun-denies")).json())
+    assert relations == [("contradiction", "negation", "proposed", "opposite-polarity", ["plan"])]
+    etag = added.headers["etag"]
+    removed = await client.delete(f"/v1/actors/karl-brun/roles/{SOUTH}.0", headers={**auth, "If-Match": etag})
+    assert removed.status_code == 204
+    relations = _relations((await client.get("/v1/claims/brun-denies")).json())
+    assert relations == [("contradiction", "negation", "withdrawn", "opposite-polarity", ["plan"])]
+    feed = [c for c in await walk(client, "/v1/changes?limit=200") if c["resource"] == "role"]
+    assert [(c["resource_id"], c["action"]) for c in feed] == [(f"{SOUTH}.0", "create"), (f"{SOUTH}.0", "delete")]
+
+
+async def test_a_role_needs_evidence_from_a_held_document(client, auth):
+    await _world(client, auth)
+    role = {"title": "Defense Minister", "of": "borduria",
+            "evidence": [{"source": SOUTH, "quote": "Defense Minister Karl Brun", "start": 0, "end": 26}]}
+    problem = assert_problem(await client.post("/v1/actors/ostland-monitor/roles", json=role, headers=auth), 422,
+                             "/problems/validation-error")
+    assert [(e["loc"], e["type"]) for e in problem["errors"]] == [(["body", "evidence", 0], "quote_mismatch")]
+    assert (await client.get("/v1/actors/ostland-monitor")).json()["roles"] == []
+    assert_problem(await client.post("/v1/actors/nobody/roles", json=role, headers=auth), 404, "/problems/not-found")

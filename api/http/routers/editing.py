@@ -23,6 +23,7 @@ from schemas.actor import ActorPublic
 from schemas.changes import Change
 from schemas.claim import ClaimPublic
 from schemas.contradiction import ContradictionPublic, CorroborationPublic
+from schemas.dataset import RoleIn
 from schemas.refs import Page
 from schemas.source import SourcePublic
 from schemas.tables import IdempotencyRecord, table_of
@@ -125,6 +126,29 @@ def _add_routes(kind: str, create_model: type[BaseModel], patch_model: type[Base
     )
 
 
+RoleId = Annotated[str, Path(description="Id of the role: `<document>.<position>`, as the actor's `roles[].id` gives it.")]
+ActorId = Annotated[str, Path(description="Id of the actor.")]
+
+
+@router.post("/v1/actors/{actor_id}/roles", status_code=201, response_model=ActorPublic, tags=["actors"],
+             responses=problem_responses(*WRITE_ERRORS, 404, 410))
+def add_actor_role(request: Request, actor_id: ActorId, principal: WriteKey, role: Annotated[RoleIn, Body()]) -> Response:
+    """Add a role to an actor, with evidence from a held document. Needs a `write` key. Whom the actor acts
+    for changes, so the rules run again for its claims. Answers the actor, its roles listed with their ids."""
+    with request.app.state.engine.begin() as conn:
+        written = Writer(conn, api_key_id=principal.key_id).roles.add(actor_id, role)
+    return Response(written.body, status_code=201, media_type=JSON, headers={"ETag": written.etag})
+
+
+@router.delete("/v1/actors/{actor_id}/roles/{role_id}", status_code=204, tags=["actors"],
+               responses={204: {"description": "Role removed."}, **problem_responses(*WRITE_ERRORS, 404, 410, 412, 428)})
+def delete_actor_role(request: Request, actor_id: ActorId, role_id: RoleId, principal: WriteKey, if_match: IfMatch = None) -> Response:
+    """Remove a role from an actor. Needs a `write` key and `If-Match` with the actor's current ETag."""
+    with request.app.state.engine.begin() as conn:
+        Writer(conn, api_key_id=principal.key_id).roles.remove(actor_id, role_id, if_match)
+    return Response(status_code=204)
+
+
 _add_routes("actor", ActorCreate, ActorPatch, ActorPublic)
 _add_routes("source", SourceCreate, SourcePatch, SourcePublic)
 _add_routes("claim", ClaimCreate, ClaimPatch, ClaimPublic)
@@ -137,7 +161,7 @@ _add_routes("corroboration", CorroborationCreate, CorroborationPatch, Corroborat
 async def list_changes(
     request: Request,
     after: Annotated[int | None, Query(ge=0, description="Only changes after this `seq` (resume a sync from the last one seen).")] = None,
-    resource: Annotated[str | None, Query(pattern="^(actor|source|claim|contradiction|corroboration)$")] = None,
+    resource: Annotated[str | None, Query(pattern="^(actor|source|claim|contradiction|corroboration|role)$")] = None,
     limit: Limit = DEFAULT, cursor: CursorParam = None,
 ) -> Response:
     """The feed of every change, in the order applied: a client stays in sync by following it."""
