@@ -273,3 +273,30 @@ async def test_a_role_needs_evidence_from_a_held_document(client, auth):
     assert [(e["loc"], e["type"]) for e in problem["errors"]] == [(["body", "evidence", 0], "quote_mismatch")]
     assert (await client.get("/v1/actors/ostland-monitor")).json()["roles"] == []
     assert_problem(await client.post("/v1/actors/nobody/roles", json=role, headers=auth), 404, "/problems/not-found")
+
+
+async def test_the_same_words_quoted_differently_down_a_citation_chain(client, auth):
+    await _world(client, auth)
+    await _post(client, auth, "actors", _actor("karl-brun", "person", "Karl Brun"))
+    first = "\"We will never sell rockets to Syldavia,\" Karl Brun said."
+    second = "Citing the North Gazette: \"We will not sell any rockets to Syldavia,\" Karl Brun said."
+    await _post(client, auth, "sources", {"id": "brun-first", "kind": "news_article", "title": "Brun (first)", "language": "en",
+                                          "publisher": "north-gazette", "text": first})
+    await _post(client, auth, "sources", {"id": "brun-second", "kind": "news_article", "title": "Brun (second)", "language": "en",
+                                          "publisher": "south-herald", "cites": ["brun-first"], "text": second})
+
+    def said(claim_id: str, source: str, text: str, quote: str, **extra: object) -> dict:
+        start = text.index(quote)
+        return {"id": claim_id, "statement": "Karl Brun says Borduria will not sell rockets to Syldavia.", "subject": "borduria",
+                "predicate": "supply_arms", "object": {"label": "rockets"}, "recipient": "syldavia", "polarity": "negated",
+                "modality": "planned", "claimant": "karl-brun",
+                "evidence": [{"source": source, "quote": quote, "start": start, "end": start + len(quote), "speech": "direct",
+                              "speaker": "karl-brun", **extra}]}
+
+    await _post(client, auth, "claims", said("brun-never", "brun-first", first, "\"We will never sell rockets to Syldavia,\""))
+    second_claim = await _post(client, auth, "claims", said(
+        "brun-not-any", "brun-second", second, "\"We will not sell any rockets to Syldavia,\"", attributed_to="brun-first"))
+    drift = [x for x in second_claim["contradictions"] if x["kind"] == "quote_drift"]
+    assert [(x["origin"], [c["claim_id"] for c in x["claims"]]) for x in drift] == [("quote-drift", ["brun-never"])]
+    explanation = (await client.get(f"/v1/contradictions/{drift[0]['id']}")).json()["explanation"]
+    assert "\"We will never sell rockets to Syldavia,\"" in explanation and "\"We will not sell any rockets to Syldavia,\"" in explanation
