@@ -143,12 +143,15 @@ class Writer:
     # -- derived rows
 
     def _write_links(self, kind: str, item_id: str, record: Any | None) -> None:
+        # The rows are worked out before the old ones go: a claim keeps the proposition it is in
+        # (the engine regroups it when the claim itself changes), which is read from those rows.
+        derived = [] if record is None else links(kind, record, self.g)
         for table, column in LINK_TABLES[kind]:
             self.conn.execute(delete(table).where(table.c[column] == item_id))
         self.conn.execute(delete(SEARCH_TABLE).where(SEARCH_TABLE.c.kind == kind, SEARCH_TABLE.c.ref_id == item_id))
         if record is None:
             return
-        for table, rows in links(kind, record, self.g):
+        for table, rows in derived:
             if rows:
                 self.conn.execute(insert(table), rows)
         entries = search_rows(kind, record, self.g)
