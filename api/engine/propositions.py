@@ -45,6 +45,12 @@ class Key:
     def slug(self) -> str:
         return "--".join(_slug(p or "none") for p in (self.family, self.agent, self.patient, self.thing))
 
+    @classmethod
+    def parse(cls, text: str) -> Key:
+        """The key `str(key)` wrote (as storage keeps it)."""
+        family, agent, patient, thing = text.split("|", 3)
+        return cls(family, None if agent == "-" else agent, None if patient == "-" else patient, None if thing == "-" else thing)
+
 
 @dataclass(frozen=True)
 class Facts:
@@ -103,10 +109,11 @@ def key_of(claim: ClaimIn, world: World) -> Key:
     return Key(family_id, agent_party, patient_party, thing)
 
 
-def facts_of(claim: ClaimIn, world: World) -> Facts:
+def facts_of(claim: ClaimIn, world: World, key: Key | None = None) -> Facts:
+    """The claim as the rules see it; `key` when it is already known (storage keeps each claim's key)."""
     when, basis = world.when(claim)
     speakers = tuple(dict.fromkeys(ev.speaker for ev in claim.evidence if ev.speaker))
-    return Facts(claim=claim, key=key_of(claim, world), event=world.event(claim), when=when, when_basis=basis, speakers=speakers)
+    return Facts(claim=claim, key=key or key_of(claim, world), event=world.event(claim), when=when, when_basis=basis, speakers=speakers)
 
 
 @dataclass(frozen=True)
@@ -169,18 +176,65 @@ def date_label(span: tuple[date, date] | None) -> str | None:
     return f"{first.strftime('%b %Y')} to {last.strftime('%b %Y')}"
 
 
+@dataclass(frozen=True)
+class Step:
+    """One step of a proposition's story: the claims that put it one way (planned, not observed...)."""
+
+    step: str
+    claims: tuple[Facts, ...]
+
+
+def _wholly_before(a: Facts, b: Facts) -> bool:
+    return a.when is not None and b.when is not None and a.when[1] < b.when[0]
+
+
+def _aim(f: Facts) -> bool:
+    return f.affirmed and (f.modality in PROSPECTIVE | HYPOTHETICAL or f.modality is Modality.POSSIBLE)
+
+
+def story_order(claims: Iterable[Facts]) -> list[Facts]:
+    """Time order where the times decide. A claim dated only by its publication was said at some moment of that
+    date, about what had become of things by then: where that date overlaps an aim's time (a report dated only
+    "2023" that deliveries were not seen, and a plan of February 2023), the aim (planned, sought, expected...)
+    comes first. An event time is the period the claim holds over, and keeps its place."""
+    out = sorted(claims, key=time_order)
+    moved = True
+    while moved:
+        moved = False
+        for i in range(len(out) - 1):
+            a, b = out[i], out[i + 1]
+            if _aim(b) and not _aim(a) and a.when_basis != "event" and not _wholly_before(a, b):
+                out[i], out[i + 1] = b, a
+                moved = True
+    return out
+
+
+def steps_of(claims: Iterable[Facts]) -> list[Step]:
+    """The story, in `story_order`. Claims that put the proposition the same way are one step, wherever they
+    fall, unless a claim putting it otherwise lies wholly between them in time (planned, abandoned, planned
+    again): a later report of a plan, with no date of its own, reports the same plan, not a new one."""
+    steps: list[tuple[str, list[Facts]]] = []
+    for f in story_order(claims):
+        name = step_of(f)
+        same = next((i for i in range(len(steps) - 1, -1, -1) if steps[i][0] == name), None)
+        if same is not None:
+            between = [g for _, members in steps[same + 1:] for g in members]
+            if not any(_wholly_before(h, g) and _wholly_before(g, f) for h in steps[same][1] for g in between):
+                steps[same][1].append(f)
+                continue
+        steps.append((name, [f]))
+    return [Step(name, tuple(members)) for name, members in steps]
+
+
 def status_line(claims: Sequence[Facts], name_of: dict[str, str]) -> str:
-    """The proposition's story: each step with its date and who says so, e.g.
+    """The proposition's story: each step with the event dates its claims give and who says so, e.g.
     "planned (Feb 2023; Leaked US intelligence documents) → not observed (Unnamed US representative)"."""
-    steps: list[tuple[str, list[str]]] = []
-    for f in claims:
-        step = step_of(f)
-        who = name_of.get(f.speakers[0] if f.speakers else f.claim.claimant, f.claim.claimant)
-        when = date_label(f.event) if f.event else None
-        label = f"{when}; {who}" if when else who
-        if steps and steps[-1][0] == step:
-            if label not in steps[-1][1]:
-                steps[-1][1].append(label)
-        else:
-            steps.append((step, [label]))
-    return " → ".join(f"{step} ({', '.join(labels)})" for step, labels in steps)
+    parts = []
+    for step in steps_of(claims):
+        dated = [f for f in step.claims if f.event]
+        dates = dict.fromkeys(date_label(f.event) for f in dated)
+        # Who says so: those who date it first, then the others, each once.
+        who = dict.fromkeys(name_of.get(f.speakers[0] if f.speakers else f.claim.claimant, f.claim.claimant)
+                            for f in [*dated, *(f for f in step.claims if not f.event)])
+        parts.append(f"{step.step} ({'; '.join(', '.join(x for x in part if x) for part in (dates, who) if part)})")
+    return " → ".join(parts)
