@@ -60,6 +60,14 @@ class Claim(Record, table=True):
     modality: str = Field(index=True)
     event_from: str | None = Field(default=None, index=True)
     event_to: str | None = None
+    published_from: str | None = Field(
+        default=None, description="First day of the earliest publication date of the documents its evidence quotes."
+    )
+    published_to: str | None = Field(
+        default=None, index=True,
+        description="Last day of that date at its precision (`2023` gives 2023-12-31): by then it had surely been"
+        " published. `as_of` shows a claim from this day on; null when none of its documents is dated.",
+    )
     body: bytes = Field(sa_column=_binary())
     summary: bytes = Field(sa_column=_binary())
 

@@ -31,6 +31,13 @@ DateParam = Annotated[
 LanguageParam = Annotated[
     str | None, Query(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$", description="BCP 47 language tag, e.g. `ar`.")
 ]
+AS_OF_RULE = (
+    "Only what had been published by this date (`YYYY-MM-DD`): a claim once a held document its evidence quotes"
+    " had surely been published, that is from the last day of the earliest such document's date at its precision"
+    " (a document dated only `2023` counts from 2023-12-31; a claim none of whose documents is dated is not shown);"
+    " a contradiction or corroboration once all its claims are."
+)
+AsOfParam = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$", description=AS_OF_RULE)]
 IdParam = Annotated[str | None, Query(max_length=120)]
 IncludeDeleted = Annotated[bool, Query(description="Include deleted records (tombstones, with `deleted_at` set).")]
 
@@ -63,12 +70,13 @@ def claim_filters(
     polarity: Polarity | None = None,
     date_from: Annotated[DateParam, Query(description="Claims whose event time reaches this date or later.")] = None,
     date_to: Annotated[DateParam, Query(description="Claims whose event time starts by this date.")] = None,
+    as_of: AsOfParam = None,
     include_deleted: IncludeDeleted = False,
 ) -> ClaimFilters:
     return ClaimFilters(
         actor=actor, role=role, source=source, language=language, predicate=predicate, modality=modality,
         polarity=polarity, date_from=check_date("date_from", date_from), date_to=check_date("date_to", date_to),
-        include_deleted=include_deleted,
+        as_of=check_date("as_of", as_of), include_deleted=include_deleted,
     )
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 
 from api.errors import InvalidParameter
-from api.services.common import Page, Where, date_range, fetch_doc, keyset_page, live, require
+from api.services.common import Page, Where, date_range, fetch_doc, keyset_page, live, published_by, require
 from api.store.db import Store
 from schemas.vocab import ClaimRole, Modality, Polarity, Predicate
 
@@ -22,6 +23,7 @@ class ClaimFilters:
     polarity: Polarity | None = None
     date_from: str | None = None
     date_to: str | None = None
+    as_of: str | None = None
     include_deleted: bool = False
 
 
@@ -53,6 +55,7 @@ def _where(store: Store, f: ClaimFilters) -> Where:
         if value is not None:
             where.add(f"c.{column} = ?", value.value)
     date_range(where, "c.event_from", "c.event_to", f.date_from, f.date_to)
+    published_by(where, "c", f.as_of)
     live(where, "c", f.include_deleted)
     return where
 
@@ -61,20 +64,48 @@ def _scope(f: ClaimFilters, **extra: object) -> dict[str, object]:
     return {**{k: (v.value if hasattr(v, "value") else v) for k, v in asdict(f).items()}, **extra}
 
 
+def _as_of(store: Store, page: Page, as_of: str | None) -> Page:
+    """Under `as_of`, a claim lists only the contradictions and corroborations known by then: those all of whose
+    claims had been published. The summaries are rendered for today, so the later ones are taken out here."""
+    if as_of is None or not page.items:
+        return page
+    views = [json.loads(item) for item in page.items]
+    hidden: set[str] = set()
+    for link, fk, field in (("contradiction_claim", "contradiction_id", "contradiction_ids"),
+                            ("corroboration_claim", "corroboration_id", "corroboration_ids")):
+        ids = sorted({x for view in views for x in view[field]})
+        if ids:
+            hidden |= {row[0] for row in store.all(
+                f"SELECT DISTINCT l.{fk} FROM {link} l JOIN claim c ON c.id = l.claim_id WHERE l.{fk} IN ({', '.join('?' * len(ids))})"
+                " AND (c.published_to IS NULL OR c.published_to > ?)", [*ids, as_of])}
+    if not hidden:
+        return page
+    items = []
+    for item, view in zip(page.items, views, strict=True):
+        if hidden & {*view["contradiction_ids"], *view["corroboration_ids"]}:
+            for field in ("contradiction_ids", "corroboration_ids"):
+                view[field] = [x for x in view[field] if x not in hidden]
+            item = json.dumps(view, ensure_ascii=False, separators=(",", ":")).encode()
+        items.append(item)
+    return Page(items=items, next_cursor=page.next_cursor)
+
+
 def list_claims(store: Store, *, filters: ClaimFilters, limit: int, cursor: str | None) -> Page:
-    return keyset_page(
+    page = keyset_page(
         store, source="claim c", payload="c.summary", order=["c.id"], where=_where(store, filters),
         limit=limit, cursor=cursor, scope=_scope(filters, view="claims"),
     )
+    return _as_of(store, page, filters.as_of)
 
 
 def timeline(store: Store, *, filters: ClaimFilters, limit: int, cursor: str | None) -> Page:
     where = _where(store, filters)
     where.add("c.event_from IS NOT NULL")
-    return keyset_page(
+    page = keyset_page(
         store, source="claim c", payload="c.summary", order=["c.event_from", "c.event_to", "c.id"], where=where,
         limit=limit, cursor=cursor, scope=_scope(filters, view="timeline"),
     )
+    return _as_of(store, page, filters.as_of)
 
 
 def export_lines(store: Store, batch: int = 200) -> Iterator[bytes]:

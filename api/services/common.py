@@ -120,6 +120,19 @@ def date_range(where: Where, lo_col: str, hi_col: str, date_from: str | None, da
         where.add(f"{lo_col} <= ?", date_bounds(date_to)[1].isoformat())
 
 
+def published_by(where: Where, alias: str, as_of: str | None) -> None:
+    """Keep the claims published by a date (`as_of`): from the last day of their earliest document's date."""
+    if as_of is not None:
+        where.add(f"{alias}.published_to IS NOT NULL AND {alias}.published_to <= ?", as_of)
+
+
+def members_published_by(where: Where, link: str, fk: str, alias: str, as_of: str | None) -> None:
+    """Keep the contradictions or corroborations all of whose claims were published by a date."""
+    if as_of is not None:
+        where.add(f"NOT EXISTS (SELECT 1 FROM {link} lp JOIN claim cp ON cp.id = lp.claim_id WHERE lp.{fk} = {alias}.id"
+                  " AND (cp.published_to IS NULL OR cp.published_to > ?))", as_of)
+
+
 def keyset_page(
     store: Store,
     *,

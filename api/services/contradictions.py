@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from api.services.common import Page, Where, fetch_doc, keyset_page, live, require
+from api.services.common import Page, Where, fetch_doc, keyset_page, live, members_published_by, require
 from api.store.db import Store
 from schemas.vocab import ContradictionKind, ContradictionStatus, CorroborationKind, CorroborationStatus
 
@@ -15,7 +15,7 @@ def get(store: Store, *, contradiction_id: str, include_deleted: bool = False) -
 
 def list_contradictions(
     store: Store, *, kind: ContradictionKind | None, status: ContradictionStatus | None, origin: str | None,
-    claim: str | None, actor: str | None, include_deleted: bool, limit: int, cursor: str | None,
+    claim: str | None, actor: str | None, as_of: str | None, include_deleted: bool, limit: int, cursor: str | None,
 ) -> Page:
     require(store, "claim", claim, "claim", "Claim")
     require(store, "actor", actor, "actor", "Actor")
@@ -31,15 +31,17 @@ def list_contradictions(
         where.add("EXISTS (SELECT 1 FROM contradiction_claim l WHERE l.contradiction_id = t.id AND l.claim_id = ?)", claim)
     if actor is not None:
         where.add(_BY_ACTOR.format(link="contradiction_claim", fk="contradiction_id"), actor)
+    members_published_by(where, "contradiction_claim", "contradiction_id", "t", as_of)
     return keyset_page(
         store, source="contradiction t", payload="t.body", order=["t.id"], where=where, limit=limit, cursor=cursor,
-        scope={"kind": kind, "status": status, "origin": origin, "claim": claim, "actor": actor, "deleted": include_deleted},
+        scope={"kind": kind, "status": status, "origin": origin, "claim": claim, "actor": actor, "as_of": as_of,
+               "deleted": include_deleted},
     )
 
 
 def list_corroborations(
     store: Store, *, kind: CorroborationKind | None, status: CorroborationStatus | None, claim: str | None,
-    actor: str | None, independent: bool | None, include_deleted: bool, limit: int, cursor: str | None,
+    actor: str | None, independent: bool | None, as_of: str | None, include_deleted: bool, limit: int, cursor: str | None,
 ) -> Page:
     require(store, "claim", claim, "claim", "Claim")
     require(store, "actor", actor, "actor", "Actor")
@@ -55,9 +57,11 @@ def list_corroborations(
         where.add("EXISTS (SELECT 1 FROM corroboration_claim l WHERE l.corroboration_id = t.id AND l.claim_id = ?)", claim)
     if actor is not None:
         where.add(_BY_ACTOR.format(link="corroboration_claim", fk="corroboration_id"), actor)
+    members_published_by(where, "corroboration_claim", "corroboration_id", "t", as_of)
     return keyset_page(
         store, source="corroboration t", payload="t.body", order=["t.id"], where=where, limit=limit, cursor=cursor,
-        scope={"kind": kind, "status": status, "claim": claim, "actor": actor, "independent": independent, "deleted": include_deleted},
+        scope={"kind": kind, "status": status, "claim": claim, "actor": actor, "independent": independent, "as_of": as_of,
+               "deleted": include_deleted},
     )
 
 

@@ -158,6 +158,11 @@ class Writer:
         if entries:
             self.conn.execute(insert(SEARCH_TABLE), entries)
 
+    def _write_columns(self, kind: str, item_id: str, record: Any) -> None:
+        """Work out a record's filterable columns again, from what the records it depends on say now."""
+        t = TABLE_OF[kind]
+        self.conn.execute(update(t).where(t.c.id == item_id).values(**columns(kind, record, self.g)))
+
     def _sync_coverage(self, claim_id: str, record: ClaimIn | None) -> None:
         """Keep each document's coverage account listing the claims quoted from each passage."""
         doc = table_of(Document)
@@ -249,6 +254,8 @@ class Writer:
                 # leave and the sources they reach both count them differently now.
                 out["source"].update(self.g.sources_of_claim(cid))
                 self._write_links("claim", cid, self.g.claims[cid])
+                # A changed publication date changes when the claims quoting the source were published.
+                self._write_columns("claim", cid, self.g.claims[cid])
             for cid in claims:
                 out["source"].update(self.g.claim_links(self.g.claims[cid]))
             self._with_links(claims, out)

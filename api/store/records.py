@@ -70,9 +70,11 @@ def columns(kind: str, record: Any, graph: Graph, texts: dict[str, str] | None =
         }
     if kind == "claim":
         first, last = event_range(record)
+        published_from, published_to = published_range(record, graph)
         return {
             "id": record.id, "predicate": record.predicate.value, "polarity": record.polarity.value,
             "modality": record.modality.value, "event_from": first, "event_to": last,
+            "published_from": published_from, "published_to": published_to,
         }
     if kind == "contradiction":
         return {"id": record.id, "kind": record.kind.value, "status": record.status.value, "origin": record.origin}
@@ -80,6 +82,17 @@ def columns(kind: str, record: Any, graph: Graph, texts: dict[str, str] | None =
         "id": record.id, "kind": record.kind.value, "status": record.status.value, "origin": record.origin,
         "independent": graph.shared_origins(record.claims).independent,
     }
+
+
+def published_range(claim: ClaimIn, graph: Graph) -> tuple[str | None, str | None]:
+    """When the claim was first published, as ISO days: the first and last day of the earliest publication date
+    of the documents its evidence quotes. The last day is the conservative one: a document dated only `2023`
+    surely existed by 2023-12-31, and a claim is shown `as_of` a date from then on. (None, None) when none of
+    the documents is dated."""
+    spans = [date_bounds(s.published.date) for s in (graph.sources.get(ev.source) for ev in claim.evidence) if s and s.published]
+    if not spans:
+        return None, None
+    return min(lo for lo, _ in spans).isoformat(), min(hi for _, hi in spans).isoformat()
 
 
 def links(kind: str, record: Any, graph: Graph) -> list[tuple[Any, list[dict[str, Any]]]]:

@@ -5,7 +5,18 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from api.http.deps import DEFAULT, ITEM_RESPONSES, LIST_RESPONSES, CursorParam, IdParam, IncludeDeleted, Limit, store_of
+from api.http.deps import (
+    DEFAULT,
+    ITEM_RESPONSES,
+    LIST_RESPONSES,
+    AsOfParam,
+    CursorParam,
+    IdParam,
+    IncludeDeleted,
+    Limit,
+    check_date,
+    store_of,
+)
 from api.http.responses import StrictQueryRoute, json_response, page_response
 from api.services import contradictions as contradictions_service
 from schemas.contradiction import ContradictionPublic, CorroborationPublic
@@ -21,14 +32,14 @@ ActorParam = Annotated[IdParam, Query(description="Only those with a claim in wh
 async def list_contradictions(
     request: Request, kind: ContradictionKind | None = None, status: ContradictionStatus | None = None,
     origin: Annotated[str | None, Query(max_length=120, description="`curated` or a detection rule's name.")] = None,
-    claim: ClaimParam = None, actor: ActorParam = None, include_deleted: IncludeDeleted = False,
+    claim: ClaimParam = None, actor: ActorParam = None, as_of: AsOfParam = None, include_deleted: IncludeDeleted = False,
     limit: Limit = DEFAULT, cursor: CursorParam = None,
 ) -> Response:
-    """List contradictions, by kind, status, origin, claim or actor."""
+    """List contradictions, by kind, status, origin, claim or actor, or as known at a date."""
     store = store_of(request)
     page = contradictions_service.list_contradictions(
-        store, kind=kind, status=status, origin=origin, claim=claim, actor=actor, include_deleted=include_deleted,
-        limit=limit, cursor=cursor,
+        store, kind=kind, status=status, origin=origin, claim=claim, actor=actor, as_of=check_date("as_of", as_of),
+        include_deleted=include_deleted, limit=limit, cursor=cursor,
     )
     return page_response(request, page.items, page.next_cursor)
 
@@ -46,12 +57,12 @@ async def list_corroborations(
     request: Request, kind: CorroborationKind | None = None, status: CorroborationStatus | None = None,
     claim: ClaimParam = None, actor: ActorParam = None,
     independent: Annotated[bool | None, Query(description="Only independent (true) or shared-origin (false) ones.")] = None,
-    include_deleted: IncludeDeleted = False, limit: Limit = DEFAULT, cursor: CursorParam = None,
+    as_of: AsOfParam = None, include_deleted: IncludeDeleted = False, limit: Limit = DEFAULT, cursor: CursorParam = None,
 ) -> Response:
-    """List corroborations, by kind, review status, claim or actor, and whether their claims are independent."""
+    """List corroborations, by kind, review status, claim or actor, whether their claims are independent, or as known at a date."""
     store = store_of(request)
     page = contradictions_service.list_corroborations(
-        store, kind=kind, status=status, claim=claim, actor=actor, independent=independent,
+        store, kind=kind, status=status, claim=claim, actor=actor, independent=independent, as_of=check_date("as_of", as_of),
         include_deleted=include_deleted, limit=limit, cursor=cursor,
     )
     return page_response(request, page.items, page.next_cursor)
