@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from api.engine.rules import RULES_BY_NAME
 from tests.conftest import assert_problem, walk
 
 pytestmark = pytest.mark.anyio
@@ -135,3 +136,30 @@ async def test_bad_filters_are_422(client, query):
     response = await client.get(f"{path}?{query}")
     assert response.status_code == 422
     assert response.headers["content-type"] == "application/problem+json"
+
+
+async def test_relations_by_the_rule_that_finds_them(client):
+    assert [x["id"] for x in await walk(client, "/v1/contradictions?rule=stance-vs-conduct")] == ["egypt-neutrality-vs-arms-plans-for-russia"]
+    assert [x["id"] for x in await walk(client, "/v1/contradictions?rule=plan-abandoned")] == ["missile-plan-vs-plan-abandoned"]
+    assert await walk(client, "/v1/contradictions?rule=plan-abandoned&as_of=2023-04-12") == []
+    fulfilled = await walk(client, "/v1/corroborations?rule=aim-fulfilled")
+    assert [(y["id"], y["origin"], y["detected_by"]) for y in fulfilled] == [
+        ("putin-arms-deal-aim-2013-fulfilled-2014", "curated", ["aim-fulfilled"]),
+        ("russia-wooing-egypt-2013-relations-improved-2015", "curated", ["aim-fulfilled"]),
+    ]
+    assert [y["id"] for y in await walk(client, "/v1/corroborations?rule=outcome-not-done")] == ["no-deliveries-seen-consistent-with-plan-dropped"]
+
+
+async def test_corroborations_by_origin(client):
+    everything = await walk(client, "/v1/corroborations?limit=200")
+    assert [y["id"] for y in await walk(client, "/v1/corroborations?origin=curated&limit=200")] == [y["id"] for y in everything]
+    assert await walk(client, "/v1/corroborations?origin=same-stance") == []
+
+
+@pytest.mark.parametrize("path", ["/v1/contradictions", "/v1/corroborations"])
+async def test_an_unknown_rule_is_422_listing_the_rules(client, path):
+    problem = assert_problem(await client.get(f"{path}?rule=stance-vs-deeds"), 422, "/problems/invalid-parameter")
+    names = ", ".join(sorted(RULES_BY_NAME))
+    assert problem["detail"] == f"Query parameter 'rule': 'stance-vs-deeds' is not a detection rule. The rules are: {names}."
+    assert problem["errors"] == [{"loc": ["query", "rule"], "msg": f"not a detection rule; one of: {names}", "type": "unknown_rule"}]
+    assert "stance-vs-conduct" in names

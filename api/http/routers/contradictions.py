@@ -26,19 +26,24 @@ from schemas.vocab import ContradictionKind, ContradictionStatus, CorroborationK
 router = APIRouter(route_class=StrictQueryRoute)
 ClaimParam = Annotated[IdParam, Query(description="Only those that include this claim.")]
 ActorParam = Annotated[IdParam, Query(description="Only those with a claim in which this actor plays any role.")]
+OriginParam = Annotated[str | None, Query(max_length=120, description="`curated`, or the name of the detection rule that proposed it.")]
+RuleParam = Annotated[
+    str | None,
+    Query(max_length=120, description="Only those this detection rule proposed or also finds (`GET /v1/engine` lists the rules;"
+                                      " another name is a 422 listing them)."),
+]
 
 
 @router.get("/v1/contradictions", response_model=Page[ContradictionPublic], responses=LIST_RESPONSES, tags=["contradictions"])
 async def list_contradictions(
     request: Request, kind: ContradictionKind | None = None, status: ContradictionStatus | None = None,
-    origin: Annotated[str | None, Query(max_length=120, description="`curated` or a detection rule's name.")] = None,
-    claim: ClaimParam = None, actor: ActorParam = None, as_of: AsOfParam = None, include_deleted: IncludeDeleted = False,
-    limit: Limit = DEFAULT, cursor: CursorParam = None,
+    origin: OriginParam = None, rule: RuleParam = None, claim: ClaimParam = None, actor: ActorParam = None,
+    as_of: AsOfParam = None, include_deleted: IncludeDeleted = False, limit: Limit = DEFAULT, cursor: CursorParam = None,
 ) -> Response:
-    """List contradictions, by kind, status, origin, claim or actor, or as known at a date."""
+    """List contradictions, by kind, status, origin, detection rule, claim or actor, or as known at a date."""
     store = store_of(request)
     page = contradictions_service.list_contradictions(
-        store, kind=kind, status=status, origin=origin, claim=claim, actor=actor, as_of=check_date("as_of", as_of),
+        store, kind=kind, status=status, origin=origin, rule=rule, claim=claim, actor=actor, as_of=check_date("as_of", as_of),
         include_deleted=include_deleted, limit=limit, cursor=cursor,
     )
     return page_response(request, page.items, page.next_cursor)
@@ -55,15 +60,16 @@ async def get_contradiction(request: Request, contradiction_id: str) -> Response
 @router.get("/v1/corroborations", response_model=Page[CorroborationPublic], responses=LIST_RESPONSES, tags=["corroborations"])
 async def list_corroborations(
     request: Request, kind: CorroborationKind | None = None, status: CorroborationStatus | None = None,
-    claim: ClaimParam = None, actor: ActorParam = None,
+    origin: OriginParam = None, rule: RuleParam = None, claim: ClaimParam = None, actor: ActorParam = None,
     independent: Annotated[bool | None, Query(description="Only independent (true) or shared-origin (false) ones.")] = None,
     as_of: AsOfParam = None, include_deleted: IncludeDeleted = False, limit: Limit = DEFAULT, cursor: CursorParam = None,
 ) -> Response:
-    """List corroborations, by kind, review status, claim or actor, whether their claims are independent, or as known at a date."""
+    """List corroborations, by kind, review status, origin, detection rule, claim or actor, whether their claims are
+    independent, or as known at a date."""
     store = store_of(request)
     page = contradictions_service.list_corroborations(
-        store, kind=kind, status=status, claim=claim, actor=actor, independent=independent, as_of=check_date("as_of", as_of),
-        include_deleted=include_deleted, limit=limit, cursor=cursor,
+        store, kind=kind, status=status, origin=origin, rule=rule, claim=claim, actor=actor, independent=independent,
+        as_of=check_date("as_of", as_of), include_deleted=include_deleted, limit=limit, cursor=cursor,
     )
     return page_response(request, page.items, page.next_cursor)
 
