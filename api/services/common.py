@@ -107,17 +107,24 @@ def live(where: Where, alias: str, include_deleted: bool) -> None:
         where.add(f"{alias}.deleted_at IS NULL")
 
 
-def date_range(where: Where, lo_col: str, hi_col: str, date_from: str | None, date_to: str | None) -> None:
-    """Keep rows whose [lo, hi] date range overlaps the requested one (both partial dates)."""
+def date_span(date_from: str | None, date_to: str | None) -> tuple[str | None, str | None]:
+    """The first day of `date_from` and the last of `date_to` (both partial dates), as ISO days."""
     if date_from is not None and date_to is not None and date_bounds(date_to)[1] < date_bounds(date_from)[0]:
         raise InvalidParameter(
             f"date_to '{date_to}' is before date_from '{date_from}'.",
             errors=[{"loc": ["query", "date_to"], "msg": "before date_from", "type": "value_error"}],
         )
-    if date_from is not None:
-        where.add(f"{hi_col} >= ?", date_bounds(date_from)[0].isoformat())
-    if date_to is not None:
-        where.add(f"{lo_col} <= ?", date_bounds(date_to)[1].isoformat())
+    return (None if date_from is None else date_bounds(date_from)[0].isoformat(),
+            None if date_to is None else date_bounds(date_to)[1].isoformat())
+
+
+def date_range(where: Where, lo_col: str, hi_col: str, date_from: str | None, date_to: str | None) -> None:
+    """Keep rows whose [lo, hi] date range overlaps the requested one (both partial dates)."""
+    first, last = date_span(date_from, date_to)
+    if first is not None:
+        where.add(f"{hi_col} >= ?", first)
+    if last is not None:
+        where.add(f"{lo_col} <= ?", last)
 
 
 def published_by(where: Where, alias: str, as_of: str | None) -> None:
