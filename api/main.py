@@ -13,7 +13,7 @@ from fastapi.routing import APIRoute
 from api.config import Settings, get_settings
 from api.errors import PROBLEM_JSON, install_problem_handlers
 from api.http.limits import BodyLimit
-from api.http.routers import actors, claims, contradictions, editing, health, propositions, search, sources
+from api.http.routers import actors, claims, contradictions, editing, engine, health, propositions, search, sources
 from api.store.db import Store, make_engine
 from api.store.seed import build_database
 
@@ -72,7 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["Authorization", "X-API-Key", "If-None-Match", "If-Match", "Idempotency-Key", "Content-Type"],
             expose_headers=["ETag", "Link", "Location"],
         )
-    for module in (actors, sources, claims, propositions, contradictions, editing, search, health):
+    for module in (actors, sources, claims, propositions, contradictions, engine, editing, search, health):
         app.include_router(module.router)
 
     def openapi() -> dict[str, Any]:
