@@ -49,14 +49,14 @@ class PropositionSummary(BaseModel):
 class PropositionClaim(BaseModel):
     """One of its claims, where the story places it."""
 
-    id: str
-    statement: str
+    id: str = Field(description="Claim id; `GET /v1/claims/{id}` has its evidence.")
+    statement: str = Field(description="One normalized English sentence.")
     modality: Modality
     polarity: Polarity
-    evidential: Evidential
-    claimant: ActorRef
+    evidential: Evidential = Field(description="Whether the claimant asserts it, reports what it has (not) observed, or infers it.")
+    claimant: ActorRef = Field(description="Who asserts it: whoever the evidence's words belong to.")
     speakers: list[ActorRef] = Field(description="Actors whose speech its evidence reports.")
-    event_time: EventTime | None
+    event_time: EventTime | None = Field(description="When what it says happened or holds, at its precision; null when the sources do not say.")
     step: str = Field(description="Where the claim puts the proposition: planned, done, not observed, denied, abandoned...")
     dated_by: Literal["event", "published", "unknown"] = Field(
         description="What places it in time: its event time, else the publication date of the earliest document its evidence"
