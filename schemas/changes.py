@@ -12,7 +12,7 @@ class Change(BaseModel):
     """One change to one record."""
 
     seq: int = Field(description="Position in the feed of all changes; increases with each.")
-    resource: str = Field(description="actor, source, claim, contradiction, corroboration or role (an actor's role, by its id)")
+    resource: str = Field(description="actor, source, claim, contradiction, corroboration, role (an actor's role, by id) or knowledge (the engine's tables)")
     resource_id: str
     revision: int = Field(description="The record's revision after this change.")
     action: str = Field(description="create, update or delete")

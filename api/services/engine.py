@@ -16,8 +16,10 @@ from api.engine.propositions import Facts, facts_of, group
 from api.engine.rules import Detection
 from api.engine.run import DETECTED_FILE
 from api.engine.world import World, world_in
+from api.errors import ValidationProblem
 from schemas.dataset import ClaimIn
-from schemas.tables import ClaimKey, ClaimProposition, table_of
+from schemas.knowledge import Knowledge
+from schemas.tables import ClaimKey, ClaimProposition, Meta, Revision, table_of
 from schemas.vocab import ContradictionStatus, CorroborationStatus
 
 if TYPE_CHECKING:
@@ -132,6 +134,42 @@ class EngineWrites:
             row = self.w._row(kind, record.id)
             self.w._replace_record(kind, record.id, row.revision, row.data, record.model_copy(update={"detected_by": sorted(rules)}))
         return affected
+
+    def replace_knowledge(self, knowledge: Knowledge) -> None:
+        """Put new declared tables in force: a higher version, whose references resolve. Every claim is keyed
+        again and the rules run for each, in this transaction (a cost that grows with the database: the
+        tables change rarely, and by an administrator)."""
+        current = self.g.knowledge
+        issues: list[dict[str, Any]] = []
+        if knowledge.version <= current.version:
+            issues.append({"loc": ["body", "version"], "msg": f"must be above the version in force ({current.version})", "type": "version"})
+        for i, conflict in enumerate(knowledge.conflicts):
+            for j, actor_id in enumerate(conflict.belligerents):
+                if actor_id not in self.g.actors:
+                    issues.append({"loc": ["body", "conflicts", i, "belligerents", j], "msg": f"unknown actor '{actor_id}'",
+                                   "type": "unknown_reference"})
+        if issues:
+            summary = "; ".join(f"{'.'.join(str(p) for p in i['loc'][1:])}: {i['msg']}" for i in issues)
+            raise ValidationProblem(f"The knowledge tables were not changed: {summary}.", errors=issues)
+        meta = table_of(Meta)
+        before = self.w.conn.execute(select(meta.c.value).where(meta.c.key == "knowledge")).scalar()
+        self.w.conn.execute(delete(meta).where(meta.c.key == "knowledge"))
+        self.w.conn.execute(insert(meta).values(key="knowledge", value=knowledge.model_dump_json()))
+        self.w.conn.execute(insert(table_of(Revision)).values(
+            resource="knowledge", resource_id="tables", revision=knowledge.version, action="update",
+            api_key_id=self.w.api_key_id, at=self.w.now, before=before, after=knowledge.model_dump_json(),
+        ))
+        self.g._knowledge = None
+        affected: dict[str, set[str]] = {"claim": set(), "contradiction": set(), "corroboration": set()}
+        claim_ids = list(self.g.claims)
+        for cid in claim_ids:
+            self.w._write_links("claim", cid, self.g.claims[cid])
+        for cid in claim_ids:
+            claim = self.g.claims[cid]
+            for kind, ids in self.after_claim(cid, claim, claim).items():
+                affected[kind] |= ids
+        affected["claim"] |= set(claim_ids)  # every claim view names its proposition
+        self.w._rerender(affected)
 
     def drop_proposals(self, claim_id: str) -> dict[str, set[str]]:
         """Delete the relations a rule proposed on a claim that is going, unless a person reviewed them.

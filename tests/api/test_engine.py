@@ -300,3 +300,34 @@ async def test_the_same_words_quoted_differently_down_a_citation_chain(client, a
     assert [(x["origin"], [c["claim_id"] for c in x["claims"]]) for x in drift] == [("quote-drift", ["brun-never"])]
     explanation = (await client.get(f"/v1/contradictions/{drift[0]['id']}")).json()["explanation"]
     assert "\"We will never sell rockets to Syldavia,\"" in explanation and "\"We will not sell any rockets to Syldavia,\"" in explanation
+
+
+async def test_changing_the_knowledge_tables_runs_the_rules_again(client, auth, settings):
+    from tests.conftest import make_key
+
+    await _world(client, auth)
+    await _plan(client, auth)
+    officials = await _post(client, auth, "claims", _claim(
+        "officials", SOUTH, "Officials say Borduria plans to deliver rockets to Syldavia", "south-herald", modality="planned",
+        speech="indirect", speaker="syldavia", object={"label": "projectiles"}))
+    assert _relations(officials) == []  # "projectiles" is not a class the tables know: another proposition
+    engine = (await client.get("/v1/engine")).json()
+    knowledge = engine["knowledge"]
+    missiles = next(c for c in knowledge["object_classes"] if c["id"] == "missiles")
+    missiles["labels"].append("projectiles")
+    url = "/v1/engine/knowledge"
+    assert_problem(await client.put(url, json=knowledge, headers=auth), 403, "/problems/forbidden")
+    admin = {"Authorization": f"Bearer {make_key(settings, 'admin')}"}
+    stale = assert_problem(await client.put(url, json=knowledge, headers=admin), 422, "/problems/validation-error")
+    assert [e["loc"] for e in stale["errors"]] == [["body", "version"]]
+    knowledge["version"] += 1
+    put = await client.put(url, json=knowledge, headers=admin)
+    assert put.status_code == 200, put.text
+    assert put.json()["knowledge"]["version"] == knowledge["version"]
+    relations = _relations((await client.get("/v1/claims/officials")).json())
+    assert relations == [("corroboration", "same_proposition", "proposed", "same-stance", ["plan"])]
+    plan = (await client.get("/v1/claims/plan")).json()
+    officials_now = (await client.get("/v1/claims/officials")).json()
+    assert plan["proposition_id"] == officials_now["proposition_id"]
+    feed = [c for c in await walk(client, "/v1/changes?limit=200") if c["resource"] == "knowledge"]
+    assert [(c["resource_id"], c["revision"]) for c in feed] == [("tables", knowledge["version"])]

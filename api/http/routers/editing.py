@@ -161,7 +161,7 @@ _add_routes("corroboration", CorroborationCreate, CorroborationPatch, Corroborat
 async def list_changes(
     request: Request,
     after: Annotated[int | None, Query(ge=0, description="Only changes after this `seq` (resume a sync from the last one seen).")] = None,
-    resource: Annotated[str | None, Query(pattern="^(actor|source|claim|contradiction|corroboration|role)$")] = None,
+    resource: Annotated[str | None, Query(pattern="^(actor|source|claim|contradiction|corroboration|role|knowledge)$")] = None,
     limit: Limit = DEFAULT, cursor: CursorParam = None,
 ) -> Response:
     """The feed of every change, in the order applied: a client stays in sync by following it."""
