@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
+from api.engine.rules import RULES
 from api.http.deps import (
     DEFAULT,
     ITEM_RESPONSES,
@@ -27,10 +28,11 @@ router = APIRouter(route_class=StrictQueryRoute)
 ClaimParam = Annotated[IdParam, Query(description="Only those that include this claim.")]
 ActorParam = Annotated[IdParam, Query(description="Only those with a claim in which this actor plays any role.")]
 OriginParam = Annotated[str | None, Query(max_length=120, description="`curated`, or the name of the detection rule that proposed it.")]
+RULE_LIST = "\n".join(f"- `{r.name}` ({', '.join(r.kinds)}): {r.description}" for r in RULES)
 RuleParam = Annotated[
     str | None,
-    Query(max_length=120, description="Only those this detection rule proposed or also finds (`GET /v1/engine` lists the rules;"
-                                      " another name is a 422 listing them)."),
+    Query(max_length=120, description="Only those this detection rule proposed or also finds (another name is a 422 listing"
+                                      f" them; `GET /v1/engine` gives them too):\n\n{RULE_LIST}"),
 ]
 
 
