@@ -34,6 +34,7 @@ class Record(SQLModel):
 
 
 class Actor(Record, table=True):
+    __table_args__ = (Index("ix_actor_file_position", "file", "position"),)
     id: str = Field(primary_key=True)
     kind: str = Field(index=True)
     unnamed: bool = False
@@ -42,6 +43,7 @@ class Actor(Record, table=True):
 
 
 class Source(Record, table=True):
+    __table_args__ = (Index("ix_source_file_position", "file", "position"),)
     id: str = Field(primary_key=True)
     kind: str = Field(index=True)
     language: str = Field(index=True)
@@ -54,6 +56,7 @@ class Source(Record, table=True):
 
 
 class Claim(Record, table=True):
+    __table_args__ = (Index("ix_claim_file_position", "file", "position"),)
     id: str = Field(primary_key=True)
     predicate: str = Field(index=True)
     polarity: str = Field(index=True)
@@ -73,6 +76,7 @@ class Claim(Record, table=True):
 
 
 class Contradiction(Record, table=True):
+    __table_args__ = (Index("ix_contradiction_file_position", "file", "position"),)
     id: str = Field(primary_key=True)
     kind: str = Field(index=True)
     status: str = Field(index=True)
@@ -81,6 +85,7 @@ class Contradiction(Record, table=True):
 
 
 class Corroboration(Record, table=True):
+    __table_args__ = (Index("ix_corroboration_file_position", "file", "position"),)
     id: str = Field(primary_key=True)
     origin: str = Field(index=True, sa_column_kwargs={"server_default": "curated"})
     kind: str = Field(index=True, sa_column_kwargs={"server_default": "same_proposition"})
@@ -234,7 +239,7 @@ class RelationRule(SQLModel, table=True):
 
     __tablename__ = "relation_rule"
     relation: str = Field(primary_key=True)
-    relation_id: str = Field(primary_key=True)
+    relation_id: str = Field(primary_key=True, index=True)
     rule: str = Field(primary_key=True, index=True)
 
 
