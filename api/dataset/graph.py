@@ -67,6 +67,22 @@ class SharedOrigins:
         return not (self.sources or self.parties)
 
 
+def ancestors_in(sources: Mapping[str, SourceIn], source_id: str) -> set[str]:
+    """The source and every source it leads to through `cites` and `part_of`, among those known."""
+    seen: set[str] = set()
+    stack = [source_id]
+    while stack:
+        current = stack.pop()
+        if current in seen or current not in sources:
+            continue
+        seen.add(current)
+        src = sources[current]
+        stack.extend(src.cites)
+        if src.part_of:
+            stack.append(src.part_of)
+    return seen
+
+
 class Graph(ABC):
     knowledge: Knowledge
     actors: Mapping[str, ActorIn]
@@ -169,18 +185,7 @@ class Graph(ABC):
 
     def ancestors(self, source_id: str) -> set[str]:
         """The source and every source it leads to through `cites` and `part_of`."""
-        seen: set[str] = set()
-        stack = [source_id]
-        while stack:
-            current = stack.pop()
-            if current in seen or current not in self.sources:
-                continue
-            seen.add(current)
-            src = self.sources[current]
-            stack.extend(src.cites)
-            if src.part_of:
-                stack.append(src.part_of)
-        return seen
+        return ancestors_in(self.sources, source_id)
 
     def claim_origins(self, claim: ClaimIn) -> set[str]:
         """Every source a claim's evidence traces back to."""

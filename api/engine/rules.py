@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from api.dataset.graph import ancestors_in
 from api.engine.propositions import HYPOTHETICAL, PROSPECTIVE, Facts, date_label
 from api.engine.world import World, overlaps
 from schemas.vocab import ContradictionKind, CorroborationKind, Modality, Speech
@@ -275,18 +276,7 @@ def _shared_words(x: str, y: str) -> float:
 
 
 def _one_chain(x: str, y: str, world: World) -> bool:
-    def up(s: str) -> set[str]:
-        seen: set[str] = set()
-        stack = [s]
-        while stack:
-            cur = stack.pop()
-            if cur in seen or cur not in world.sources:
-                continue
-            seen.add(cur)
-            src = world.sources[cur]
-            stack += [*src.cites, *([src.part_of] if src.part_of else [])]
-        return seen
-    return y in up(x) or x in up(y)
+    return y in ancestors_in(world.sources, x) or x in ancestors_in(world.sources, y)
 
 
 RULES: tuple[Rule, ...] = (
