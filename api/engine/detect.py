@@ -11,7 +11,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from api.engine.propositions import Facts
-from api.engine.rules import RULES, Detection, apply
+from api.engine.rules import RULES, Detection, apply, outcome_parties
 from api.engine.world import World
 from schemas.vocab import Speech
 
@@ -26,12 +26,11 @@ class Lookups:
 
 def outcome_keys(f: Facts, world: World) -> frozenset[str]:
     """`outcome|party|party` for each outcome table entry the claim's predicate is in."""
-    c = f.claim
-    other = c.recipient or (c.object.actor if c.object else None)
-    if other is None:
+    parties = outcome_parties(f, world)
+    if parties is None:
         return frozenset()
-    pair = sorted({world.party(c.subject, f.when) or c.subject, world.party(other, f.when) or other})
-    return frozenset(f"{o.id}|{'|'.join(pair)}" for o in world.knowledge.outcomes if c.predicate in o.predicates)
+    pair = "|".join(sorted(parties))
+    return frozenset(f"{o.id}|{pair}" for o in world.knowledge.outcomes if f.claim.predicate in o.predicates)
 
 
 def lookups(f: Facts, world: World) -> Lookups:

@@ -206,7 +206,7 @@ def shared_outcome(a: Facts, b: Facts, world: World) -> tuple[str, str] | None:
         return None
     for entry in world.knowledge.outcomes:
         if a.claim.predicate in entry.predicates and b.claim.predicate in entry.predicates:
-            pa, pb = _parties(a, world), _parties(b, world)
+            pa, pb = outcome_parties(a, world), outcome_parties(b, world)
             if entry.same_object and world.object_class(_label(a)) != world.object_class(_label(b)):
                 continue
             if pa and pa == pb and overlaps(a.event, b.event):
@@ -219,7 +219,8 @@ def _label(f: Facts) -> str | None:
     return f.claim.object.label if f.claim.object else None
 
 
-def _parties(f: Facts, world: World) -> frozenset[str] | None:
+def outcome_parties(f: Facts, world: World) -> frozenset[str] | None:
+    """The two parties (as they act for at the claim's time) of a claim with a second actor, for the outcome rule."""
     c = f.claim
     other = c.recipient or (c.object.actor if c.object else None)
     if other is None:
