@@ -16,6 +16,7 @@ from sqlalchemy import delete, func, insert, select
 from api.dataset.checks import RecordChecks, format_loc
 from api.dataset.loader import role_id
 from api.errors import NotFound, ValidationProblem
+from schemas.common import date_bounds
 from schemas.dataset import ActorRoleIn, RoleIn
 from schemas.tables import ActorRole, Document, Revision, table_of
 from schemas.vocab import ClaimRole
@@ -38,6 +39,10 @@ class RoleWrites:
 
         checks = RecordChecks(self.w.g, report)
         checks.ref(("of",), record.of, self.w.g.actors, "actor")
+        if record.of == actor_id:
+            report(("of",), "a role is held in another body or state, not in the actor itself", "value_error")
+        if record.start and record.end and date_bounds(record.start.date)[0] > date_bounds(record.end.date)[1]:
+            report(("end",), f"the role ends ({record.end.date}) before it starts ({record.start.date})", "value_error")
         for i, ev in enumerate(record.evidence):
             checks.evidence(("evidence", i), ev)
         doc = table_of(Document)
@@ -50,7 +55,8 @@ class RoleWrites:
             summary = "; ".join(f"{format_loc(tuple(i['loc'][1:]))}: {i['msg']}" for i in issues)
             raise ValidationProblem(f"The role of actor '{actor_id}' was not saved: {summary}.", errors=issues)
         t = table_of(ActorRole)
-        position = int(self.w.conn.execute(select(func.coalesce(func.max(t.c.position) + 1, 0)).where(t.c.file == file)).scalar() or 0)
+        position = max(int(self.w.conn.execute(select(func.coalesce(func.max(t.c.position) + 1, 0)).where(t.c.file == file)).scalar() or 0),
+                       self._next_unused(file))
         self.w.conn.execute(insert(t).values(file=file, position=position, actor_id=actor_id, data=record.model_dump_json()))
         self._history(role_id(file, position), 1, "create", None, record.model_dump_json())
         self._changed(actor_id, record.of)
@@ -70,6 +76,14 @@ class RoleWrites:
         self.w.conn.execute(delete(t).where(t.c.file == file, t.c.position == position))
         self._history(rid, 2, "delete", data, None)
         self._changed(actor_id, ActorRoleIn.model_validate_json(data).of)
+
+    def _next_unused(self, file: str) -> int:
+        """The position after every role id of the file ever used: ids of removed roles are never reused."""
+        r = table_of(Revision)
+        stem = role_id(file, 0).rsplit(".", 1)[0]
+        used = self.w.conn.execute(select(r.c.resource_id).where(r.c.resource == "role", r.c.resource_id.startswith(f"{stem}.", autoescape=True)))
+        positions = [int(rid.rsplit(".", 1)[1]) for (rid,) in used if rid.rsplit(".", 1)[1].isdigit()]
+        return max(positions, default=-1) + 1
 
     def _history(self, rid: str, revision: int, action: str, before: str | None, after: str | None) -> None:
         self.w.conn.execute(insert(table_of(Revision)).values(

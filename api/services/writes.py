@@ -350,6 +350,8 @@ class Writer:
         current = MODEL_OF[kind].model_validate_json(row.data)
         if kind == "source" and "text" in changes:
             self._change_text(item_id, current, changes.pop("text"))
+        if kind in ("contradiction", "corroboration"):
+            self._reviewable(kind, item_id, current, changes)
         merged = {**current.model_dump(exclude_unset=True), **changes}
         record = self._validate(kind, merged, item_id)
         self._check(kind, record, item_id)
@@ -375,6 +377,19 @@ class Writer:
         if isinstance(record, ClaimIn):
             self._sync_coverage(item_id, record)
         self._history(kind, item_id, revision + 1, "update", before, record.model_dump_json())
+
+    @staticmethod
+    def _reviewable(kind: str, item_id: str, current: Any, changes: dict[str, Any]) -> None:
+        """A person reviews a relation; where it came from, and the states only rules set, are not theirs to write."""
+        issues = [{"loc": ["body", f], "msg": f"'{f}' records where the relation came from; it cannot be changed", "type": "read_only"}
+                  for f in ("origin", "detected_by") if f in changes and changes[f] != getattr(current, f)]
+        status = changes.get("status")
+        if status is not None and getattr(status, "value", status) in ("proposed", "withdrawn") and status != current.status:
+            issues.append({"loc": ["body", "status"], "msg": "only the detection rules propose or withdraw a relation;"
+                           " review it as confirmed, reconciled, resolved or rejected", "type": "read_only"})
+        if issues:
+            summary = "; ".join(f"{i['loc'][1]}: {i['msg']}" for i in issues)
+            raise ValidationProblem(f"{NAMES[kind]} '{item_id}' was not saved: {summary}.", errors=issues)
 
     def _change_text(self, source_id: str, current: Any, new_text: str | None) -> None:
         quoting = [cid for cid in self.g.claims_linked_to(source_id) if any(ev.source == source_id for ev in self.g.claims[cid].evidence)]

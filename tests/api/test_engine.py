@@ -331,3 +331,40 @@ async def test_changing_the_knowledge_tables_runs_the_rules_again(client, auth, 
     assert plan["proposition_id"] == officials_now["proposition_id"]
     feed = [c for c in await walk(client, "/v1/changes?limit=200") if c["resource"] == "knowledge"]
     assert [(c["resource_id"], c["revision"]) for c in feed] == [("tables", knowledge["version"])]
+
+
+async def test_role_ids_are_not_reused_and_roles_are_checked(client, auth):
+    await _world(client, auth)
+    await _post(client, auth, "actors", _actor("karl-brun", "person", "Karl Brun"))
+    quote = "Defense Minister Karl Brun"
+    start = SOUTH_TEXT.index(quote)
+    role = {"title": "Defense Minister", "of": "borduria",
+            "evidence": [{"source": SOUTH, "quote": quote, "start": start, "end": start + len(quote)}]}
+    added = await client.post("/v1/actors/karl-brun/roles", json=role, headers=auth)
+    etag = added.headers["etag"]
+    assert (await client.delete(f"/v1/actors/karl-brun/roles/{SOUTH}.0", headers={**auth, "If-Match": etag})).status_code == 204
+    again = await client.post("/v1/actors/karl-brun/roles", json=role, headers=auth)
+    assert again.status_code == 201, again.text
+    assert [r["id"] for r in again.json()["roles"]] == [f"{SOUTH}.1"]
+    for change, loc in (({"of": "karl-brun"}, ["body", "of"]),
+                        ({"start": {"date": "2024", "precision": "year"}, "end": {"date": "2020", "precision": "year"}}, ["body", "end"])):
+        problem = assert_problem(await client.post("/v1/actors/karl-brun/roles", json=role | change, headers=auth), 422,
+                                 "/problems/validation-error")
+        assert [e["loc"] for e in problem["errors"]] == [loc]
+
+
+async def test_a_reviewer_cannot_rewrite_where_a_relation_came_from(client, auth):
+    await _world(client, auth)
+    await _plan(client, auth)
+    [x] = (await _post(client, auth, "claims", _claim(
+        "not-seen", SOUTH, "\"We have not seen any rockets delivered to Syldavia,\" an Ostland monitor said", "ostland-monitor",
+        polarity="negated", evidential="observed", speech="direct", speaker="ostland-monitor")))["contradictions"]
+    url = f"/v1/contradictions/{x['id']}"
+    etag = (await client.get(url)).headers["etag"]
+    for change, field in (({"origin": "curated"}, "origin"), ({"detected_by": ["bogus"]}, "detected_by"),
+                          ({"status": "withdrawn"}, "status")):
+        problem = assert_problem(await client.patch(url, json=change, headers={**auth, "If-Match": etag}), 422,
+                                 "/problems/validation-error")
+        assert [(e["loc"], e["type"]) for e in problem["errors"]] == [(["body", field], "read_only")]
+    confirmed = await client.patch(url, json={"status": "confirmed"}, headers={**auth, "If-Match": etag})
+    assert (confirmed.status_code, confirmed.json()["origin"]) == (200, "opposite-polarity")
