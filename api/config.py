@@ -23,6 +23,9 @@ class Settings(BaseSettings):
     auto_build: bool = Field(default=True, description="Build the database from data/ at start-up when it is missing or stale.")
     read_requires_key: bool = Field(default=False, description="Require an API key with scope `read` for reads.")
     max_body_bytes: int = Field(default=1_048_576, description="Largest request body accepted; larger ones get 413.")
+    body_timeout_seconds: float = Field(
+        default=10.0, gt=0, description="Longest a request body may take to arrive, from the request's start; slower: 408."
+    )
     cors_origins: str = Field(default="", description="Comma-separated origins allowed by CORS; `*` for any.")
 
     @property

@@ -22,6 +22,7 @@ Anything else is a bug and stays a 500.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -29,6 +30,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import compile_path
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -178,11 +180,34 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
 _HTTP_TYPES = {404: ("/problems/not-found", "Not Found"), 405: ("/problems/method-not-allowed", "Method Not Allowed")}
 
 
+def allowed_methods(request: Request) -> list[str]:
+    """Every method the API serves at this request's path, with HEAD wherever GET is (RFC 9110 §10.2.1).
+    Worked out from the OpenAPI document's paths, once per app."""
+    app = request.app
+    table: list[tuple[re.Pattern[str], set[str]]] | None = getattr(app.state, "allowed_methods", None)
+    if table is None:
+        table = [(compile_path(path)[0], {m.upper() for m in item}) for path, item in app.openapi()["paths"].items()]
+        app.state.allowed_methods = table
+    methods = set().union(*(m for pattern, m in table if pattern.match(request.url.path)))
+    if "GET" in methods:
+        methods.add("HEAD")
+    order = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+    return sorted(methods, key=lambda m: order.index(m) if m in order else len(order))
+
+
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     type_, title = _HTTP_TYPES.get(exc.status_code, (f"/problems/http-{exc.status_code}", "HTTP Error"))
-    detail = f"No route matches {request.url.path}." if exc.status_code == 404 else str(exc.detail)
-    return problem_response(request, exc.status_code, type_, title, detail, headers=getattr(exc, "headers", None))
+    headers = dict(getattr(exc, "headers", None) or {})
+    if exc.status_code == 404:
+        detail = f"No route matches {request.url.path}."
+    elif exc.status_code == 405:
+        allow = allowed_methods(request)
+        headers["Allow"] = ", ".join(allow)
+        detail = f"{request.method} is not allowed on {request.url.path}; it allows {', '.join(allow)}."
+    else:
+        detail = str(exc.detail)
+    return problem_response(request, exc.status_code, type_, title, detail, headers=headers or None)
 
 
 def install_problem_handlers(app: FastAPI) -> None:

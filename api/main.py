@@ -12,7 +12,8 @@ from fastapi.routing import APIRoute
 
 from api.config import Settings, get_settings
 from api.errors import PROBLEM_JSON, install_problem_handlers
-from api.http.limits import BodyLimit
+from api.http.docs import install_docs
+from api.http.middleware import HeadAsGet, InternalErrors, RequestBody
 from api.http.routers import actors, claims, contradictions, editing, engine, health, propositions, search, sources
 from api.store.db import Store, make_engine
 from api.store.seed import build_database
@@ -60,10 +61,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         lifespan=lifespan,
         generate_unique_id_function=_operation_id,
+        docs_url=None,
+        redoc_url=None,
     )
     install_problem_handlers(app)
     app.state.read_requires_key = settings.read_requires_key
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    # Added innermost first: CORS (below) ends up outermost, so every answer, a 500 included, carries its headers.
+    app.add_middleware(RequestBody, max_bytes=settings.max_body_bytes, timeout=settings.body_timeout_seconds)
+    app.add_middleware(HeadAsGet)
+    app.add_middleware(InternalErrors)
     if settings.cors_origin_list:
         app.add_middleware(
             CORSMiddleware,
@@ -74,6 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
     for module in (actors, sources, claims, propositions, contradictions, engine, editing, search, health):
         app.include_router(module.router)
+    install_docs(app)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

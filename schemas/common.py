@@ -6,12 +6,15 @@ import re
 from datetime import date
 from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, FiniteFloat, StringConstraints, model_validator
 
 from schemas.vocab import DatePrecision
 
+MAX_INT64 = 2**63 - 1  # the largest integer either backend's BIGINT holds
+MAX_OFFSET = 2**31 - 1  # the largest code-point offset into a text
+
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-PARTIAL_DATE_PATTERN = r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$"
+PARTIAL_DATE_PATTERN = r"^[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?$"  # ASCII digits only: \\d would admit ٢٠٢٣
 
 Slug = Annotated[
     str,
@@ -134,7 +137,10 @@ class EventTime(StrictModel):
 class Quantity(StrictModel):
     """An amount stated in the claim."""
 
-    value: int | float = Field(description="The number as stated (40,000 is 40000; 3.5 billion is 3500000000).")
+    value: Annotated[int, Field(ge=-MAX_INT64, le=MAX_INT64)] | FiniteFloat = Field(
+        description="The number as stated (40,000 is 40000; 3.5 billion is 3500000000): an integer within signed 64 bits,"
+        " or a finite decimal (RFC 8259 numbers; NaN and Infinity are not numbers and are refused with 422)."
+    )
     unit: str = Field(min_length=1, description="What is counted or measured: `missiles`, `USD`, `days`.")
     approximate: bool = Field(False, description="True when the source hedges it (\"about\", \"some\").")
 

@@ -10,7 +10,7 @@ from typing import Any, Self
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from schemas.common import ClaimObject, DateValue, EventTime, LanguageTag, Quantity, Slug, StrictModel
+from schemas.common import MAX_OFFSET, ClaimObject, DateValue, EventTime, LanguageTag, Quantity, Slug, StrictModel
 from schemas.vocab import (
     ActorKind,
     ContradictionKind,
@@ -30,8 +30,8 @@ from schemas.vocab import (
 class EvidenceIn(StrictModel):
     source: Slug = Field(description="Id of a source whose full text the project holds.")
     quote: str = Field(min_length=1)
-    start: int = Field(ge=0, description="Code-point offset of the quote's first character.")
-    end: int = Field(gt=0, description="Code-point offset just past the quote's last character.")
+    start: int = Field(ge=0, le=MAX_OFFSET, description="Code-point offset of the quote's first character.")
+    end: int = Field(gt=0, le=MAX_OFFSET, description="Code-point offset just past the quote's last character.")
     attributed_to: Slug | None = Field(None, description="Source the passage attributes itself to (e.g. a newspaper it cites).")
     language: LanguageTag | None = Field(None, description="Language of the quote when it differs from the source's.")
     translation: str | None = Field(None, description="English translation; required when the quote is not English.")
@@ -209,8 +209,8 @@ def _resolution_for(status: Any, resolution: str | None, needed: bool) -> str | 
 
 
 class CoverageIn(StrictModel):
-    start: int = Field(ge=0)
-    end: int = Field(gt=0)
+    start: int = Field(ge=0, le=MAX_OFFSET)
+    end: int = Field(gt=0, le=MAX_OFFSET)
     claims: list[Slug] = []
     reason: str | None = Field(None, description="Why the passage holds no claim (boilerplate, byline, ...).")
     actors: list[Slug] = Field([], description="Actors (e.g. roles, names) the passage establishes.")

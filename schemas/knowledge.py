@@ -86,7 +86,7 @@ class Outcome(StrictModel):
 
 
 class Knowledge(StrictModel):
-    version: int = Field(ge=1, description="Raised with every change to the tables.")
+    version: int = Field(ge=1, le=2**31 - 1, description="Raised with every change to the tables.")
     predicate_families: list[PredicateFamily]
     object_classes: list[LabelClass]
     unit_classes: list[LabelClass]

@@ -87,8 +87,24 @@ def authenticate(store: Store, request: Request, scope: str) -> Principal:
     return Principal(key_id=key_id, scopes=scopes)
 
 
+def _principal(request: Request, scope: str) -> Principal:
+    """The key the route check already authenticated (see StrictQueryRoute), or authenticate now."""
+    known = getattr(request.state, "principal", None)
+    if isinstance(known, Principal) and scope in known.scopes:
+        return known
+    return authenticate(request.app.state.store, request, scope)
+
+
 def require_write(request: Request) -> Principal:
-    return authenticate(request.app.state.store, request, "write")
+    """A key with scope `write` (401 without a valid key, 403 without the scope)."""
+    return _principal(request, "write")
 
 
+def require_admin(request: Request) -> Principal:
+    """A key with scope `admin` (401 without a valid key, 403 without the scope)."""
+    return _principal(request, "admin")
+
+
+SCOPE_OF_DEPENDENCY: dict[Any, str] = {require_write: "write", require_admin: "admin"}
 WriteKey = Annotated[Principal, Depends(require_write)]
+AdminKey = Annotated[Principal, Depends(require_admin)]

@@ -37,7 +37,7 @@ AS_OF_RULE = (
     " (a document dated only `2023` counts from 2023-12-31; a claim none of whose documents is dated is not shown);"
     " a contradiction or corroboration once all its claims are."
 )
-AsOfParam = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$", description=AS_OF_RULE)]
+AsOfParam = Annotated[str | None, Query(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", description=AS_OF_RULE)]
 IdParam = Annotated[str | None, Query(max_length=120)]
 IncludeDeleted = Annotated[bool, Query(description="Include deleted records (tombstones, with `deleted_at` set).")]
 

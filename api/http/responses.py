@@ -13,25 +13,18 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from starlette.responses import Response
 
-from api.errors import InvalidParameter, ProblemError
-from api.http.auth import authenticate
+from api.errors import BadRequest, InvalidParameter, ProblemError
+from api.http.auth import SCOPE_OF_DEPENDENCY, SCOPES, authenticate
+from api.services.preconditions import not_modified
 
 JSON = "application/json"
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 
 
-def _weak_match(if_none_match: str, etag: str) -> bool:
-    if if_none_match.strip() == "*":
-        return True
-    tags = [t.strip().removeprefix("W/") for t in if_none_match.split(",")]
-    return etag in tags
-
-
 def json_response(request: Request, body: bytes, etag: str, status_code: int = 200) -> Response:
     """The body with its ETag, or 304 when the client already has it."""
-    inm = request.headers.get("if-none-match")
-    if inm is not None and _weak_match(inm, etag):
+    if not_modified(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers={"ETag": etag})
     return Response(body, status_code=status_code, media_type=JSON, headers={"ETag": etag})
 
@@ -51,6 +44,25 @@ def page_response(request: Request, items: Sequence[bytes], next_cursor: str | N
     if next_url:
         response.headers["Link"] = f'<{next_url}>; rel="next"'
     return response
+
+
+def _scope_needed(dependant: Dependant) -> str | None:
+    """The key scope a route's dependencies demand (the widest of them), or None for a public route."""
+    needed = [SCOPE_OF_DEPENDENCY[d.call] for d in dependant.dependencies if d.call in SCOPE_OF_DEPENDENCY]
+    needed += [s for s in (_scope_needed(d) for d in dependant.dependencies) if s]
+    return max(needed, key=SCOPES.index) if needed else None
+
+
+def _utf8_problem(body: bytes) -> BadRequest | None:
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return BadRequest(
+            f"The request body is not UTF-8: the byte at offset {exc.start} (0x{body[exc.start]:02x}) cannot start or"
+            " continue a character. JSON bodies must be UTF-8 (RFC 8259 §8.1).",
+            errors=[{"loc": ["body"], "msg": f"invalid UTF-8 at byte {exc.start}", "type": "utf8_invalid"}],
+        )
+    return None
 
 
 def _query_names(dependant: Dependant) -> set[str]:
@@ -80,6 +92,8 @@ class StrictQueryRoute(APIRoute):
         accepted = ", ".join(sorted(allowed)) or "none"
 
         read_only = self.methods is not None and self.methods <= {"GET", "HEAD"}
+        scope_needed = _scope_needed(self.dependant)
+        has_body = bool(self.dependant.body_params)
 
         async def strict_handler(request: Request) -> Response:
             if b"%00" in request.scope["query_string"] or "\x00" in request.scope["path"]:
@@ -87,7 +101,10 @@ class StrictQueryRoute(APIRoute):
                     "The request's path or query contains a NUL character, which no identifier or filter may hold.",
                     errors=[{"loc": ["query"], "msg": "contains a NUL character", "type": "value_error"}],
                 )
-            if read_only and request.app.state.read_requires_key:
+            # Who is asking comes first (401/403 before any 400/422 about the request itself).
+            if scope_needed is not None:
+                request.state.principal = authenticate(request.app.state.store, request, scope_needed)
+            elif read_only and request.app.state.read_requires_key:
                 authenticate(request.app.state.store, request, "read")
             if request.scope["query_string"]:
                 unknown = sorted(set(request.query_params.keys()) - allowed)
@@ -96,6 +113,10 @@ class StrictQueryRoute(APIRoute):
                         f"Unknown query parameter(s): {', '.join(unknown)}. Accepted here: {accepted}.",
                         errors=[{"loc": ["query", u], "msg": "unknown parameter", "type": "unknown_parameter"} for u in unknown],
                     )
+            if has_body:
+                problem = _utf8_problem(await request.body())
+                if problem is not None:
+                    raise problem
             return await handler(request)
 
         return strict_handler

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
@@ -106,6 +107,14 @@ def timeline(store: Store, *, filters: ClaimFilters, limit: int, cursor: str | N
         limit=limit, cursor=cursor, scope=_scope(filters, view="timeline"),
     )
     return _as_of(store, page, filters.as_of)
+
+
+def export_etag(store: Store) -> str:
+    """A strong ETag for the whole export: it names the dataset the database was built from and the last change
+    applied since (the change feed's `seq`), so it changes whenever any claim's view can have changed."""
+    row = store.one("SELECT (SELECT value FROM meta WHERE key = 'fingerprint'), (SELECT max(seq) FROM revision)")
+    state = f"{row[0] if row else ''}:{row[1] if row else 0}"
+    return '"export-' + hashlib.blake2b(state.encode(), digest_size=12).hexdigest() + '"'
 
 
 def export_lines(store: Store, batch: int = 200) -> Iterator[bytes]:

@@ -70,8 +70,8 @@ class Where:
 
 def _gone(what: str, table: str, item_id: str, revision: int) -> Gone:
     return Gone(
-        f"{what} '{item_id}' was deleted (revision {revision}); its history is at /v1/{table}s/{item_id}/revisions,"
-        " and include_deleted=true shows its last state."
+        f"{what} '{item_id}' was deleted (revision {revision}); its history, its last state included, is at"
+        f" /v1/{table}s/{item_id}/revisions, and /v1/{table}s?include_deleted=true lists it."
     )
 
 

@@ -19,7 +19,7 @@ from api.engine.world import World, world_in
 from api.errors import ValidationProblem
 from schemas.dataset import ClaimIn
 from schemas.knowledge import Knowledge
-from schemas.tables import ClaimKey, ClaimProposition, Meta, Revision, table_of
+from schemas.tables import ClaimKey, ClaimProposition, Meta, table_of
 from schemas.vocab import ContradictionStatus, CorroborationStatus
 
 if TYPE_CHECKING:
@@ -155,10 +155,7 @@ class EngineWrites:
         before = self.w.conn.execute(select(meta.c.value).where(meta.c.key == "knowledge")).scalar()
         self.w.conn.execute(delete(meta).where(meta.c.key == "knowledge"))
         self.w.conn.execute(insert(meta).values(key="knowledge", value=knowledge.model_dump_json()))
-        self.w.conn.execute(insert(table_of(Revision)).values(
-            resource="knowledge", resource_id="tables", revision=knowledge.version, action="update",
-            api_key_id=self.w.api_key_id, at=self.w.now, before=before, after=knowledge.model_dump_json(),
-        ))
+        self.w._history("knowledge", "tables", knowledge.version, "update", before, knowledge.model_dump_json())
         self.g._knowledge = None
         affected: dict[str, set[str]] = {"claim": set(), "contradiction": set(), "corroboration": set()}
         claim_ids = list(self.g.claims)

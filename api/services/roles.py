@@ -64,7 +64,7 @@ class RoleWrites:
 
     def remove(self, actor_id: str, rid: str, if_match: str | None) -> None:
         row = self.w._live_row("actor", actor_id)
-        self.w._precondition("actor", actor_id, if_match, row.revision)
+        self.w._precondition("actor", actor_id, if_match, row)
         t = table_of(ActorRole)
         found = None
         for file, position, data in self.w.conn.execute(select(t.c.file, t.c.position, t.c.data).where(t.c.actor_id == actor_id)):
@@ -82,14 +82,11 @@ class RoleWrites:
         r = table_of(Revision)
         stem = role_id(file, 0).rsplit(".", 1)[0]
         used = self.w.conn.execute(select(r.c.resource_id).where(r.c.resource == "role", r.c.resource_id.startswith(f"{stem}.", autoescape=True)))
-        positions = [int(rid.rsplit(".", 1)[1]) for (rid,) in used if rid.rsplit(".", 1)[1].isdigit()]
+        positions = [int(rid.rsplit(".", 1)[1]) for (rid,) in used if rid.rsplit(".", 1)[1].isascii() and rid.rsplit(".", 1)[1].isdigit()]
         return max(positions, default=-1) + 1
 
     def _history(self, rid: str, revision: int, action: str, before: str | None, after: str | None) -> None:
-        self.w.conn.execute(insert(table_of(Revision)).values(
-            resource="role", resource_id=rid, revision=revision, action=action, api_key_id=self.w.api_key_id,
-            at=self.w.now, before=before, after=after,
-        ))
+        self.w._history("role", rid, revision, action, before, after)
 
     def _changed(self, actor_id: str, of: str | None) -> None:
         """Whom the actor acts for may have changed: key its claims again, run the rules for them, and render

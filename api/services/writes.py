@@ -23,6 +23,7 @@ from api.dataset.checks import RecordChecks, format_loc
 from api.dataset.graph import claim_roles
 from api.errors import Conflict, Gone, NotFound, PreconditionFailed, PreconditionRequired, ValidationProblem
 from api.services.engine import EngineWrites
+from api.services.preconditions import parse_tags
 from api.services.roles import RoleWrites
 from api.store.db import now
 from api.store.dbgraph import DbGraph
@@ -35,6 +36,7 @@ from schemas.writes import SourceCreate
 
 NAMES = {"actor": "Actor", "source": "Source", "claim": "Claim", "contradiction": "Contradiction", "corroboration": "Corroboration"}
 SHARED_FILES = {"actor": "actors.yaml", "source": "sources.yaml", "contradiction": "links.yaml", "corroboration": "links.yaml"}
+FIRST_REVISION = 1  # a record's revision when created; each change adds one
 
 
 @dataclass(frozen=True)
@@ -42,13 +44,6 @@ class Written:
     body: bytes
     etag: str
     revision: int
-
-
-def revision_from_etag(if_match: str) -> int | None:
-    """The revision an If-Match ETag names (`"3-…"` or `"3"`, weak or strong), or None."""
-    tag = if_match.strip().removeprefix("W/").strip('"')
-    head = tag.split("-", 1)[0]
-    return int(head) if head.isdigit() else None
 
 
 def _pydantic_issues(exc: ValidationError) -> list[dict[str, Any]]:
@@ -71,7 +66,7 @@ class Writer:
     def _row(self, kind: str, item_id: str) -> Any:
         t = TABLE_OF[kind]
         return self.conn.execute(
-            select(t.c.revision, t.c.deleted_at, t.c.file, t.c.position, t.c.data).where(t.c.id == item_id)
+            select(t.c.revision, t.c.deleted_at, t.c.file, t.c.position, t.c.data, t.c.etag).where(t.c.id == item_id)
         ).first()
 
     def _live_row(self, kind: str, item_id: str) -> Any:
@@ -82,18 +77,20 @@ class Writer:
             raise Gone(f"{NAMES[kind]} '{item_id}' was deleted (revision {row.revision}).")
         return row
 
-    def _precondition(self, kind: str, item_id: str, if_match: str | None, revision: int) -> None:
+    def _precondition(self, kind: str, item_id: str, if_match: str | None, row: Any) -> None:
+        """RFC 9110 §13.1.1: the write goes ahead only when If-Match is `*` or lists the record's current
+        ETag, compared strongly (a weak tag never matches). Raises PreconditionRequired (428) without the
+        header, BadRequest (400) when it is not a list of entity tags, PreconditionFailed (412) otherwise."""
         if if_match is None:
             raise PreconditionRequired(
                 f"Send If-Match with the ETag of {NAMES[kind].lower()} '{item_id}' as you last read it, so that"
                 " a change made since then is not overwritten."
             )
-        if if_match.strip() == "*":
-            return
-        if revision_from_etag(if_match) != revision:
+        if not parse_tags(if_match, "If-Match").strong_match(row.etag):
             raise PreconditionFailed(
-                f"{NAMES[kind]} '{item_id}' has changed: it is at revision {revision}, and If-Match names"
-                f" {if_match.strip()}. Read it again and reapply your change."
+                f"{NAMES[kind]} '{item_id}' has changed or If-Match does not name it: its current ETag is {row.etag}"
+                f" (revision {row.revision}), and If-Match lists {if_match.strip()[:200]}. Read it again and reapply your"
+                " change; weak tags (W/) never match (RFC 9110 §13.1.1)."
             )
 
     def read(self, kind: str, item_id: str) -> Written:
@@ -190,8 +187,13 @@ class Writer:
                 self.conn.execute(update(doc).where(doc.c.file == file).values(coverage=json.dumps(segments, ensure_ascii=False)))
 
     def _history(self, kind: str, item_id: str, revision: int, action: str, before: str | None, after: str | None) -> None:
-        self.conn.execute(insert(table_of(Revision)).values(
-            resource=kind, resource_id=item_id, revision=revision, action=action, api_key_id=self.api_key_id,
+        """Append one change to the feed. `seq` is the last one plus one, taken under the write lock every write
+        holds, never from a database sequence: a transaction that rolls back (or dies) takes no number, so the
+        feed has no gaps and `seq` N is only ever visible once 1..N-1 are."""
+        r = table_of(Revision)
+        seq = self.conn.execute(select(func.coalesce(func.max(r.c.seq), 0) + 1)).scalar_one()
+        self.conn.execute(insert(r).values(
+            seq=seq, resource=kind, resource_id=item_id, revision=revision, action=action, api_key_id=self.api_key_id,
             at=self.now, before=before, after=after,
         ))
 
@@ -327,7 +329,7 @@ class Writer:
         body_columns = {"body": b"", "etag": ""} | ({"summary": b""} if kind in ("actor", "source", "claim") else {})
         self.conn.execute(insert(TABLE_OF[kind]).values(
             **columns(kind, record, self.g, {item_id: text} if text is not None else None), **body_columns,
-            data=record.model_dump_json(), file=file, position=self._next_position(kind, file), revision=1,
+            data=record.model_dump_json(), file=file, position=self._next_position(kind, file), revision=FIRST_REVISION,
             created_at=self.now, updated_at=self.now, deleted_at=None,
         ))
         if text is not None:
@@ -345,7 +347,7 @@ class Writer:
 
     def update(self, kind: str, item_id: str, patch: BaseModel, if_match: str | None) -> Written:
         row = self._live_row(kind, item_id)
-        self._precondition(kind, item_id, if_match, row.revision)
+        self._precondition(kind, item_id, if_match, row)
         changes = patch.model_dump(exclude_unset=True)
         current = MODEL_OF[kind].model_validate_json(row.data)
         if kind == "source" and "text" in changes:
@@ -405,7 +407,7 @@ class Writer:
 
     def delete(self, kind: str, item_id: str, if_match: str | None) -> None:
         row = self._live_row(kind, item_id)
-        self._precondition(kind, item_id, if_match, row.revision)
+        self._precondition(kind, item_id, if_match, row)
         current = MODEL_OF[kind].model_validate_json(row.data)
         dropped: dict[str, set[str]] = {}
         if isinstance(current, ClaimIn):
@@ -489,4 +491,4 @@ def references(kind: str, record: Any, target_kind: str) -> set[str]:
     return refs
 
 
-__all__ = ["Writer", "Written", "references", "revision_from_etag"]
+__all__ = ["FIRST_REVISION", "Writer", "Written", "references"]

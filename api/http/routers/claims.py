@@ -7,6 +7,7 @@ from api.errors import problem_responses
 from api.http.deps import DEFAULT, ITEM_RESPONSES, LIST_RESPONSES, ClaimFiltersDep, CursorParam, Limit, store_of
 from api.http.responses import StrictQueryRoute, json_response, page_response
 from api.services import claims as claims_service
+from api.services.preconditions import not_modified
 from schemas.claim import ClaimPublic, ClaimSummary
 from schemas.refs import Page
 
@@ -47,6 +48,12 @@ async def get_timeline(
     responses={200: {"description": "One claim per line, as `GET /v1/claims/{id}` shows it.", "content": {NDJSON: {}}},
                **problem_responses(422)},
 )
-def export_claims(request: Request) -> StreamingResponse:
-    """Stream every claim with its evidence, contradictions and corroborations, one JSON object per line."""
-    return StreamingResponse(claims_service.export_lines(store_of(request)), media_type=NDJSON)
+def export_claims(request: Request) -> Response:
+    """Stream every claim with its evidence, contradictions and corroborations, one JSON object per line
+    (NDJSON: UTF-8, each line a `ClaimPublic` and a newline). The `ETag` changes with any change to the data;
+    `If-None-Match` with it answers 304 (RFC 9110 §13.1.2)."""
+    store = store_of(request)
+    etag = claims_service.export_etag(store)
+    if not_modified(request.headers.get("if-none-match"), etag):
+        return Response(status_code=304, headers={"ETag": etag})
+    return StreamingResponse(claims_service.export_lines(store), media_type=NDJSON, headers={"ETag": etag})

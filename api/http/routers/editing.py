@@ -18,7 +18,8 @@ from api.http.auth import WriteKey
 from api.http.deps import DEFAULT, CursorParam, Limit, store_of
 from api.http.responses import JSON, StrictQueryRoute, page_response
 from api.services import changes as changes_service
-from api.services.writes import NAMES, Writer
+from api.services.writes import FIRST_REVISION, NAMES, Writer
+from api.store.render import etag_of
 from schemas.actor import ActorPublic
 from schemas.changes import Change
 from schemas.claim import ClaimPublic
@@ -44,7 +45,12 @@ router = APIRouter(route_class=StrictQueryRoute)
 
 IdempotencyKey = Annotated[
     str | None,
-    Header(max_length=200, description="Makes a create safe to retry: a repeat with the same key and body returns the first response."),
+    Header(
+        min_length=1, max_length=200, pattern=r"^[\x21-\x7e]+$",
+        description="Makes a create safe to retry: a repeat with the same key and body, by the same API key, returns"
+        " the first response (with `Idempotent-Replayed: true`). 1-200 visible ASCII characters, e.g. a UUID;"
+        " the same key with another body is a 422.",
+    ),
 ]
 IfMatch = Annotated[str | None, Header(description="The ETag of the record as you last read it.")]
 WRITE_ERRORS = (401, 403, 413, 422)
@@ -63,8 +69,11 @@ def _idempotent(request: Request, principal_id: str, key: str | None, payload: B
                 raise IdempotencyKeyReused(
                     f"Idempotency-Key '{key}' was first used for a different request; use a new key for a new request."
                 )
+            body = bytes(seen.body)
             headers = {"Location": seen.location} if seen.location else {}
-            return Response(bytes(seen.body), status_code=seen.status, media_type=JSON, headers={**headers, "Idempotent-Replayed": "true"})
+            if seen.status == 201:  # the first response of a create: the record at its first revision
+                headers["ETag"] = etag_of(FIRST_REVISION, body)
+            return Response(body, status_code=seen.status, media_type=JSON, headers={**headers, "Idempotent-Replayed": "true"})
         response = run(conn)
         conn.execute(insert(t).values(
             api_key_id=principal_id, key=key, method=request.method, path=request.url.path, request_hash=digest,
@@ -160,7 +169,7 @@ _add_routes("corroboration", CorroborationCreate, CorroborationPatch, Corroborat
             responses={304: {"description": "Not Modified."}, **problem_responses(400, 422)})
 async def list_changes(
     request: Request,
-    after: Annotated[int | None, Query(ge=0, description="Only changes after this `seq` (resume a sync from the last one seen).")] = None,
+    after: Annotated[int | None, Query(ge=0, le=2**63 - 1, description="Only changes after this `seq` (resume a sync from the last one seen).")] = None,
     resource: Annotated[str | None, Query(pattern="^(actor|source|claim|contradiction|corroboration|role|knowledge)$")] = None,
     limit: Limit = DEFAULT, cursor: CursorParam = None,
 ) -> Response:

@@ -2,21 +2,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, Request
+from fastapi import APIRouter, Body, Request
 from starlette.responses import Response
 
 from api.errors import problem_responses
-from api.http.auth import Principal, authenticate
+from api.http.auth import AdminKey
 from api.http.deps import READ_RESPONSES, store_of
 from api.http.responses import StrictQueryRoute, body_etag, json_response
 from api.services import knowledge as knowledge_service
 from api.services.writes import Writer
 from schemas.engine import EnginePublic
 from schemas.knowledge import Knowledge
-
-
-def require_admin(request: Request) -> Principal:
-    return authenticate(request.app.state.store, request, "admin")
 
 router = APIRouter(tags=["engine"], route_class=StrictQueryRoute)
 
@@ -29,7 +25,7 @@ async def get_engine(request: Request) -> Response:
 
 
 @router.put("/v1/engine/knowledge", response_model=EnginePublic, responses=problem_responses(401, 403, 413, 422))
-def replace_knowledge(request: Request, principal: Annotated[Principal, Depends(require_admin)],
+def replace_knowledge(request: Request, principal: AdminKey,
                       knowledge: Annotated[Knowledge, Body()]) -> Response:
     """Put new declared knowledge tables in force (an `admin` key; `version` above the one in force). Every
     claim is keyed again and the rules run for all of them in one transaction; the change goes into the
