@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test check openapi lint bench lock clean
+.PHONY: serve test contract clients check openapi lint bench lock clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,17 @@ test: $(STAMP)
 	scripts/postgres-up
 	CLAIMS_TEST_BACKEND=postgresql $(BIN)/python -m pytest
 
+# The API contract against live servers on SQLite and PostgreSQL (scripts/contract): Redocly lint,
+# the generated Python and TypeScript clients, Schemathesis with and without a key. Needs node and npm.
+contract: $(STAMP)
+	scripts/contract
+
+# Generate both clients from openapi/openapi.json (clients/README.md).
+clients: $(STAMP)
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/openapi-python-client generate --path openapi/openapi.json --config clients/python/config.yaml \
+	  --meta none --output-path clients/python/claims_api_client --overwrite
+	npm ci --prefix clients --no-audit --no-fund --loglevel=error && npm run --prefix clients --silent generate
+
 check: $(STAMP)
 	$(BIN)/python -m api.cli check
 
@@ -31,7 +42,7 @@ openapi: $(STAMP)
 	$(BIN)/python -m api.cli openapi
 
 lint: $(STAMP)
-	$(BIN)/ruff check api schemas tests bench
+	$(BIN)/ruff check api schemas tests bench scripts clients/python/headline.py
 	$(BIN)/mypy
 
 bench: $(STAMP)
@@ -44,4 +55,4 @@ lock:
 	/tmp/claims-lock/bin/pip freeze --exclude-editable | grep -v '^-e' > requirements.lock
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var clients/node_modules clients/python/claims_api_client clients/typescript/generated clients/typescript/build
