@@ -106,6 +106,7 @@ def _engine_for_cli() -> Any:
 
 def _keys(args: argparse.Namespace) -> int:
     from api.http.auth import create_key, list_keys, revoke_key
+    from schemas.timestamps import rfc3339
 
     engine = _engine_for_cli()
     try:
@@ -120,8 +121,8 @@ def _keys(args: argparse.Namespace) -> int:
                 print("Keep this key now: it is stored only as a hash and cannot be shown again.", file=sys.stderr)
             elif args.keys_command == "list":
                 for row in list_keys(conn):
-                    state = f"revoked {row.revoked_at:%Y-%m-%d %H:%M}" if row.revoked_at else "active"
-                    print(f"{row.id}  {row.scopes:<17} {state:<24} {row.name}")
+                    state = f"revoked {rfc3339(row.revoked_at)}" if row.revoked_at else "active"
+                    print(f"{row.id}  {row.scopes:<17} created {rfc3339(row.created_at)}  {state:<35} {row.name}")
             elif not revoke_key(conn, args.key_id):
                 print(f"no active key '{args.key_id}'", file=sys.stderr)
                 return 1

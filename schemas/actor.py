@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from pydantic import BaseModel, Field
 
 from schemas.common import DateValue
 from schemas.refs import ActorRef, SourceRef
+from schemas.timestamps import Timestamp
 from schemas.vocab import ActorKind, ClaimRole
 
 
@@ -46,7 +45,7 @@ class ActorSummary(BaseModel):
 
     id: str
     revision: int = Field(description="Increases with every change; the ETag carries it and `If-Match` checks it.")
-    deleted_at: datetime | None = Field(description="When it was deleted; null unless this is a tombstone.")
+    deleted_at: Timestamp | None = Field(description="When it was deleted; null unless this is a tombstone.")
     kind: ActorKind
     name: str
     description: str

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
+
+from schemas.timestamps import Timestamp
 
 
 class Change(BaseModel):
@@ -16,7 +17,7 @@ class Change(BaseModel):
     resource_id: str
     revision: int = Field(description="The record's revision after this change.")
     action: str = Field(description="create, update or delete")
-    at: datetime
+    at: Timestamp = Field(description="When it was made: RFC 3339 in UTC with microseconds.")
     api_key_id: str | None = Field(description="Public id of the key that made the change; null for the curated dataset load.")
     before: dict[str, Any] | None = Field(description="The record before the change (null for a create).")
     after: dict[str, Any] | None = Field(description="The record after the change (null for a delete).")

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from pydantic import BaseModel, Field
 
 from schemas.common import EventTime, Quantity
 from schemas.refs import ActorRef, SourceRef
+from schemas.timestamps import Timestamp
 from schemas.vocab import (
     ContradictionKind,
     ContradictionSide,
@@ -54,7 +53,7 @@ class ClaimSummary(BaseModel):
 
     id: str
     revision: int = Field(description="Increases with every change; the ETag carries it and `If-Match` checks it.")
-    deleted_at: datetime | None = Field(description="When it was deleted; null unless this is a tombstone.")
+    deleted_at: Timestamp | None = Field(description="When it was deleted; null unless this is a tombstone.")
     statement: str = Field(description="One normalized English sentence.")
     subject: ActorRef
     predicate: Predicate

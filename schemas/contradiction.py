@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from pydantic import BaseModel, Field
 
 from schemas.refs import ActorRef, SourceRef
+from schemas.timestamps import Timestamp
 from schemas.vocab import ContradictionKind, ContradictionSide, ContradictionStatus, CorroborationKind, CorroborationStatus
 
 
@@ -25,7 +24,7 @@ class ContradictionPublic(BaseModel):
 
     id: str
     revision: int = Field(description="Increases with every change; the ETag carries it and `If-Match` checks it.")
-    deleted_at: datetime | None = Field(description="When it was deleted; null unless this is a tombstone.")
+    deleted_at: Timestamp | None = Field(description="When it was deleted; null unless this is a tombstone.")
     kind: ContradictionKind
     claims: list[MemberClaim]
     explanation: str = Field(description="Plain-English account of the conflict.")
@@ -41,7 +40,7 @@ class CorroborationPublic(BaseModel):
 
     id: str
     revision: int = Field(description="Increases with every change; the ETag carries it and `If-Match` checks it.")
-    deleted_at: datetime | None = Field(description="When it was deleted; null unless this is a tombstone.")
+    deleted_at: Timestamp | None = Field(description="When it was deleted; null unless this is a tombstone.")
     kind: CorroborationKind
     claims: list[MemberClaim]
     explanation: str

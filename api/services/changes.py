@@ -9,15 +9,16 @@ from typing import Any
 from api.errors import NotFound
 from api.services.common import Cursor, Page, Where
 from api.store.db import Store
+from schemas.timestamps import rfc3339
 
 TABLES = {"actor", "source", "claim", "contradiction", "corroboration"}
 
 
 def _item(row: tuple[Any, ...]) -> bytes:
     seq, resource, resource_id, revision, action, at, api_key_id, before, after = row
-    if isinstance(at, str):  # SQLite hands timestamps back as text
+    if isinstance(at, str):  # SQLite hands timestamps back as text, without their offset
         at = datetime.fromisoformat(at)
-    stamp = at.isoformat().replace("+00:00", "Z")
+    stamp = rfc3339(at)
     return (
         f'{{"seq":{seq},"resource":{json.dumps(resource)},"resource_id":{json.dumps(resource_id)},"revision":{revision},'
         f'"action":{json.dumps(action)},"at":{json.dumps(stamp)},"api_key_id":{json.dumps(api_key_id)},'

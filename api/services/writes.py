@@ -31,6 +31,7 @@ from api.store.records import LINK_TABLES, MODEL_OF, SEARCH_TABLE, TABLE_OF, col
 from api.store.render import Renderer, etag_of
 from schemas.dataset import ClaimIn
 from schemas.tables import Document, Revision, table_of
+from schemas.timestamps import rfc3339
 from schemas.vocab import ClaimRole
 from schemas.writes import SourceCreate
 
@@ -437,7 +438,7 @@ class Writer:
         views = {"body": self.read(kind, item_id).body}
         if "summary" in t.c:
             views["summary"] = bytes(self.conn.execute(select(t.c.summary).where(t.c.id == item_id)).scalar_one())
-        stamp = self.now.isoformat().replace("+00:00", "Z")
+        stamp = rfc3339(self.now)
         for column, view in views.items():
             # The tombstone is the last view, marked deleted: nothing it embeds is rendered again.
             views[column] = json.dumps({**json.loads(view), "revision": revision, "deleted_at": stamp},
