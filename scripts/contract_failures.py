@@ -1,8 +1,9 @@
 """Distinct failures in a Schemathesis run's output, one line each with a request that reproduces it.
 
 `python scripts/contract_failures.py var/contract/sqlite/schemathesis-key.log` prints, per failure
-kind (`ST202 Schema-valid request rejected`), each operation it was seen on with the status answered
-and the first reproducing `curl` line; scripts/contract prints it when a run fails.
+kind (`ST202 Schema-valid request rejected`), each operation it was seen on (a stateful failure is
+named by the operation of its failing request) with the status answered, what the check and the
+response say, and the first reproducing `curl` line; scripts/contract prints it when a run fails.
 """
 
 from __future__ import annotations
@@ -25,7 +26,13 @@ def clip(text: str, width: int = 400) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def failures(text: str) -> dict[str, dict[str, tuple[str, str, str]]]:
+def templates(document: Path) -> list[tuple[str, re.Pattern[str]]]:
+    """Each path of the OpenAPI document with a pattern that matches its concrete URLs."""
+    paths = json.loads(document.read_text(encoding="utf-8")).get("paths", {})
+    return [(path, re.compile("^" + re.sub(r"\\{[^}]+\\}", "[^/]+", re.escape(path)) + "$")) for path in paths]
+
+
+def failures(text: str, paths: list[tuple[str, re.Pattern[str]]] | None = None) -> dict[str, dict[str, tuple[str, str, str]]]:
     """{failure kind: {operation: (status, what the check says, curl)}}, in the order the run reported them."""
     found: dict[str, dict[str, tuple[str, str, str]]] = defaultdict(dict)
     section = ""
@@ -61,7 +68,8 @@ def failures(text: str) -> dict[str, dict[str, tuple[str, str, str]]]:
             method = re.search(r"-X (\S+)", curl)
             url = re.search(r"https?://[^/\s]+(/\S*)", curl)
             path = url.group(1).split("?")[0] if url else "?"
-            operation = f"{method.group(1) if method else 'GET'} {path} (stateful)"
+            path = next((template for template, pattern in paths or [] if pattern.match(path)), path)
+            operation = f"{method.group(1) if method else 'GET'} {path}"
         for name, says in kinds.items():
             found[name].setdefault(operation, (status, f"{says} | {clip(answer, 160)}" if answer else says, curl))
 
@@ -93,10 +101,38 @@ def failures(text: str) -> dict[str, dict[str, tuple[str, str, str]]]:
     return found
 
 
+def errors(text: str) -> list[str]:
+    """The run's own errors (a phase that could not run), one line per operation."""
+    found: list[str] = []
+    section = ""
+    in_errors = False
+    said: list[str] = []
+    for raw in [*text.splitlines(), "=== END ==="]:
+        heading = HEADING.match(raw)
+        header = SECTION.match(raw)
+        if (heading or header) and section and said:
+            found.append(f"  {section}: {clip(' | '.join(said[:2]), 300)}")
+            said = []
+        if heading:
+            in_errors = heading.group(1) == "ERRORS"
+            section = ""
+        elif in_errors and header:
+            section = header.group(1)
+        elif in_errors and section and raw.strip() and not raw.startswith(" "):
+            said.append(raw.strip())
+    return found
+
+
 def main(argv: list[str]) -> int:
+    document = Path(__file__).resolve().parent.parent / "openapi" / "openapi.json"
+    paths = templates(document) if document.exists() else None
     for name in argv:
         text = Path(name).read_text(encoding="utf-8", errors="replace")
-        for kind, operations in failures(text).items():
+        run_errors = errors(text)
+        if run_errors:
+            print("Errors of the run itself:")
+            print("\n".join(run_errors))
+        for kind, operations in failures(text, paths).items():
             print(f"{kind} ({len(operations)} operation{'s' if len(operations) != 1 else ''})")
             for operation, (status, says, curl) in operations.items():
                 print(f"  {operation}: [{status}] {clip(says, 300)}\n    {clip(curl)}")
