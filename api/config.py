@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,6 +27,11 @@ class Settings(BaseSettings):
         default=10.0, gt=0, description="Longest a request body may take to arrive, from the request's start; slower: 408."
     )
     cors_origins: str = Field(default="", description="Comma-separated origins allowed by CORS; `*` for any.")
+    cursor_secret: SecretStr | None = Field(
+        default=None, min_length=16,
+        description="Key that signs list cursors (HMAC-SHA256), at least 16 characters. Unset: a random key is made"
+        " once and kept in the database (table `server_secret`), so every process and restart on it shares it.",
+    )
 
     @property
     def cors_origin_list(self) -> list[str]:

@@ -15,7 +15,9 @@ from api.errors import PROBLEM_JSON, install_problem_handlers
 from api.http.docs import install_docs
 from api.http.middleware import HeadAsGet, InternalErrors, RequestBody
 from api.http.routers import actors, claims, contradictions, editing, engine, health, propositions, search, sources
+from api.services.common import use_cursor_secret
 from api.store.db import Store, make_engine
+from api.store.secrets import kept_secret
 from api.store.seed import build_database
 
 DESCRIPTION = """Structured, traceable claims from news reporting: who said what, where, when, based on
@@ -49,6 +51,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = make_engine(settings.database_url)
         app.state.store = store
         app.state.engine = engine
+        secret = settings.cursor_secret.get_secret_value() if settings.cursor_secret else kept_secret(engine, "cursor")
+        use_cursor_secret(store, secret)
         try:
             yield
         finally:

@@ -248,6 +248,16 @@ class Meta(SQLModel, table=True):
     value: str = Field(sa_type=Text)
 
 
+class ServerSecret(SQLModel, table=True):
+    """A key the server makes once and keeps, so that every process on this database shares it (the one that
+    signs list cursors is `cursor`); a configured key replaces it (api/config.py)."""
+
+    __tablename__ = "server_secret"
+    name: str = Field(primary_key=True)
+    value: str
+    created_at: datetime = Field(sa_type=DateTime(timezone=True))
+
+
 def table_of(model: type[SQLModel]) -> Table:
     """The SQLAlchemy table of a table model (typed, for Core statements)."""
     return cast(Table, model.__table__)  # type: ignore[attr-defined]

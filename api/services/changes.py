@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from api.errors import NotFound
-from api.services.common import Cursor, Page, Where
+from api.services.common import INT64, Cursor, Page, Where
 from api.store.db import Store
 from schemas.timestamps import rfc3339
 
@@ -28,7 +28,7 @@ def _item(row: tuple[Any, ...]) -> bytes:
 
 def _page(store: Store, where: Where, limit: int, cursor: str | None, scope: dict[str, Any]) -> Page:
     scope_id = Cursor.scope(scope)
-    key = Cursor.decode(cursor, scope_id, 1)
+    key = Cursor.decode(store, cursor, scope_id, [INT64])
     if key is not None:
         where.add("seq > ?", int(key[0]))
     rows = store.all(
@@ -36,7 +36,7 @@ def _page(store: Store, where: Where, limit: int, cursor: str | None, scope: dic
         f" WHERE {where.sql()} ORDER BY seq LIMIT ?",
         [*where.params, limit + 1],
     )
-    next_cursor = Cursor.encode([rows[limit - 1][0]], scope_id) if len(rows) > limit else None
+    next_cursor = Cursor.encode(store, [rows[limit - 1][0]], scope_id) if len(rows) > limit else None
     return Page(items=[_item(r) for r in rows[:limit]], next_cursor=next_cursor)
 
 

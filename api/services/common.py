@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import json
+import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from weakref import WeakKeyDictionary
+
+from itsdangerous import BadData, BadSignature, URLSafeSerializer
 
 from api.errors import BadRequest, Gone, InvalidParameter, NotFound
 from api.store.db import Store
@@ -21,8 +24,101 @@ class Page:
     next_cursor: str | None
 
 
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+
+
+@dataclass(frozen=True)
+class KeyPart:
+    """What one value of a cursor's key must be, checked before it reaches SQL.
+
+    `kind` is its JSON type: `int` a signed 64-bit integer, `str` a string of at most `max_length`
+    characters (matching `pattern`, or one of `choices`, when given), `float` a finite number; `nullable`
+    lets it be null too. `what` says it in words, for the 400 problem.
+    """
+
+    kind: type[int] | type[str] | type[float]
+    what: str
+    nullable: bool = False
+    max_length: int = 256
+    pattern: re.Pattern[str] | None = None
+    choices: frozenset[str] = frozenset()
+
+    def accepts(self, value: object) -> bool:
+        if value is None:
+            return self.nullable
+        if self.kind is int:
+            return type(value) is int and INT64_MIN <= value <= INT64_MAX
+        if self.kind is float:
+            return type(value) in (int, float) and math.isfinite(value)  # type: ignore[arg-type]
+        return (
+            isinstance(value, str) and len(value) <= self.max_length
+            and (self.pattern is None or self.pattern.fullmatch(value) is not None)
+            and (not self.choices or value in self.choices)
+        )
+
+
+TEXT = KeyPart(str, "a string of at most 256 characters")
+DAY = KeyPart(str, "an ISO date (YYYY-MM-DD)", pattern=re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"))
+INT64 = KeyPart(int, "an integer from -2**63 to 2**63-1")
+# The key each order column of keyset_page takes, by column name (without its table alias).
+ORDER_KEYS: dict[str, KeyPart] = {"id": TEXT, "event_from": DAY, "event_to": DAY, "seq": INT64}
+
+
+def _json_kind(value: object) -> str:
+    """A JSON value in words, for the 400 problem: short strings as themselves, anything else by its type."""
+    if value is None or isinstance(value, bool):
+        return json.dumps(value)
+    if isinstance(value, int):
+        return "an integer" if INT64_MIN <= value <= INT64_MAX else "an integer beyond 64 bits"
+    if isinstance(value, float):
+        return "a number" if math.isfinite(value) else "a non-finite number"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False) if len(value) <= 40 else f"a string of {len(value)} characters"
+    return "an array" if isinstance(value, list) else "an object"
+
+
+class CursorSigner:
+    """Signs cursors, and checks them, with one secret: HMAC-SHA256 over URL-safe base64 of compact JSON (itsdangerous)."""
+
+    SALT = "claims-api.cursor"
+
+    def __init__(self, secret: str) -> None:
+        self._serializer = URLSafeSerializer(secret, salt=self.SALT, signer_kwargs={"digest_method": hashlib.sha256})
+
+    def dumps(self, payload: object) -> str:
+        return self._serializer.dumps(payload)
+
+    def loads(self, cursor: str) -> Any:
+        """The payload; raises itsdangerous.BadSignature for a cursor not signed with this secret, BadPayload for a
+        signed one that does not decode."""
+        return self._serializer.loads(cursor)
+
+
+_signers: WeakKeyDictionary[Store, CursorSigner] = WeakKeyDictionary()
+
+
+def use_cursor_secret(store: Store, secret: str) -> None:
+    """Sign and check the cursors of the lists read through `store` with this secret (done once, at start-up)."""
+    _signers[store] = CursorSigner(secret)
+
+
+def _signer(store: Store) -> CursorSigner:
+    signer = _signers.get(store)
+    if signer is None:
+        raise RuntimeError("no cursor secret for this store: call use_cursor_secret() at start-up")
+    return signer
+
+
 class Cursor:
-    """An opaque position in a list: the sort key of the last item served, bound to its query."""
+    """An opaque position in a list: the sort key of the last item served, bound to its query, signed.
+
+    A cursor is `<payload>.<signature>` in URL-safe base64: the payload is `{"k": key, "s": scope}` (JSON,
+    zlib-compressed when that is shorter), the signature an HMAC-SHA256 of it with the server's secret
+    (CLAIMS_CURSOR_SECRET, else the one kept in the database). `decode` raises BadRequest (400
+    /problems/bad-request) for a cursor this server did not sign, one issued for another query (other
+    filters, another list), and one whose key does not have the types its list's order expects, so no
+    value a client makes up reaches SQL.
+    """
 
     @staticmethod
     def scope(params: Mapping[str, Any]) -> str:
@@ -30,27 +126,39 @@ class Cursor:
         return hashlib.blake2b(canonical.encode(), digest_size=6).hexdigest()
 
     @staticmethod
-    def encode(key: Sequence[Any], scope: str) -> str:
-        raw = json.dumps({"k": list(key), "s": scope}, separators=(",", ":")).encode()
-        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    def encode(store: Store, key: Sequence[Any], scope: str) -> str:
+        return _signer(store).dumps({"k": list(key), "s": scope})
 
     @staticmethod
-    def decode(cursor: str | None, scope: str, arity: int) -> list[Any] | None:
+    def decode(store: Store, cursor: str | None, scope: str, parts: Sequence[KeyPart]) -> list[Any] | None:
+        """The key of a cursor issued by `encode` for this scope, each value checked against its part."""
         if cursor is None:
             return None
         try:
-            raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-            data = json.loads(raw)
-            key = data["k"]
-            ok = isinstance(key, list) and len(key) == arity and data["s"] == scope
-        except (binascii.Error, ValueError, KeyError, TypeError):
-            ok = False
-        if not ok:
-            raise BadRequest(
-                f"The cursor '{cursor[:80]}' is not valid for this query: pass back next_cursor unchanged,"
-                " with the same filters it was issued for."
-            )
-        return list(key)
+            data = _signer(store).loads(cursor)
+        except BadSignature:
+            raise _bad_cursor(cursor, "this server did not issue it (its signature does not match)") from None
+        except BadData:
+            raise _bad_cursor(cursor, "it does not decode") from None
+        key = data.get("k") if isinstance(data, dict) else None
+        if not isinstance(key, list) or not isinstance(data.get("s"), str):
+            raise _bad_cursor(cursor, "it does not decode")
+        if data["s"] != scope:
+            raise _bad_cursor(cursor, "it was issued for another query (other filters, or another list)")
+        if len(key) != len(parts):
+            raise _bad_cursor(cursor, f"its key has {len(key)} values where this list's order has {len(parts)}")
+        for i, (value, part) in enumerate(zip(key, parts, strict=True), start=1):
+            if not part.accepts(value):
+                raise _bad_cursor(cursor, f"value {i} of its key must be {part.what}{' or null' if part.nullable else ''}, not {_json_kind(value)}")
+        return key
+
+
+def _bad_cursor(cursor: str, reason: str) -> BadRequest:
+    shown = cursor if len(cursor) <= 80 else cursor[:80] + "…"
+    return BadRequest(
+        f"The cursor '{shown}' is not valid for this query: {reason}. Pass back next_cursor unchanged,"
+        " with the filters it was issued for."
+    )
 
 
 @dataclass
@@ -151,14 +259,18 @@ def keyset_page(
     cursor: str | None,
     scope: dict[str, Any],
 ) -> Page:
-    """One page in `order`, resuming after the cursor's key: no offsets, stable under inserts."""
-    scope_id = Cursor.scope(scope)
-    key = Cursor.decode(cursor, scope_id, len(order))
+    """One page in `order`, resuming after the cursor's key: no offsets, stable under inserts and deletes.
+
+    The cursor is bound to `scope` (the filters) and to `source` (the list), and each value of its key is
+    checked against ORDER_KEYS for its column; BadRequest (400) otherwise (see Cursor).
+    """
+    scope_id = Cursor.scope({**scope, "@list": source})
+    key = Cursor.decode(store, cursor, scope_id, [ORDER_KEYS[column.rsplit(".", 1)[-1]] for column in order])
     clauses = Where(list(where.clauses), list(where.params))
     if key is not None:
         clauses.add(f"({', '.join(order)}) > ({', '.join('?' * len(order))})", *key)
     cols = ", ".join(order)
     sql = f"SELECT {payload}, {cols} FROM {source} WHERE {clauses.sql()} ORDER BY {cols} LIMIT ?"
     rows = store.all(sql, [*clauses.params, limit + 1])
-    next_cursor = Cursor.encode(rows[limit - 1][1:], scope_id) if len(rows) > limit else None
+    next_cursor = Cursor.encode(store, rows[limit - 1][1:], scope_id) if len(rows) > limit else None
     return Page(items=[r[0] for r in rows[:limit]], next_cursor=next_cursor)

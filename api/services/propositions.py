@@ -15,7 +15,7 @@ from typing import Any
 
 from api.engine.propositions import Facts, Key, facts_of, status_line, step_of, time_order
 from api.errors import NotFound
-from api.services.common import Cursor, Page, Where, date_span, published_by, require
+from api.services.common import TEXT, Cursor, Page, Where, date_span, published_by, require
 from api.store.db import Store
 from api.store.readgraph import read_world
 from api.store.render import dump
@@ -74,7 +74,7 @@ def list_propositions(store: Store, *, filters: PropositionFilters, limit: int, 
     require(store, "actor", f.actor, "actor", "Actor")
     first, last = date_span(f.date_from, f.date_to)
     scope = Cursor.scope({**{k: (v.value if isinstance(v, Predicate) else v) for k, v in asdict(f).items()}, "view": "propositions"})
-    after = Cursor.decode(cursor, scope, 1)
+    after = Cursor.decode(store, cursor, scope, [TEXT])
     where = Where()
     where.add("c.deleted_at IS NULL")
     published_by(where, "c", f.as_of)
@@ -95,7 +95,7 @@ def list_propositions(store: Store, *, filters: PropositionFilters, limit: int, 
         [*where.params, *having.params, limit + 1],
     )
     ids = [r[0] for r in rows[:limit]]
-    next_cursor = Cursor.encode([ids[-1]], scope) if len(rows) > limit else None
+    next_cursor = Cursor.encode(store, [ids[-1]], scope) if len(rows) > limit else None
     views = _Views(store, ids, f.as_of)
     return Page(items=[dump(views.summary(pid)) for pid in ids], next_cursor=next_cursor)
 

@@ -6,7 +6,7 @@ import json
 from enum import StrEnum
 
 from api.errors import InvalidParameter
-from api.services.common import Cursor, Page
+from api.services.common import INT64, Cursor, Page
 from api.store.db import Store
 from api.store.search import fts_query, query_terms, snippet, tsquery
 
@@ -25,8 +25,8 @@ def search(store: Store, *, q: str, kind: SearchKind | None, limit: int, cursor:
             errors=[{"loc": ["query", "q"], "msg": "no searchable words", "type": "value_error"}],
         )
     scope_id = Cursor.scope({"q": terms, "kind": kind})
-    key = Cursor.decode(cursor, scope_id, 1)
-    offset = int(key[0]) if key is not None and isinstance(key[0], int) and key[0] >= 0 else 0
+    key = Cursor.decode(store, cursor, scope_id, [INT64])
+    offset = key[0] if key is not None and key[0] >= 0 else 0
     if store.sqlite:
         sql = (
             "SELECT e.kind, e.ref_id, e.label, e.field, e.lang, e.original, -bm25(search_fts) AS score"
@@ -58,4 +58,4 @@ def search(store: Store, *, q: str, kind: SearchKind | None, limit: int, cursor:
         for r in window
     ]
     more = offset + limit < len(ranked)
-    return Page(items=items, next_cursor=Cursor.encode([offset + limit], scope_id) if more else None)
+    return Page(items=items, next_cursor=Cursor.encode(store, [offset + limit], scope_id) if more else None)
