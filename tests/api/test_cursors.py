@@ -1,4 +1,5 @@
-"""Cursors: signed by the server, bound to their query, their keys type-checked, on every list."""
+"""Cursors: signed by the server, bound to their query, their keys type-checked, on every list; and
+search pages that stay stable while records are added and deleted."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from api.main import create_app
 from api.services.common import CursorSigner
 from api.store.db import make_engine
 from api.store.secrets import kept_secret
+from tests.api.test_writes import actor
 from tests.conftest import assert_problem, walk
 
 pytestmark = pytest.mark.anyio
@@ -192,6 +194,18 @@ async def test_the_timeline_checks_each_value_of_its_key(client, settings):
         await _refused(client, url, signer.dumps({**genuine, "k": bad}), reason)
 
 
+async def test_search_checks_each_value_of_its_key(client, settings):
+    url = "/v1/search?q=Egypt"
+    cursor = (await _first_page(client, url))["next_cursor"]
+    signer = _server_signer(settings)
+    genuine = signer.loads(cursor)
+    rank, _, hit_id = genuine["k"]
+    for bad, reason in (([rank, "person", hit_id], 'value 2 of its key must be one of actor, claim, source, not "person"'),
+                        ([rank, "claim", [hit_id]], f"value 3 of its key must be {TEXT}, not an array"),
+                        ([1.5, "claim", hit_id], f"value 1 of its key must be {INT}, not a number")):
+        await _refused(client, url, signer.dumps({**genuine, "k": bad}), reason)
+
+
 async def test_cursors_are_url_safe_and_short(client):
     for url in ("/v1/claims", "/v1/timeline", "/v1/search?q=Egypt", "/v1/changes"):
         cursor = (await _first_page(client, url))["next_cursor"]
@@ -244,3 +258,54 @@ def test_processes_starting_together_keep_one_secret(database_url):
     with engine.connect() as conn:
         assert conn.execute(text("SELECT value FROM server_secret WHERE name = 'cursor'")).scalar_one() in secrets
     engine.dispose()
+
+
+# -- search pages that stay stable
+
+CAIRO_UNIVERSITY = ("actor", "cairo-university")
+
+
+async def _hits(client: httpx.AsyncClient, q: str) -> list[tuple[str, str]]:
+    return [(h["kind"], h["id"]) for h in (await client.get("/v1/search", params={"q": q, "limit": 200})).json()["items"]]
+
+
+async def _scores(client: httpx.AsyncClient, q: str) -> dict[tuple[str, str], float]:
+    return {(h["kind"], h["id"]): h["score"] for h in (await client.get("/v1/search", params={"q": q, "limit": 200})).json()["items"]}
+
+
+async def test_search_pages_stay_stable_when_a_better_hit_is_added(client, auth):
+    before = await _scores(client, "Cairo")
+    first = (await client.get("/v1/search?q=Cairo&limit=3")).json()
+    created = await client.post("/v1/actors", json=actor(), headers=auth)
+    assert created.status_code == 201, created.text
+    after = await _hits(client, "Cairo")
+    assert after.index(CAIRO_UNIVERSITY) < 3  # it ranks above the last hit of the first page
+    rest = await walk(client, first["next"])
+    seen = [(h["kind"], h["id"]) for h in first["items"] + rest]
+    assert len(seen) == len(set(seen))
+    assert set(seen) == set(before)  # every hit, once; the new one came before the page we were on
+    assert seen == [hit for hit in after if hit != CAIRO_UNIVERSITY]
+    # A rank depends on its record and the query alone: adding a record moves no other hit's score.
+    assert {hit: score for hit, score in (await _scores(client, "Cairo")).items() if hit != CAIRO_UNIVERSITY} == before
+
+
+async def test_search_pages_stay_stable_when_a_hit_is_deleted(client, auth):
+    created = await client.post("/v1/actors", json=actor(), headers=auth)
+    assert created.status_code == 201, created.text
+    before = await _hits(client, "Cairo")
+    assert before.index(CAIRO_UNIVERSITY) < 3
+    first = (await client.get("/v1/search?q=Cairo&limit=3")).json()
+    assert CAIRO_UNIVERSITY in [(h["kind"], h["id"]) for h in first["items"]]
+    deleted = await client.delete("/v1/actors/cairo-university", headers={**auth, "If-Match": created.headers["etag"]})
+    assert deleted.status_code == 204, deleted.text
+    rest = await walk(client, first["next"])
+    seen = [(h["kind"], h["id"]) for h in first["items"] + rest]
+    assert seen == before  # nothing skipped: the page after the deleted hit starts where the last one ended
+    assert CAIRO_UNIVERSITY not in await _hits(client, "Cairo")
+
+
+async def test_search_hits_come_best_first_then_by_kind_and_id(client):
+    hits = (await client.get("/v1/search", params={"q": "Egypt Russia", "limit": 200})).json()["items"]
+    order = [(-h["score"], h["kind"], h["id"]) for h in hits]
+    assert order == sorted(order)
+    assert len(hits) > 50

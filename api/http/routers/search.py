@@ -24,7 +24,11 @@ class SearchHit(BaseModel):
     field: str = Field(description="The best-matching field: name, description, statement, quote, translation, title or text.")
     language: str = Field(description="Language of that field.")
     snippet: str = Field(description="The matching passage of that field.")
-    score: float = Field(description="Relevance; higher is better.")
+    score: float = Field(
+        description="Relevance, higher is better: a function of this record's matching text and the query alone (BM25's term"
+        " saturation and length normalization, every term weighted alike), so it never changes as other records are written."
+        " Hits come by score, then kind, then id; a page resumes after the last hit served."
+    )
 
 
 @router.get("/v1/search", response_model=Page[SearchHit], responses=LIST_RESPONSES)
@@ -33,7 +37,7 @@ async def search(
     q: Annotated[str, Query(min_length=1, max_length=500, description="Words to find, in English or Arabic; every word must match.")],
     kind: SearchKind | None = None, limit: Limit = DEFAULT, cursor: CursorParam = None,
 ) -> Response:
-    """Search actors (every spelling), claims (statements, quotes, translations) and sources (titles, texts)."""
+    """Search actors (every spelling), claims (statements, quotes, translations) and sources (titles, texts), best first."""
     store = store_of(request)
     page = search_service.search(store, q=q, kind=kind, limit=limit, cursor=cursor)
     return page_response(request, page.items, page.next_cursor)
