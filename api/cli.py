@@ -10,6 +10,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from api.dataset.files import read_text, write_text
 from api.dataset.loader import DATA_DIR, DatasetError, load_dataset
 
 
@@ -52,7 +53,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _locate(args: argparse.Namespace) -> int:
-    text = Path(args.file).read_text(encoding="utf-8")
+    text = read_text(Path(args.file))
     start = text.find(args.quote)
     if start < 0:
         print("not found", file=sys.stderr)
@@ -77,7 +78,7 @@ def _coverage(args: argparse.Namespace) -> int:
 
     ds = load_dataset(Path(args.data))
     target = Path(args.data) / "COVERAGE.md"
-    target.write_text(render_coverage(ds), encoding="utf-8")
+    write_text(target, render_coverage(ds))
     print(f"wrote {target}")
     return 0
 

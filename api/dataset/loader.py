@@ -18,6 +18,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from api.dataset.checks import Loc, RecordChecks, format_loc
+from api.dataset.files import read_text
 from api.dataset.graph import Graph, claim_roles
 from schemas.dataset import (
     ActorIn,
@@ -200,9 +201,12 @@ def _item_name(raw: Any, loc: tuple[int | str, ...]) -> str:
 
 def _parse(path: Path, model: type[BaseModel], problems: list[str], name: str) -> Any:
     try:
-        raw = read_yaml(path.read_text(encoding="utf-8"))
+        raw = read_yaml(read_text(path))
     except FileNotFoundError:
         problems.append(f"{name}: file is missing")
+        return None
+    except UnicodeDecodeError as exc:
+        problems.append(f"{name}: not UTF-8: {exc}")
         return None
     except yaml.YAMLError as exc:
         problems.append(f"{name}: not valid YAML: {exc}")
@@ -303,7 +307,7 @@ def load_dataset(data_dir: Path = DATA_DIR) -> Dataset:
         ds.documents[name] = doc
         text_path = data_dir / str(doc.source.text_file)
         try:
-            ds.texts[doc.source.id] = text_path.read_text(encoding="utf-8")
+            ds.texts[doc.source.id] = read_text(text_path)
         except (FileNotFoundError, UnicodeDecodeError) as exc:
             problems.append(f"{name}: source '{doc.source.id}': field text_file: cannot read {doc.source.text_file}: {exc}")
         for s in [doc.source, *doc.sources]:

@@ -1,7 +1,9 @@
 """The dataset files' canonical YAML form.
 
 Files are written by one dumper from the validated models, field order as the models declare
-it and defaults left out, so that reading a file and writing it back yields the same bytes.
+it and defaults left out, so that reading a file and writing it back yields the same bytes, and
+every string reads back as the very string written (see `_str`). Files are read and written as
+bytes (api/dataset/files.py).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel
 
+from api.dataset.files import read_text, write_text
 from api.dataset.loader import data_files, read_yaml
 from schemas.dataset import ActorsFile, DocumentFile, LinksFile, SourcesFile
 from schemas.knowledge import Knowledge
@@ -23,8 +26,23 @@ class _Dumper(yaml.SafeDumper):
         super().increase_indent(flow, False)
 
 
+# Line breaks other than LF: YAML 1.1 (PyYAML) reads CR, CR LF and NEL (U+0085) as LF in a block scalar and
+# folds them into a space in a plain or quoted one, and counts LS and PS (U+2028, U+2029) as breaks too, where
+# YAML 1.2 does not. Only the double-quoted style writes them as escapes (`\r`, `\N`, `\L`, `\P`) that every
+# reader takes back as they were. The rest PyYAML's emitter settles by itself: it double-quotes what no
+# other style holds (tabs and other controls, a BOM, noncharacters, a space before a line break), quotes
+# leading and trailing white space and indicators, and what would read as another type (`yes`, `null`,
+# `1e3`, `2023-02-17`).
+_ESCAPED_BREAKS = frozenset("\r\x85\u2028\u2029")
+
+
 def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in value else None
+    """A string, in the style that reads back as the same string: double-quoted when it holds a line break
+    other than LF, a literal block when it has several lines, plain or quoted (PyYAML's choice) otherwise."""
+    if not _ESCAPED_BREAKS.isdisjoint(value):
+        style: str | None = '"'
+    else:
+        style = "|" if "\n" in value else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
@@ -49,7 +67,7 @@ def model_for(path: Path) -> type[BaseModel]:
 
 
 def canonical(path: Path) -> str:
-    raw = read_yaml(path.read_text(encoding="utf-8"))
+    raw = read_yaml(read_text(path))
     return dump(model_for(path).model_validate(raw))
 
 
@@ -60,8 +78,8 @@ def format_files(data_dir: Path, *, write: bool) -> list[Path]:
         if not path.exists():
             continue
         text = canonical(path)
-        if text != path.read_text(encoding="utf-8"):
+        if text != read_text(path):
             changed.append(path)
             if write:
-                path.write_text(text, encoding="utf-8")
+                write_text(path, text)
     return changed

@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel
 from sqlalchemy import Connection, select
 
+from api.dataset.files import write_text
 from api.dataset.yamlio import dump
 from api.store.records import MODEL_OF, TABLE_OF
 from schemas.dataset import (
@@ -34,7 +35,7 @@ def _records(conn: Connection, kind: str, file: str) -> list[Any]:
 
 def _write(path: Path, model: BaseModel) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(dump(model), encoding="utf-8")
+    write_text(path, dump(model))
     return path
 
 
@@ -68,7 +69,7 @@ def export_dataset(conn: Connection, out: Path) -> list[Path]:
         if own.text_file and text is not None:
             target = out / own.text_file
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
+            write_text(target, text)
             written.append(target)
     written.append(_write(out / "links.yaml", LinksFile(
         contradictions=_records(conn, "contradiction", "links.yaml"),
