@@ -1,0 +1,311 @@
+"""Scale benchmark: every endpoint's throughput and latency at a given number of claims, as ratios to a
+bare FastAPI endpoint measured in the same run, with the server's memory, the database's size, the
+build time and the latency of writes.
+
+    python -m bench.scale --sizes 119,100000 [--database sqlite|postgresql|sqlite,postgresql] [--duration 10]
+                          [--json var/bench/scale.json]
+
+For each backend and size (119 is the curated dataset itself), the database is built by bench/generate.py
+(documents indexed by bench/indexed.py: the same data, built in reasonable time) or reused from var/bench/
+when one was built with the same size, seed, code and data; the benchmark runs on a copy of it, so the
+writes leave the cache as built. One uvicorn worker serves it (`CLAIMS_AUTO_BUILD=false`), and wrk
+(`-t1 -c16`, `--duration` seconds after a 2-second warm-up) loads each endpoint in turn; the bare endpoint
+(bench/bare_app.py) is loaded alone before and after them and the ratios use the mean of the two, since
+the machine's speed drifts during a run.
+
+Then, through HTTP with a `write` key, one at a time: `--writes` claims created (copies of stored claims,
+half of them negated), updated (`PATCH` with `If-Match`) and deleted, and as many actors created: each
+operation's median and 99th percentile latency. Last, two measures of whether slow requests hold up
+others: `/healthz` latency from one connection alone and while 8 connections search for a common word;
+and a mix of reads on 16 connections alone and while one writer creates and deletes claims.
+
+It prints a Markdown table per run, one across runs, and with `--json` writes everything as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import shutil
+import sys
+import urllib.parse
+import urllib.request
+from dataclasses import asdict
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import make_url, text
+
+from api.dataset.loader import fingerprint as data_fingerprint
+from api.http.auth import create_key
+from api.store.db import make_engine
+from bench.generate import code_fingerprint, generate
+from bench.lexicon import RARE_WORD
+from bench.loadgen import Server, require_wrk, settle, timed_get, wrk
+from bench.progress import Steps
+from bench.tables import across_table, run_table
+from bench.workload import healthz_under_search, mixed, write_latencies
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = ROOT / "var" / "bench"
+CURATED = 119
+HEADLINE_CLAIM = "sisi-planned-40000-missiles-for-russia"
+DATE_SHARE = 0.014  # the date-range filter matches about this share of the claims
+DEEP_PAGE = 1000
+DEFAULT_POSTGRES = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+# -- databases
+
+
+def cached_database(size: int, backend: str, args: argparse.Namespace, steps: Steps) -> tuple[str, dict[str, Any]]:
+    """The URL of a database of `size` claims built from the current code and data, and its build report:
+    reused from the cache when there is one, else built (and older builds of the same size removed)."""
+    code = code_fingerprint()
+    key = f"{size}-s{args.seed}-{code}"
+    CACHE.mkdir(parents=True, exist_ok=True)
+    report_path = CACHE / f"claims-{backend}-{key}.json"
+    if backend == "sqlite":
+        url = f"sqlite:///{CACHE / f'claims-{key}.db'}"
+        fresh = report_path.exists() and (CACHE / f"claims-{key}.db").exists()
+    else:
+        url = make_url(args.postgres).set(database=f"claims_bench_{size}_s{args.seed}").render_as_string(hide_password=False)
+        expected = data_fingerprint() if size == CURATED else f"generated-{size}-{args.seed}-{code}"
+        fresh = report_path.exists() and _postgres_fingerprint(url) == expected
+    if fresh and not args.rebuild:
+        return url, json.loads(report_path.read_text(encoding="utf-8"))
+    for stale in CACHE.glob(f"claims-{backend}-{size}-s{args.seed}-*.json"):
+        stale.unlink()
+    if backend == "sqlite":
+        for stale in CACHE.glob(f"claims-{size}-s{args.seed}-*.db*"):
+            stale.unlink()
+    print(f"building {size:,} claims on {backend} (cached under {CACHE})", file=sys.stderr, flush=True)
+    report = asdict(generate(size, url, seed_value=args.seed, replace=True, index_documents=not args.plain_dataset, steps=steps))
+    report_path.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return url, report
+
+
+def _postgres_fingerprint(url: str) -> str | None:
+    try:
+        engine = make_engine(url)
+        try:
+            with engine.connect() as conn:
+                return conn.execute(text("SELECT value FROM meta WHERE key = 'fingerprint'")).scalar()
+        finally:
+            engine.dispose()
+    except Exception:  # no such database yet, or not built to the end: build it
+        return None
+
+
+def working_copy(url: str, backend: str) -> str:
+    """A copy of a cached database to run on (writes change it): a file copy, or a database from a template."""
+    if backend == "sqlite":
+        source = Path(make_url(url).database or "")
+        target = CACHE / "work.db"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{target}{suffix}").unlink(missing_ok=True)
+        shutil.copyfile(source, target)
+        return f"sqlite:///{target}"
+    import psycopg
+
+    template = make_url(url).database
+    work = make_url(url).set(database="claims_bench_work")
+    admin = make_url(url).set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute('DROP DATABASE IF EXISTS "claims_bench_work" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "claims_bench_work" TEMPLATE "{template}"')
+    return work.render_as_string(hide_password=False)
+
+
+def database_bytes(url: str) -> int:
+    if url.startswith("sqlite"):
+        path = Path(make_url(url).database or "")
+        return sum(p.stat().st_size for p in (path, Path(f"{path}-wal")) if p.exists())
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return int(conn.execute(text("SELECT pg_database_size(current_database())")).scalar_one())
+    finally:
+        engine.dispose()
+
+
+# -- what to ask for
+
+
+def probes(url: str) -> dict[str, Any]:
+    """Arguments for the endpoints, read from the database: an actor in exactly one claim, a date range
+    holding about 1.4% of the claims, the source with the most claims, a generated claim, and counts."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            def one(sql: str, **params: Any) -> Any:
+                return conn.execute(text(sql), params).scalar()
+
+            claims = int(one("SELECT count(*) FROM claim WHERE deleted_at IS NULL"))
+            actor = one("SELECT actor_id FROM claim_actor GROUP BY actor_id HAVING count(DISTINCT claim_id) = 1 ORDER BY actor_id LIMIT 1")
+            source, source_claims = conn.execute(text(
+                "SELECT source_id, count(*) FROM claim_source GROUP BY source_id ORDER BY count(*) DESC, source_id LIMIT 1")).one()
+            middle = one("SELECT id FROM claim ORDER BY id LIMIT 1 OFFSET :n", n=claims // 2)
+
+            def in_range(first: str, last: str) -> int:
+                return int(one("SELECT count(*) FROM claim WHERE deleted_at IS NULL AND event_to >= :f AND event_from <= :t", f=first, t=last))
+
+            dated = int(one("SELECT count(*) FROM claim WHERE event_from IS NOT NULL"))
+            start = one("SELECT event_from FROM claim WHERE event_from IS NOT NULL ORDER BY event_from LIMIT 1 OFFSET :n", n=dated * 3 // 5)
+            first = date.fromisoformat(start)
+            low, high = 0, 3 * 366
+            while low < high:  # the shortest range from `first` that holds the share
+                mid = (low + high) // 2
+                if in_range(first.isoformat(), (first + timedelta(days=mid)).isoformat()) >= DATE_SHARE * claims:
+                    high = mid
+                else:
+                    low = mid + 1
+            last = (first + timedelta(days=low)).isoformat()
+            counts = {
+                "claims": claims, "actor claims": 1, "source claims": int(source_claims),
+                "date range claims": in_range(first.isoformat(), last),
+                "arabic claims": int(one("SELECT count(DISTINCT claim_id) FROM claim_language WHERE language = 'ar'")),
+                "supply_arms claims": int(one("SELECT count(*) FROM claim WHERE predicate = 'supply_arms'")),
+                "planned claims": int(one("SELECT count(*) FROM claim WHERE modality = 'planned'")),
+                "negated claims": int(one("SELECT count(*) FROM claim WHERE polarity = 'negated'")),
+            }
+    finally:
+        engine.dispose()
+    return {"actor": actor, "source": source, "date_from": first.isoformat(), "date_to": last, "claim": middle, "counts": counts}
+
+
+def deep_cursor(base: str, pages: int) -> tuple[str | None, int]:
+    """The cursor of page `pages` of /v1/claims?limit=50 (or of the last page), found by paging; and its number."""
+    cursor, page = None, 1
+    while page < pages:
+        query = "limit=50" + (f"&cursor={urllib.parse.quote(cursor)}" if cursor else "")
+        with urllib.request.urlopen(f"{base}/v1/claims?{query}", timeout=120) as response:
+            following = json.load(response)["next_cursor"]
+        if following is None:
+            break
+        cursor, page = following, page + 1
+    return cursor, page
+
+
+def endpoints(found: dict[str, Any], deep: tuple[str | None, int]) -> list[tuple[str, str]]:
+    """(label, path) of each endpoint measured."""
+    counts = found["counts"]
+    share = 100 * counts["date range claims"] / max(1, counts["claims"])
+    cursor, page = deep
+    q = urllib.parse.quote
+    return [
+        ("GET /healthz", "/healthz"),
+        ("search, common English word: `q=egypt`", "/v1/search?q=egypt"),
+        ("search, common Arabic word: `q=السيسي`", f"/v1/search?q={q('السيسي')}"),
+        (f"search, rare word: `q={RARE_WORD}`", f"/v1/search?q={RARE_WORD}"),
+        ("`GET /v1/claims?limit=50`", "/v1/claims?limit=50"),
+        (f"claims in a date range ({share:.1f}% of claims)", f"/v1/claims?date_from={found['date_from']}&date_to={found['date_to']}"),
+        ("claims of an actor with one claim", f"/v1/claims?actor={found['actor']}"),
+        (f"claims of a source ({counts['source claims']:,} claims)", f"/v1/claims?source={found['source']}"),
+        ("claims, `language=ar`", "/v1/claims?language=ar"),
+        ("claims, `predicate=supply_arms`", "/v1/claims?predicate=supply_arms"),
+        ("claims, `modality=planned`", "/v1/claims?modality=planned"),
+        ("claims, `polarity=negated`", "/v1/claims?polarity=negated"),
+        ("claims, `actor=egypt&predicate=supply_arms&polarity=negated`", "/v1/claims?actor=egypt&predicate=supply_arms&polarity=negated"),
+        ("claims, `language=ar&modality=planned`", "/v1/claims?language=ar&modality=planned"),
+        (f"claims, deep page (page {page:,} by cursor)", "/v1/claims?limit=50" + (f"&cursor={q(cursor)}" if cursor else "")),
+        ("`GET /v1/timeline`", "/v1/timeline"),
+        ("`GET /v1/claims/{id}`, the curated headline claim", f"/v1/claims/{HEADLINE_CLAIM}"),
+        ("`GET /v1/claims/{id}`, a claim from the middle of the list", f"/v1/claims/{found['claim']}"),
+    ]
+
+
+# -- one run
+
+
+def load_endpoint(base: str, path: str, seconds: float, connections: int, *, idle: str = "/healthz") -> dict[str, Any]:
+    """One request alone (its latency, status and size), then wrk's load; then wait until the server is idle
+    (`idle` answers fast), since a blocked event loop may still hold a request from each connection."""
+    settle(base, path=idle)
+    alone_ms, status, size = timed_get(f"{base}{path}")
+    measured = wrk(f"{base}{path}", seconds=seconds, connections=connections)
+    waited = settle(base, path=idle)
+    return {"path": path, "status": status, "bytes": size, "alone_ms": alone_ms, **measured.as_dict(), "backlog_s": waited}
+
+
+def run(size: int, backend: str, args: argparse.Namespace, steps: Steps) -> dict[str, Any]:
+    cached, report = cached_database(size, backend, args, steps)
+    url = working_copy(cached, backend)
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            token = create_key(conn, name="scale benchmark", scopes=["write"])
+    finally:
+        engine.dispose()
+    found = probes(url)
+    env = {"DATABASE_URL": url, "CLAIMS_AUTO_BUILD": "false"}
+    print(f"{backend}, {size:,} claims: measuring", file=sys.stderr, flush=True)
+    results: dict[str, Any] = {"size": size, "backend": backend, "duration": args.duration, "build": report, "probes": found}
+    with Server("bench.bare_app:app", {}) as bare:
+        results["bare before"] = load_endpoint(bare.base, "/bare", args.duration, args.connections, idle="/bare")
+    with Server("api.main:app", env) as server:
+        results["memory at start"] = server.memory()
+        deep = deep_cursor(server.base, min(DEEP_PAGE, max(1, math.ceil(size / 50))))
+        task = steps.task(f"{backend} {size:,}: endpoints", len(endpoints(found, deep)))
+        results["endpoints"] = []
+        for label, path in endpoints(found, deep):
+            results["endpoints"].append({"label": label, **load_endpoint(server.base, path, args.duration, args.connections)})
+            task.advance()
+        settle(server.base)
+        results["writes"] = write_latencies(server.base, token, url, args.writes)
+        settle(server.base)
+        results["healthz under search"] = healthz_under_search(server.base, args.duration)
+        settle(server.base)
+        reads = ["/v1/claims?limit=50", f"/v1/claims/{found['claim']}", f"/v1/claims/{HEADLINE_CLAIM}", "/healthz", "/v1/timeline"]
+        results["mixed"] = mixed(server.base, token, url, reads, args.duration)
+        results["memory at end"] = server.memory()
+    with Server("bench.bare_app:app", {}) as bare:
+        results["bare after"] = load_endpoint(bare.base, "/bare", args.duration, args.connections, idle="/bare")
+    results["database bytes"] = database_bytes(url)
+    before, after = results["bare before"], results["bare after"]
+    results["bare"] = {k: (before[k] + after[k]) / 2 for k in ("rps", "p50_ms", "p99_ms")}
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.scale", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="119,100000", help="claims per run, comma-separated (119: the curated dataset)")
+    parser.add_argument("--database", default="sqlite", help="sqlite, postgresql, or both comma-separated")
+    parser.add_argument("--postgres", default=DEFAULT_POSTGRES, help="a PostgreSQL server URL (its databases claims_bench_* are used)")
+    parser.add_argument("--duration", type=float, default=10, help="seconds of load per endpoint (default 10)")
+    parser.add_argument("--connections", type=int, default=16, help="wrk connections (default 16, on one wrk thread)")
+    parser.add_argument("--writes", type=int, default=40, help="requests per write operation (default 40)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--rebuild", action="store_true", help="build the databases even when cached")
+    parser.add_argument("--plain-dataset", action="store_true", help="build from the loader's Dataset, not bench/indexed.py's (slow)")
+    parser.add_argument("--json", type=Path, help="write every measure to this file")
+    args = parser.parse_args(argv)
+    require_wrk()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    backends = [b.strip() for b in args.database.split(",")]
+    if unknown := set(backends) - {"sqlite", "postgresql"}:
+        raise SystemExit(f"unknown --database {', '.join(sorted(unknown))}: sqlite or postgresql")
+    started = datetime.now(UTC)
+    runs = []
+    with Steps() as steps:
+        for backend in backends:
+            for size in sizes:
+                runs.append(run(size, backend, args, steps))
+                print("\n" + run_table(runs[-1]) + "\n", flush=True)
+    print(f"wrk -t1 -c{args.connections} -d{args.duration:g}s after a 2 s warm-up, one uvicorn worker, {os.cpu_count()} cores,"
+          f" Python {platform.python_version()}, {started:%Y-%m-%d}\n")
+    print(across_table(runs))
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        document = {"started": started.isoformat(), "settings": {k: str(v) for k, v in vars(args).items()},
+                    "machine": {"cores": os.cpu_count(), "python": platform.python_version()}, "runs": runs}
+        args.json.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
