@@ -95,8 +95,10 @@ class FactMaker:
         if fact.event is not None and fact.event.precision is not DatePrecision.YEAR:
             start = fact.event.start
             year, month = int(start[:4]), int(start[5:7])
-            shifted = (year * 12 + month - 1 + self.rng.randint(2, 8))
-            new_start = f"{shifted // 12:04d}-{shifted % 12 + 1:02d}" + start[7:10].replace("-31", "-28").replace("-30", "-28")
+            shifted = year * 12 + month - 1 + self.rng.randint(2, 8)
+            new_start = f"{shifted // 12:04d}-{shifted % 12 + 1:02d}"
+            if fact.event.precision is DatePrecision.DAY:
+                new_start += f"-{min(int(start[8:10]), 28):02d}"  # a day every month has
             if shifted // 12 <= LAST_DAY.year:
                 event = EventTime(start=new_start, precision=fact.event.precision)
                 options.append((replace(fact, event=event), ContradictionKind.DATE_MISMATCH,

@@ -89,6 +89,7 @@ class Report:
     peak_memory_bytes: int = 0
     checked: dict[str, int] = field(default_factory=dict)
     profile_samples: int = 0
+    profile_cpu_seconds: float = 0.0
     profile: list[tuple[str, float, float]] = field(default_factory=list)
     cprofile: str = ""
 
@@ -251,6 +252,7 @@ def generate(claims: int, database: str, *, seed_value: int = 1, replace: bool =
     report.peak_memory_bytes = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     if sampler:
         report.profile_samples = sampler.samples
+        report.profile_cpu_seconds = sampler.weight
         report.profile = [*sampler.top(profile, by_total=True), ("--- by self time", 0.0, 0.0), *sampler.top(profile)]
     if profiler:
         out = io.StringIO()
@@ -278,7 +280,8 @@ def lines(report: Report) -> Iterator[str]:
     for label, seconds, calls in report.seed_phases:
         yield f"    {seconds:8.1f} s {100 * seconds / build:5.1f}%  {label}" + (f" ({calls:,} calls)" if calls else "")
     if report.profile:
-        yield f"  sampling profile of the build ({report.profile_samples:,} samples): self %, total %, function"
+        yield (f"  sampling profile of the build ({report.profile_samples:,} samples over {report.profile_cpu_seconds:,.1f} s of CPU):"
+               " self %, total %, function")
         for where, own, total in report.profile:
             yield f"    {own:5.1f} {total:5.1f}  {where}" if total else f"  {where}"
     if report.cprofile:

@@ -134,8 +134,8 @@ def wrk(url: str, *, seconds: float, connections: int, warmup: float = 2.0, scri
     return parse_wrk(out)
 
 
-def settle(base: str, *, path: str = "/healthz", fast_ms: float = 50.0, limit: float = 600.0) -> float:
-    """Wait until the server answers `path` quickly again, and return the seconds waited.
+def settle(base: str, *, path: str = "/healthz", fast_ms: float = 50.0, limit: float = 600.0) -> bool:
+    """Wait until the server answers `path` quickly again (True), or for `limit` seconds (False).
 
     When wrk stops, every connection may leave a request the server is still working on; on an event
     loop that slow requests block, they would delay whatever is measured next."""
@@ -143,13 +143,13 @@ def settle(base: str, *, path: str = "/healthz", fast_ms: float = 50.0, limit: f
     while time.monotonic() - started < limit:
         sent = time.perf_counter()
         try:
-            urllib.request.urlopen(f"{base}{path}", timeout=limit).read()
+            urllib.request.urlopen(f"{base}{path}", timeout=max(1.0, limit - (time.monotonic() - started))).read()
         except OSError:
-            time.sleep(0.5)
+            time.sleep(0.2)
             continue
         if (time.perf_counter() - sent) * 1000 < fast_ms:
-            break
-    return time.monotonic() - started
+            return True
+    return False
 
 
 def timed_get(url: str) -> tuple[float, int, int]:

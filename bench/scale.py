@@ -47,7 +47,7 @@ from bench.generate import code_fingerprint, generate
 from bench.lexicon import RARE_WORD
 from bench.loadgen import Server, require_wrk, settle, timed_get, wrk
 from bench.progress import Steps
-from bench.tables import across_table, run_table
+from bench.tables import across_table, profile_table, run_table
 from bench.workload import healthz_under_search, mixed, write_latencies
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,7 +84,8 @@ def cached_database(size: int, backend: str, args: argparse.Namespace, steps: St
         for stale in CACHE.glob(f"claims-{size}-s{args.seed}-*.db*"):
             stale.unlink()
     print(f"building {size:,} claims on {backend} (cached under {CACHE})", file=sys.stderr, flush=True)
-    report = asdict(generate(size, url, seed_value=args.seed, replace=True, index_documents=not args.plain_dataset, steps=steps))
+    report = asdict(generate(size, url, seed_value=args.seed, replace=True, index_documents=not args.plain_dataset, profile=args.profile,
+                             steps=steps))
     report_path.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     return url, report
 
@@ -222,14 +223,51 @@ def endpoints(found: dict[str, Any], deep: tuple[str | None, int]) -> list[tuple
 # -- one run
 
 
-def load_endpoint(base: str, path: str, seconds: float, connections: int, *, idle: str = "/healthz") -> dict[str, Any]:
-    """One request alone (its latency, status and size), then wrk's load; then wait until the server is idle
-    (`idle` answers fast), since a blocked event loop may still hold a request from each connection."""
-    settle(base, path=idle)
+class Api:
+    """The API server of a run (one uvicorn worker), started again whenever it does not go idle within a few
+    seconds of a load: a blocked event loop may still hold a slow request from each of wrk's connections, which
+    would delay the next measurement by minutes. Its memory is read across restarts."""
+
+    PATIENCE = 5.0  # seconds
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.env = env
+        self.server = Server("api.main:app", env)
+        self.memory_at_start = self.server.memory()["VmRSS"]
+        self.memory_at_end = 0
+        self.peak = 0
+        self.restarts = 0
+
+    @property
+    def base(self) -> str:
+        return self.server.base
+
+    def idle(self) -> bool:
+        """Wait for the server to be idle, or start it again; whether it had to be started again."""
+        if settle(self.base, limit=self.PATIENCE):
+            return False
+        self.stop()
+        self.server = Server("api.main:app", self.env)
+        self.restarts += 1
+        return True
+
+    def stop(self) -> None:
+        self.peak = max(self.peak, self.server.memory()["VmHWM"])
+        self.memory_at_end = self.server.memory()["VmRSS"]
+        self.server.stop()
+
+
+def load_endpoint(base: str, path: str, seconds: float, connections: int) -> dict[str, Any]:
+    """One request alone (its latency, status and size), then wrk's load (with a warm-up unless one request
+    already takes a second)."""
     alone_ms, status, size = timed_get(f"{base}{path}")
-    measured = wrk(f"{base}{path}", seconds=seconds, connections=connections)
-    waited = settle(base, path=idle)
-    return {"path": path, "status": status, "bytes": size, "alone_ms": alone_ms, **measured.as_dict(), "backlog_s": waited}
+    measured = wrk(f"{base}{path}", seconds=seconds, connections=connections, warmup=0 if alone_ms > 1000 else 2)
+    return {"path": path, "status": status, "bytes": size, "alone_ms": alone_ms, **measured.as_dict()}
+
+
+def bare_endpoint(args: argparse.Namespace) -> dict[str, Any]:
+    with Server("bench.bare_app:app", {}) as bare:
+        return load_endpoint(bare.base, "/bare", args.duration, args.connections)
 
 
 def run(size: int, backend: str, args: argparse.Namespace, steps: Steps) -> dict[str, Any]:
@@ -245,26 +283,26 @@ def run(size: int, backend: str, args: argparse.Namespace, steps: Steps) -> dict
     env = {"DATABASE_URL": url, "CLAIMS_AUTO_BUILD": "false"}
     print(f"{backend}, {size:,} claims: measuring", file=sys.stderr, flush=True)
     results: dict[str, Any] = {"size": size, "backend": backend, "duration": args.duration, "build": report, "probes": found}
-    with Server("bench.bare_app:app", {}) as bare:
-        results["bare before"] = load_endpoint(bare.base, "/bare", args.duration, args.connections, idle="/bare")
-    with Server("api.main:app", env) as server:
-        results["memory at start"] = server.memory()
-        deep = deep_cursor(server.base, min(DEEP_PAGE, max(1, math.ceil(size / 50))))
+    results["bare before"] = bare_endpoint(args)
+    api = Api(env)
+    try:
+        deep = deep_cursor(api.base, min(DEEP_PAGE, max(1, math.ceil(size / 50))))
         task = steps.task(f"{backend} {size:,}: endpoints", len(endpoints(found, deep)))
         results["endpoints"] = []
         for label, path in endpoints(found, deep):
-            results["endpoints"].append({"label": label, **load_endpoint(server.base, path, args.duration, args.connections)})
+            measured = load_endpoint(api.base, path, args.duration, args.connections)
+            results["endpoints"].append({"label": label, **measured, "restarted after": api.idle()})
             task.advance()
-        settle(server.base)
-        results["writes"] = write_latencies(server.base, token, url, args.writes)
-        settle(server.base)
-        results["healthz under search"] = healthz_under_search(server.base, args.duration)
-        settle(server.base)
+        results["writes"] = write_latencies(api.base, token, url, args.writes)
+        api.idle()
+        results["healthz under search"] = healthz_under_search(api.base, args.duration)
+        api.idle()
         reads = ["/v1/claims?limit=50", f"/v1/claims/{found['claim']}", f"/v1/claims/{HEADLINE_CLAIM}", "/healthz", "/v1/timeline"]
-        results["mixed"] = mixed(server.base, token, url, reads, args.duration)
-        results["memory at end"] = server.memory()
-    with Server("bench.bare_app:app", {}) as bare:
-        results["bare after"] = load_endpoint(bare.base, "/bare", args.duration, args.connections, idle="/bare")
+        results["mixed"] = mixed(api.base, token, url, reads, args.duration)
+    finally:
+        api.stop()
+    results["memory"] = {"start": api.memory_at_start, "end": api.memory_at_end, "peak": api.peak, "restarts": api.restarts}
+    results["bare after"] = bare_endpoint(args)
     results["database bytes"] = database_bytes(url)
     before, after = results["bare before"], results["bare after"]
     results["bare"] = {k: (before[k] + after[k]) / 2 for k in ("rps", "p50_ms", "p99_ms")}
@@ -282,6 +320,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--rebuild", action="store_true", help="build the databases even when cached")
     parser.add_argument("--plain-dataset", action="store_true", help="build from the loader's Dataset, not bench/indexed.py's (slow)")
+    parser.add_argument("--profile", type=int, default=0, metavar="N", help="when building, sample where the time goes (N functions)")
     parser.add_argument("--json", type=Path, help="write every measure to this file")
     args = parser.parse_args(argv)
     require_wrk()
@@ -296,6 +335,8 @@ def main(argv: list[str] | None = None) -> int:
             for size in sizes:
                 runs.append(run(size, backend, args, steps))
                 print("\n" + run_table(runs[-1]) + "\n", flush=True)
+                if runs[-1]["build"]["profile"]:
+                    print(profile_table(runs[-1]["build"]) + "\n", flush=True)
     print(f"wrk -t1 -c{args.connections} -d{args.duration:g}s after a 2 s warm-up, one uvicorn worker, {os.cpu_count()} cores,"
           f" Python {platform.python_version()}, {started:%Y-%m-%d}\n")
     print(across_table(runs))

@@ -56,7 +56,7 @@ ARABIC_SHARE = 0.2  # of articles
 ECHO_SHARE = 0.12  # of claims: an earlier claim taken up again
 RECORDED_SHARE = 0.6  # of echoes: recorded as a contradiction or corroboration
 RECOMBINED_SHARE = 0.03  # of articles: a curated document's passages, recombined
-RECOMBINED_MAX = 25  # recombined copies per curated document
+RECOMBINED_MAX = 12  # recombined copies per curated document (the engine relates every pair of copies)
 LINKS = "links.yaml"
 
 

@@ -29,15 +29,18 @@ def run_table(r: dict[str, Any]) -> str:
             latencies = f"none completed in {r['duration']:g} s | — | 0 | — | —"
         lines.append(f"| {e['label']}{errors} | {_num(e['rps'], 1 if e['rps'] < 10 else 0)} | {latencies} | {_num(e['alone_ms'], 1)}"
                      f" | {_num(e['bytes'])} |")
-    memory = r["memory at end"]
+    memory = r["memory"]
     seconds = build["seconds"]
+    phases = ", ".join(f"{label.split(' (')[0]} {100 * s / seconds['build']:.0f}%" for label, s, _ in build["seed_phases"] if s >= 0.005 * seconds["build"])
     lines += ["", "| measure | value |", "|---|---|",
               f"| bare endpoint before / after | {_num(r['bare before']['rps'])} / {_num(r['bare after']['rps'])} req/s |",
-              f"| server memory (RSS) at start, at end, peak | {memory_mb(r['memory at start']['VmRSS'])}, {memory_mb(memory['VmRSS'])},"
-              f" {memory_mb(memory['VmHWM'])} |",
+              f"| server memory (RSS) at start, at end, peak | {memory_mb(memory['start'])}, {memory_mb(memory['end'])},"
+              f" {memory_mb(memory['peak'])}" + (f" ({memory['restarts']} restarts after loads it did not finish)" if memory["restarts"] else "") + " |",
               f"| database size | {r['database bytes'] / 1e6:,.0f} MB |",
               f"| build: generate, check, build (migrations and seed) | {seconds['generate']:,.1f} s, {seconds['check']:,.1f} s,"
-              f" {seconds['build']:,.1f} s{' (documents indexed)' if build.get('index_documents') else ''} |"]
+              f" {seconds['build']:,.1f} s{' (documents indexed)' if build.get('index_documents') else ''};"
+              f" peak memory {build.get('peak_memory_bytes', 0) / 2**30:,.1f} GiB |",
+              f"| where the build's time went | {phases} |"]
     for name, w in r["writes"]["operations"].items():
         lines.append(f"| {name}: p50, p99, max ({w['n']} requests) | {w['p50_ms']:,.1f} ms, {w['p99_ms']:,.1f} ms, {w['max_ms']:,.1f} ms |")
     if r["writes"]["failed"]:
@@ -80,4 +83,13 @@ def across_table(runs: list[dict[str, Any]]) -> str:
             else:
                 cells.append(f"0 (none in {r['duration']:g} s) | one alone: {_num(e['alone_ms'])}")
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def profile_table(build: dict[str, Any]) -> str:
+    """The build's sampling profile: the functions most often on the stack, then those most often running."""
+    title = f"Sampling profile of the build ({build['profile_samples']:,} samples over {build.get('profile_cpu_seconds', 0):,.1f} s of CPU)"
+    lines = [title, "", "| self % | total % | function |", "|---:|---:|---|"]
+    for where, own, total in build["profile"]:
+        lines.append(f"| {own:.1f} | {total:.1f} | `{where}` |" if total else f"| | | {where.strip('- ')} |")
     return "\n".join(lines)
