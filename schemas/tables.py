@@ -145,8 +145,19 @@ class ClaimSource(SQLModel, table=True):
 
 
 class ClaimLanguage(SQLModel, table=True):
+    """Every language range that matches the language of some evidence of a claim (RFC 4647 basic filtering,
+    lower-cased: `en-GB` gives `en` and `en-gb`; api/dataset/languages.py): a language filter is one lookup."""
+
     __tablename__ = "claim_language"
     claim_id: str = Field(primary_key=True, foreign_key="claim.id")
+    language: str = Field(primary_key=True, index=True)
+
+
+class SourceLanguage(SQLModel, table=True):
+    """Every language range that matches a source's language, as for claims."""
+
+    __tablename__ = "source_language"
+    source_id: str = Field(primary_key=True, foreign_key="source.id")
     language: str = Field(primary_key=True, index=True)
 
 

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from api.dataset.graph import Graph
+from api.dataset.languages import matches
 from schemas.dataset import ActorIn, ClaimIn, ContradictionIn, CorroborationIn, EvidenceIn, SourceIn
 from schemas.vocab import ClaimRole, ContradictionStatus, CorroborationKind, CorroborationStatus, Speech
 
@@ -71,7 +72,7 @@ class RecordChecks:
                 "quote_mismatch",
             )
         language = ev.language or self.g.sources[ev.source].language
-        if not language.startswith("en") and not ev.translation:
+        if not matches("en", language) and not ev.translation:
             self.report((*loc, "translation"), f"a quote in '{language}' needs an English translation", "missing_translation")
 
     def actor(self, a: ActorIn) -> None:

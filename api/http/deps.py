@@ -29,7 +29,14 @@ DateParam = Annotated[
     Query(pattern=PARTIAL_DATE_PATTERN, description="ISO 8601 date: `2023`, `2023-02` or `2023-02-17`."),
 ]
 LanguageParam = Annotated[
-    str | None, Query(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$", description="BCP 47 language tag, e.g. `ar`.")
+    str | None,
+    Query(
+        pattern=r"^(\*|[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*)$",
+        description="A language range, matched against BCP 47 tags by RFC 4647 basic filtering: case-insensitive, and a"
+        " range matches the tag itself and every longer tag it begins up to a `-` (`en` finds `en`, `en-GB` and"
+        " `en-gb-oxendict`, not `eng`); `*` matches any.",
+        examples=["ar", "en-GB"],
+    ),
 ]
 AS_OF_RULE = (
     "Only what had been published by this date (`YYYY-MM-DD`): a claim once a held document its evidence quotes"

@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 
+from api.dataset.languages import range_key
 from api.errors import InvalidParameter
 from api.services.common import Page, Where, date_range, fetch_doc, keyset_page, live, published_by, require
 from api.store.db import Store
@@ -49,9 +50,8 @@ def _where(store: Store, f: ClaimFilters) -> Where:
             where.add("EXISTS (SELECT 1 FROM claim_actor ca WHERE ca.claim_id = c.id AND ca.actor_id = ?)", f.actor)
     if f.source is not None:
         where.add("EXISTS (SELECT 1 FROM claim_source cs WHERE cs.claim_id = c.id AND cs.source_id = ?)", f.source)
-    if f.language is not None:
-        where.add("EXISTS (SELECT 1 FROM claim_language cl WHERE cl.claim_id = c.id AND (cl.language = ? OR cl.language LIKE ?))",
-                  f.language, f"{f.language}-%")
+    if f.language is not None and (key := range_key(f.language)) is not None:
+        where.add("EXISTS (SELECT 1 FROM claim_language cl WHERE cl.claim_id = c.id AND cl.language = ?)", key)
     for column, value in (("predicate", f.predicate), ("modality", f.modality), ("polarity", f.polarity)):
         if value is not None:
             where.add(f"c.{column} = ?", value.value)

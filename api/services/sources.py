@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from api.dataset.languages import range_key
 from api.services.common import Page, Where, date_range, fetch_doc, keyset_page, live, require
 from api.store.db import Store
 from schemas.vocab import SourceKind
@@ -21,8 +22,8 @@ def list_sources(
     live(where, "s", include_deleted)
     if kind is not None:
         where.add("s.kind = ?", kind.value)
-    if language is not None:
-        where.add("(s.language = ? OR s.language LIKE ?)", language, f"{language}-%")
+    if language is not None and (key := range_key(language)) is not None:
+        where.add("EXISTS (SELECT 1 FROM source_language sl WHERE sl.source_id = s.id AND sl.language = ?)", key)
     if publisher is not None:
         where.add("s.publisher_id = ?", publisher)
     if cites is not None:

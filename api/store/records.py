@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from api.dataset.graph import Graph, claim_roles
+from api.dataset.languages import ranges_of
 from api.engine.detect import index_keys
 from api.engine.propositions import facts_of
 from api.engine.world import world_in
@@ -33,6 +34,7 @@ from schemas.tables import (
     SearchEntry,
     Source,
     SourceCite,
+    SourceLanguage,
     table_of,
 )
 from schemas.tables import Claim as ClaimRow
@@ -48,7 +50,7 @@ MODEL_OF: dict[str, type[BaseModel]] = {
 LINK_TABLES: dict[str, list[tuple[Any, str]]] = {
     # (table, column naming the record) for the link rows derived from a record
     "actor": [],
-    "source": [(table_of(SourceCite), "source_id")],
+    "source": [(table_of(SourceCite), "source_id"), (table_of(SourceLanguage), "source_id")],
     "claim": [(table_of(ClaimActor), "claim_id"), (table_of(ClaimSource), "claim_id"), (table_of(ClaimLanguage), "claim_id"),
               (table_of(ClaimKey), "claim_id"), (table_of(ClaimProposition), "claim_id")],
     "contradiction": [(table_of(ContradictionClaim), "contradiction_id"), (table_of(RelationRule), "relation_id")],
@@ -98,13 +100,14 @@ def published_range(claim: ClaimIn, graph: Graph) -> tuple[str | None, str | Non
 def links(kind: str, record: Any, graph: Graph) -> list[tuple[Any, list[dict[str, Any]]]]:
     """(table, rows) of the link rows a record implies."""
     if kind == "source":
-        return [(table_of(SourceCite), [{"source_id": record.id, "cited_id": c} for c in dict.fromkeys(record.cites)])]
+        return [(table_of(SourceCite), [{"source_id": record.id, "cited_id": c} for c in dict.fromkeys(record.cites)]),
+                (table_of(SourceLanguage), [{"source_id": record.id, "language": r} for r in ranges_of([record.language])])]
     if kind == "claim":
         return [
             (table_of(ClaimActor), [{"claim_id": record.id, "role": r.value, "actor_id": a} for r, a in claim_roles(record)]),
             (table_of(ClaimSource), [{"claim_id": record.id, "source_id": s} for s in sorted(graph.claim_links(record))]),
             (table_of(ClaimLanguage), [
-                {"claim_id": record.id, "language": lang} for lang in sorted({graph.anchor(ev).language for ev in record.evidence})
+                {"claim_id": record.id, "language": r} for r in ranges_of(graph.anchor(ev).language for ev in record.evidence)
             ]),
             (table_of(ClaimKey), [{"claim_id": record.id, "key": key} for key in claim_keys(record, graph)]),
             (table_of(ClaimProposition), [

@@ -195,7 +195,7 @@ def build_database(settings: Settings, *, force: bool = False) -> bool:
 DATA_TABLES = (
     "idempotency_record", "search_entry", "revision", "relation_rule", "claim_proposition", "claim_key",
     "corroboration_claim", "contradiction_claim", "claim_language",
-    "claim_source", "claim_actor", "source_cite", "actor_role", "document_name", "document", "corroboration",
+    "claim_source", "claim_actor", "source_cite", "source_language", "actor_role", "document_name", "document", "corroboration",
     "contradiction", "claim", "source", "actor", "meta",
 )
 
