@@ -32,6 +32,8 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import compile_path
 
+from schemas.vocab import RecordKind
+
 PROBLEM_JSON = "application/problem+json"
 
 
@@ -42,7 +44,7 @@ class ValidationIssue(BaseModel):
 
 
 class Reference(BaseModel):
-    resource: str = Field(description="actor, source, claim, contradiction, corroboration, or role")
+    resource: RecordKind
     id: str
 
 
@@ -56,6 +58,7 @@ class Problem(BaseModel):
     instance: str = Field(description="The request path.")
     errors: list[ValidationIssue] | None = Field(None, description="For validation errors: each invalid field.")
     references: list[Reference] | None = Field(None, description="For a refused delete: the records that still reference it.")
+    error_id: str | None = Field(None, description="For a 500: the id the server's log gives the failure, to quote when reporting it.")
 
 
 class ProblemError(Exception):

@@ -11,9 +11,10 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 
 from api.config import Settings, get_settings
-from api.errors import PROBLEM_JSON, install_problem_handlers
+from api.errors import install_problem_handlers
 from api.http.docs import install_docs
 from api.http.middleware import HeadAsGet, InternalErrors, RequestBody
+from api.http.openapi import complete
 from api.http.routers import actors, claims, contradictions, editing, engine, health, propositions, search, sources
 from api.services.common import use_cursor_secret
 from api.store.db import Store, make_engine
@@ -27,17 +28,6 @@ code-point offsets; dates carry their precision; unnamed speakers are actors too
 
 def _operation_id(route: APIRoute) -> str:
     return route.name
-
-
-def _problem_media_types(schema: dict[str, Any]) -> dict[str, Any]:
-    """Error responses are documented as application/problem+json only."""
-    for path in schema.get("paths", {}).values():
-        for operation in path.values():
-            for status, response in operation.get("responses", {}).items():
-                content = response.get("content", {})
-                if status[0] in "45" and PROBLEM_JSON in content:
-                    content.pop("application/json", None)
-    return schema
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -88,7 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = _problem_media_types(FastAPI.openapi(app))
+            app.openapi_schema = complete(FastAPI.openapi(app), app)
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -58,7 +58,7 @@ class Cast:
         self.rng = rng
         self.arabic: dict[str, str] = {}  # actor id -> how Arabic text names it
         for actor in ds.actors.values():
-            spellings = [n.value for n in actor.names if n.lang == "ar"]
+            spellings = [n.value for n in actor.names if n.language == "ar"]
             if spellings:
                 self.arabic[actor.id] = max(spellings, key=len)
         self.arabic.update((k, v) for k, v in lx.CURATED_ARABIC.items() if k not in self.arabic)
@@ -66,7 +66,7 @@ class Cast:
         self.arab_states = set(lx.ARAB_CURATED)
         for cid, en, ar, arab in lx.COUNTRIES:
             self.countries.append(self._shared(ActorIn(
-                id=cid, kind=ActorKind.COUNTRY, name=en, names=[NameIn(value=en, lang="en"), NameIn(value=ar, lang="ar")],
+                id=cid, kind=ActorKind.COUNTRY, name=en, names=[NameIn(value=en, language="en"), NameIn(value=ar, language="ar")],
                 description=f"{en}, as a party to relations (generated corpus).",
             ), ar))
             if arab:
@@ -141,7 +141,7 @@ class Cast:
             name += f" {k // per_cycle + 1}"
         home = self.country()
         self.tail[rank] = self._add(ActorIn(
-            id=self._free_id(slug(name)), kind=ActorKind.COMPANY, name=name, names=[NameIn(value=name, lang="en")],
+            id=self._free_id(slug(name)), kind=ActorKind.COMPANY, name=name, names=[NameIn(value=name, language="en")],
             description=f"A company based in {self.ds.actors[home].name} (generated corpus).",
         ), None)
         return self.tail[rank]
@@ -162,7 +162,7 @@ class Cast:
             last_en, last_ar = self.rng.choice(lx.ARAB_LAST) if arab else (self.rng.choice(lx.OTHER_LAST), None)
             name = f"{first_en} {last_en}"
             ar = f"{first_ar} {last_ar}" if first_ar and last_ar else None
-            names = [NameIn(value=name, lang="en")] + ([NameIn(value=ar, lang="ar")] if ar else [])
+            names = [NameIn(value=name, language="en")] + ([NameIn(value=ar, language="ar")] if ar else [])
             term = 2000 + key[2] * lx.TERM_YEARS
             self.officials[key] = self._add(ActorIn(
                 id=self._free_id(slug(name)), kind=ActorKind.PERSON, name=name, names=names, speaks_for=country,
@@ -175,7 +175,7 @@ class Cast:
         if actor_id not in self.ds.actors:
             name, ar, country = lx.GENERATED_HEADS[actor_id]
             self._shared(ActorIn(
-                id=actor_id, kind=ActorKind.PERSON, name=name, names=[NameIn(value=name, lang="en"), NameIn(value=ar, lang="ar")],
+                id=actor_id, kind=ActorKind.PERSON, name=name, names=[NameIn(value=name, language="en"), NameIn(value=ar, language="ar")],
                 speaks_for=country, description=f"President of {self.ds.actors[country].name} (generated corpus).",
             ), ar)
         return actor_id
@@ -212,7 +212,7 @@ class Cast:
         if actor_id not in self.ds.actors:
             self._shared(ActorIn(
                 id=actor_id, kind=ActorKind.GROUP, name=f"Unnamed officials of {self.ds.actors[country].name}",
-                names=[NameIn(value=f"officials in {self.ds.actors[country].name}", lang="en")], unnamed=True, speaks_for=country,
+                names=[NameIn(value=f"officials in {self.ds.actors[country].name}", language="en")], unnamed=True, speaks_for=country,
                 description=f"Officials of {self.ds.actors[country].name} whom the reports do not name (generated corpus).",
             ))
         name = self.name(country)
@@ -227,7 +227,7 @@ class Cast:
             name = self.ds.actors[company].name
             self._add(ActorIn(
                 id=actor_id, kind=ActorKind.PERSON, name=f"Unnamed spokesperson for {name}", unnamed=True, speaks_for=company,
-                names=[NameIn(value=f"a spokesperson for {name}", lang="en")],
+                names=[NameIn(value=f"a spokesperson for {name}", language="en")],
                 description=f"A spokesperson for {name} whom the reports do not name (generated corpus).",
             ), None)
         said = f"a spokesperson for {self.ds.actors[company].name}"
@@ -250,7 +250,7 @@ class Cast:
                 name += f" {rank // (len(places) * len(papers)) + 1}"
         key = ("ar" if arabic else "en", rank)
         if key not in self.outlets:
-            names = [NameIn(value=name, lang="en")] + ([NameIn(value=ar, lang="ar")] if ar else [])
+            names = [NameIn(value=name, language="en")] + ([NameIn(value=ar, language="ar")] if ar else [])
             self.outlets[key] = self._shared(ActorIn(
                 id=self._free_id(slug(name)), kind=ActorKind.MEDIA_OUTLET, name=name, names=names,
                 description=f"An {'Arabic' if arabic else 'English'}-language news outlet (generated corpus).",
@@ -262,7 +262,7 @@ class Cast:
         actor_id = slug(en)
         if actor_id not in self.ds.actors:
             self._shared(ActorIn(
-                id=actor_id, kind=ActorKind.MEDIA_OUTLET, name=en, names=[NameIn(value=en, lang="en"), NameIn(value=ar, lang="ar")],
+                id=actor_id, kind=ActorKind.MEDIA_OUTLET, name=en, names=[NameIn(value=en, language="en"), NameIn(value=ar, language="ar")],
                 description="A news agency whose wire reports other outlets relay (generated corpus).",
             ), ar)
         return actor_id

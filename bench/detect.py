@@ -112,7 +112,7 @@ class Generator:
         self.new_actors: dict[str, ActorIn] = {}
         for i, cid in enumerate(self.countries, start=1):
             self._add_actor(ActorIn(
-                id=cid, kind=ActorKind.COUNTRY, name=f"Country {i:03d}", names=[NameIn(value=f"Country {i:03d}", lang="en")],
+                id=cid, kind=ActorKind.COUNTRY, name=f"Country {i:03d}", names=[NameIn(value=f"Country {i:03d}", language="en")],
                 description="A generated country (bench/detect.py).",
             ))
 
@@ -164,7 +164,7 @@ class Generator:
             name, speaks_for = f"{orig.name} ({self.new_actors[country].name})", country
         if new_id not in self.new_actors:
             self._add_actor(ActorIn(
-                id=new_id, kind=orig.kind, name=name, names=[NameIn(value=name, lang="en")], unnamed=orig.unnamed,
+                id=new_id, kind=orig.kind, name=name, names=[NameIn(value=name, language="en")], unnamed=orig.unnamed,
                 description=f"A generated stand-in for {orig.name} (bench/detect.py).", speaks_for=speaks_for,
             ))
         return new_id

@@ -37,7 +37,7 @@ class IndexedDataset(Dataset):
                     roles.setdefault(r.actor, []).append((role_id(file, i), r))
                 here: dict[str, list[tuple[str, str]]] = {}
                 for n in doc.names:
-                    here.setdefault(n.actor, []).append((n.value, n.lang))
+                    here.setdefault(n.actor, []).append((n.value, n.language))
                 for actor_id, found in here.items():
                     names.setdefault(actor_id, []).append(found)
                 passages.setdefault(doc.source.id, [(seg.start, seg.end) for seg in doc.coverage])
@@ -52,7 +52,7 @@ class IndexedDataset(Dataset):
         return [rid for rid, _ in self._documents()["roles"].get(actor_id, [])]
 
     def names_of(self, actor_id: str) -> list[tuple[str, str]]:
-        names = [(n.value, n.lang) for n in self.actors[actor_id].names]
+        names = [(n.value, n.language) for n in self.actors[actor_id].names]
         for found in self._documents()["names"].get(actor_id, []):
             names += [name for name in found if name not in names]  # as the loader does: checked against earlier documents
         return names

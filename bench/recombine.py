@@ -42,7 +42,7 @@ def recombine(ds: Dataset, doc: DocumentFile, rng: random.Random, *, source_id: 
         offset += seg.end - seg.start + 2
     own = {a for a in (doc.source.publisher, *doc.source.authors) if a}
     own |= ds.groups_of(own)
-    renames = sorted({n.value for a in own for n in ds.actors[a].names if n.lang == "en"}, key=len, reverse=True)
+    renames = sorted({n.value for a in own for n in ds.actors[a].names if n.language == "en"}, key=len, reverse=True)
     new_name = ds.actors[publisher].name
     copies: dict[str, ClaimIn] = {}
     for c in doc.claims:

@@ -71,7 +71,7 @@ def write_latencies(base: str, token: str, url: str, count: int) -> dict[str, An
             timed("DELETE /v1/claims/{id}", "DELETE", path, 204, headers={"If-Match": patched.headers.get("etag", "*")})
         for i in range(count):
             actor = {"id": f"bench-organization-{i}", "kind": "organization", "name": f"Benchmark Organization {i}",
-                     "names": [{"value": f"Benchmark Organization {i}", "lang": "en"}], "description": "Created by the write benchmark."}
+                     "names": [{"value": f"Benchmark Organization {i}", "language": "en"}], "description": "Created by the write benchmark."}
             timed("POST /v1/actors", "POST", "/v1/actors", 201, json=actor)
     return {"operations": {name: percentiles(samples) for name, samples in times.items()}, "failures": failures[:10],
             "failed": len(failures)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from schemas.common import DateValue
-from schemas.refs import ActorRef, SourceRef
+from schemas.refs import ActorRef, Page, SourceRef
 from schemas.timestamps import Timestamp
 from schemas.vocab import ActorKind, ClaimRole
 
@@ -14,7 +14,7 @@ class Name(BaseModel):
     """One spelling of an actor's name."""
 
     value: str
-    lang: str = Field(description="BCP 47 language tag of the spelling.")
+    language: str = Field(description="BCP 47 language tag of the spelling.")
 
 
 class RoleEvidence(BaseModel):
@@ -59,3 +59,7 @@ class ActorPublic(ActorSummary):
     names: list[Name] = Field(description="Every spelling the sources use, with its language.")
     roles: list[Role]
     claim_counts: dict[ClaimRole, int] = Field(description="Number of claims in which the actor plays each role.")
+
+
+class ActorPage(Page[ActorSummary]):
+    """A page of actors."""

@@ -6,18 +6,24 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from schemas.refs import Page
 from schemas.timestamps import Timestamp
+from schemas.vocab import ChangeAction, ChangeResource
 
 
 class Change(BaseModel):
     """One change to one record."""
 
     seq: int = Field(description="Position in the feed of all changes; increases with each.")
-    resource: str = Field(description="actor, source, claim, contradiction, corroboration, role (an actor's role, by id) or knowledge (the engine's tables)")
-    resource_id: str
+    resource: ChangeResource
+    resource_id: str = Field(description="Id of the record it changed.")
     revision: int = Field(description="The record's revision after this change.")
-    action: str = Field(description="create, update or delete")
+    action: ChangeAction
     at: Timestamp = Field(description="When it was made: RFC 3339 in UTC with microseconds.")
     api_key_id: str | None = Field(description="Public id of the key that made the change; null for the curated dataset load.")
     before: dict[str, Any] | None = Field(description="The record before the change (null for a create).")
     after: dict[str, Any] | None = Field(description="The record after the change (null for a delete).")
+
+
+class ChangePage(Page[Change]):
+    """A page of the change feed, or of one record's revisions."""

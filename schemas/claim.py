@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from schemas.common import EventTime, Quantity
-from schemas.refs import ActorRef, SourceRef
+from schemas.refs import ActorRef, Page, SourceRef
 from schemas.timestamps import Timestamp
 from schemas.vocab import (
     ContradictionKind,
@@ -17,6 +17,7 @@ from schemas.vocab import (
     Modality,
     Polarity,
     Predicate,
+    RelationOrigin,
     Speech,
 )
 
@@ -80,26 +81,26 @@ class ClaimSummary(BaseModel):
     corroboration_ids: list[str]
 
 
-class OpposingClaim(BaseModel):
-    """Another claim in a contradiction or corroboration."""
+class RelatedClaim(BaseModel):
+    """Another claim of a contradiction or corroboration, as a claim's detail lists it."""
 
-    claim_id: str
-    side: ContradictionSide | None = Field(description="Its side, in a contradiction.")
-    statement: str
-    claimant: ActorRef
+    claim_id: str = Field(description="Claim id; `GET /v1/claims/{id}` has the rest.")
+    statement: str = Field(description="One normalized English sentence.")
+    claimant: ActorRef = Field(description="Who asserts it.")
 
 
 class ClaimContradiction(BaseModel):
-    """A contradiction the claim is part of, with the other claims' statements."""
+    """A contradiction the claim is part of: the claim's side, and the other claims on each side."""
 
     id: str
     kind: ContradictionKind
     status: ContradictionStatus
-    origin: str = Field(description="`curated`, or the detection rule that proposed it.")
+    origin: RelationOrigin
     side: ContradictionSide = Field(description="This claim's side.")
     explanation: str
-    resolution: str | None
-    claims: list[OpposingClaim] = Field(description="The other claims in the contradiction.")
+    resolution: str | None = Field(description="How it was reconciled or resolved, or why it was rejected.")
+    same_side: list[RelatedClaim] = Field(description="The other claims on this claim's side, in the contradiction's order (often none).")
+    opposing_side: list[RelatedClaim] = Field(description="The claims on the other side, in the contradiction's order (at least one).")
 
 
 class ClaimCorroboration(BaseModel):
@@ -108,7 +109,7 @@ class ClaimCorroboration(BaseModel):
     id: str
     kind: CorroborationKind
     status: CorroborationStatus
-    origin: str = Field(description="`curated`, or the detection rule that proposed it.")
+    origin: RelationOrigin
     independent: bool = Field(
         description="False when the claims share an origin: a source in their citation chains, the one document that"
         " frames them, or the party their speakers act for."
@@ -117,7 +118,7 @@ class ClaimCorroboration(BaseModel):
     shared_parties: list[ActorRef]
     explanation: str
     resolution: str | None = Field(description="Why it was rejected, when it was.")
-    claims: list[OpposingClaim] = Field(description="The other claims asserting the same proposition.")
+    claims: list[RelatedClaim] = Field(description="The other claims of the corroboration.")
 
 
 class ClaimPublic(ClaimSummary):
@@ -128,3 +129,7 @@ class ClaimPublic(ClaimSummary):
     origins: list[SourceRef] = Field(description="Every source the evidence traces back to through citation chains.")
     contradictions: list[ClaimContradiction]
     corroborations: list[ClaimCorroboration]
+
+
+class ClaimPage(Page[ClaimSummary]):
+    """A page of claims."""

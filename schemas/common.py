@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date
 from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, FiniteFloat, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, FiniteFloat, GetCoreSchemaHandler, GetJsonSchemaHandler, StringConstraints, model_validator
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import core_schema
 
 from schemas.vocab import DatePrecision
 
@@ -15,18 +18,61 @@ MAX_OFFSET = 2**31 - 1  # the largest code-point offset into a text
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 PARTIAL_DATE_PATTERN = r"^[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?$"  # ASCII digits only: \\d would admit ٢٠٢٣
+DAY_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+
+# The exact sets of dates the server accepts, as the OpenAPI document states them: years 0001 to 9999, months
+# 01 to 12, and the days each month has (29 February in leap years only), so that a client generating values
+# from the document never meets a 422. At run time the plain patterns above and `date_bounds` accept the same
+# sets, the calendar part with a clearer message; a test holds the two to each other.
+_YEAR = r"(?:[0-9]{3}[1-9]|[0-9]{2}[1-9][0-9]|[0-9][1-9][0-9]{2}|[1-9][0-9]{3})"
+_LEAP_YEAR = r"(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)"
+_MONTH = r"(?:0[1-9]|1[0-2])"
+_MONTH_DAY = (
+    r"(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))"
+)
+_DAY = rf"(?:{_YEAR}-{_MONTH_DAY}|{_LEAP_YEAR}-02-29)"
+CALENDAR_DAY_PATTERN = rf"^{_DAY}$"
+CALENDAR_DATE_PATTERN = rf"^(?:{_YEAR}(?:-{_MONTH})?|{_DAY})$"
 
 Slug = Annotated[
     str,
     StringConstraints(pattern=SLUG_PATTERN, min_length=1, max_length=120),
     Field(description="Stable URL-safe identifier: lower-case words joined by hyphens.", examples=["abdel-fattah-el-sisi"]),
 ]
+
+
+class _NamedDate:
+    """A date string that the OpenAPI document shows as one named schema (`PartialDate`, `Day`), with the exact
+    pattern of the dates the server accepts; at run time a plain pattern checks its shape."""
+
+    def __init__(self, name: str, pattern: str, exact: str, description: str, examples: list[str]) -> None:
+        self.name, self.pattern, self.exact, self.description, self.examples = name, pattern, exact, description, examples
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        # The JSON schema function rides on the core schema that bears the ref, so that it shapes the one definition.
+        return core_schema.str_schema(pattern=self.pattern, ref=self.name, metadata={"pydantic_js_functions": [self._document]})
+
+    def _document(self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        json_schema = handler(schema)
+        json_schema.update(pattern=self.exact, description=self.description, examples=self.examples)
+        return json_schema
+
+
 PartialDate = Annotated[
     str,
-    StringConstraints(pattern=PARTIAL_DATE_PATTERN),
-    Field(
-        description="ISO 8601 date at its known precision: `2023`, `2023-02` or `2023-02-17`.",
-        examples=["2023-02-17", "2023-02", "2023"],
+    _NamedDate(
+        "PartialDate", PARTIAL_DATE_PATTERN, CALENDAR_DATE_PATTERN,
+        "ISO 8601 date at its known precision: a year (`2023`), a month (`2023-02`) or a day (`2023-02-17`), from year"
+        " 0001 to 9999; every date it names is a real calendar date.",
+        ["2023-02-17", "2023-02", "2023"],
+    ),
+]
+Day = Annotated[
+    str,
+    _NamedDate(
+        "Day", DAY_PATTERN, CALENDAR_DAY_PATTERN,
+        "A calendar day, ISO 8601 `YYYY-MM-DD` (year 0001 to 9999).",
+        ["2023-12-31"],
     ),
 ]
 LanguageTag = Annotated[
@@ -52,8 +98,7 @@ def date_bounds(value: str) -> tuple[date, date]:
         return day, day
     if len(parts) == 2:
         first = date(parts[0], parts[1], 1)
-        following = date(parts[0] + parts[1] // 12, parts[1] % 12 + 1, 1)
-        return first, date.fromordinal(following.toordinal() - 1)
+        return first, first.replace(day=calendar.monthrange(parts[0], parts[1])[1])
     return date(parts[0], 1, 1), date(parts[0], 12, 31)
 
 
@@ -80,7 +125,21 @@ def _unstorable(value: Any, path: str = "") -> str | None:
 
 
 class StrictModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """A model clients send: a field it does not declare is an error.
+
+    Where one is also served back (a claim's `event_time`, the knowledge tables), the OpenAPI document
+    shows its output form apart (named `<Model>Public`): every field required, since every field is
+    rendered, and no `additionalProperties: false`, so that a field added later breaks no client.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_serialization_defaults_required=True)
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        json_schema = super().__get_pydantic_json_schema__(schema, handler)
+        if handler.mode == "serialization":
+            handler.resolve_ref_schema(json_schema).pop("additionalProperties", None)
+        return json_schema
 
     @model_validator(mode="before")
     @classmethod
@@ -117,7 +176,7 @@ class EventTime(StrictModel):
     """When the claimed event happens: a date or a range, at a stated precision."""
 
     start: PartialDate
-    end: PartialDate | None = Field(None, description="Last date of a range; absent for a single date.")
+    end: PartialDate | None = Field(None, description="Last date of a range; null for a single date.")
     precision: DatePrecision = Field(description="Precision of `start` and `end`.")
     inferred: bool = Field(False, description="True when (part of) the date is worked out from context, e.g. a year the text omits.")
     note: str | None = Field(None, description="How the date was established.")

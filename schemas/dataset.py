@@ -6,9 +6,9 @@ quotes match their source text) are the loader's (`api/dataset/loader.py`).
 
 from __future__ import annotations
 
-from typing import Any, Self
+from typing import Annotated, Any, Self
 
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, PlainSerializer, ValidationInfo, field_validator, model_validator
 
 from schemas.common import MAX_OFFSET, ClaimObject, DateValue, EventTime, LanguageTag, Quantity, Slug, StrictModel
 from schemas.vocab import (
@@ -18,13 +18,19 @@ from schemas.vocab import (
     ContradictionStatus,
     CorroborationKind,
     CorroborationStatus,
+    DetectionRule,
     Evidential,
     Modality,
     Polarity,
     Predicate,
+    RelationOrigin,
     SourceKind,
     Speech,
 )
+
+# The engine writes these as plain strings (`model_copy` does not validate): either form is written as its value.
+Origin = Annotated[RelationOrigin, PlainSerializer(str, return_type=str)]
+RuleName = Annotated[DetectionRule, PlainSerializer(str, return_type=str)]
 
 
 class EvidenceIn(StrictModel):
@@ -57,7 +63,7 @@ class ClaimEvidenceIn(EvidenceIn):
 
 class NameIn(StrictModel):
     value: str = Field(min_length=1)
-    lang: LanguageTag
+    language: LanguageTag
 
 
 class RoleIn(StrictModel):
@@ -151,8 +157,8 @@ class ContradictionIn(StrictModel):
         None, validate_default=True,
         description="How it was reconciled or resolved, or why it was rejected: required for those statuses, absent otherwise.",
     )
-    origin: str = Field("curated", description="`curated`, or the name of the detection rule that proposed it.")
-    detected_by: list[str] = Field([], description="Detection rules that also find it (for a curated relation, or one another rule proposed).")
+    origin: Origin = Field(RelationOrigin.CURATED, description="`curated`, or the name of the detection rule that proposed it.")
+    detected_by: list[RuleName] = Field([], description="Detection rules that also find it (for a curated relation, or one another rule proposed).")
 
     @field_validator("claims")
     @classmethod
@@ -180,8 +186,8 @@ class CorroborationIn(StrictModel):
     resolution: str | None = Field(
         None, validate_default=True, description="Why it was rejected: required when `status` is rejected, absent otherwise."
     )
-    origin: str = Field("curated", description="`curated`, or the name of the detection rule that proposed it.")
-    detected_by: list[str] = Field([], description="Detection rules that also find it (for a curated relation, or one another rule proposed).")
+    origin: Origin = Field(RelationOrigin.CURATED, description="`curated`, or the name of the detection rule that proposed it.")
+    detected_by: list[RuleName] = Field([], description="Detection rules that also find it (for a curated relation, or one another rule proposed).")
 
     @field_validator("claims")
     @classmethod

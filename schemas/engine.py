@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import BaseModel, Field
 
 from schemas.knowledge import Knowledge
+from schemas.vocab import ContradictionKind, CorroborationKind, DetectionRule, RelationKind
 
 
 class RulePublic(BaseModel):
     """A named, deterministic detection rule: it proposes a relation between two claims, with an explanation."""
 
-    name: str = Field(description="What `origin`, `detected_by` and the `rule` filter name it by.")
-    relation: Literal["contradiction", "corroboration"] = Field(description="What it proposes.")
-    kinds: list[str] = Field(description="The kinds of relation it proposes.")
+    name: DetectionRule = Field(description="What `origin`, `detected_by` and the `rule` filter name it by.")
+    relation: RelationKind = Field(description="What it proposes.")
+    kinds: list[ContradictionKind | CorroborationKind] = Field(description="The kinds of relation it proposes (of its `relation`).")
     description: str = Field(description="When it fires.")
     symmetric: bool = Field(description="Whether the order of the two claims is immaterial to it.")
 

@@ -7,9 +7,18 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from schemas.common import EventTime
-from schemas.refs import ActorRef
-from schemas.vocab import ContradictionKind, ContradictionStatus, CorroborationKind, CorroborationStatus, Evidential, Modality, Polarity
+from schemas.common import Day, EventTime
+from schemas.refs import ActorRef, Page
+from schemas.vocab import (
+    ContradictionKind,
+    ContradictionStatus,
+    CorroborationKind,
+    CorroborationStatus,
+    Evidential,
+    Modality,
+    Polarity,
+    RelationOrigin,
+)
 
 STATUS_LINE = (
     "Its story over time, from the engine: each step (planned, done, not observed, denied, abandoned...) with the"
@@ -40,9 +49,9 @@ class PropositionSummary(BaseModel):
                                 " are separate propositions, whose ids end in the first date of each.")
     key: PropositionKey
     claim_count: int = Field(description="Its claims (published by `as_of`, when given).")
-    date_from: str | None = Field(description="First day its claims can concern (each by its event time, else the publication date of its"
-                                              " earliest document), as an ISO date; null when none is dated.")
-    date_to: str | None = Field(description="Last day its claims can concern, on the same terms.")
+    date_from: Day | None = Field(description="First day its claims can concern (each by its event time, else the publication date of its"
+                                              " earliest document); null when none is dated.")
+    date_to: Day | None = Field(description="Last day its claims can concern, on the same terms.")
     status_line: str = Field(description=STATUS_LINE)
 
 
@@ -62,8 +71,8 @@ class PropositionClaim(BaseModel):
         description="What places it in time: its event time, else the publication date of the earliest document its evidence"
         " quotes; unknown when neither is known (it comes last)."
     )
-    date_from: str | None = Field(description="First day of that time, as an ISO date.")
-    date_to: str | None = Field(description="Last day of that time.")
+    date_from: Day | None = Field(description="First day of that time.")
+    date_to: Day | None = Field(description="Last day of that time.")
 
 
 class PropositionContradiction(BaseModel):
@@ -72,7 +81,7 @@ class PropositionContradiction(BaseModel):
     id: str = Field(description="`GET /v1/contradictions/{id}` has the rest.")
     kind: ContradictionKind
     status: ContradictionStatus
-    origin: str = Field(description="`curated`, or the detection rule that proposed it.")
+    origin: RelationOrigin
     claim_ids: list[str] = Field(description="Its claims that are claims of this proposition.")
 
 
@@ -82,7 +91,7 @@ class PropositionCorroboration(BaseModel):
     id: str = Field(description="`GET /v1/corroborations/{id}` has the rest.")
     kind: CorroborationKind
     status: CorroborationStatus
-    origin: str = Field(description="`curated`, or the detection rule that proposed it.")
+    origin: RelationOrigin
     claim_ids: list[str] = Field(description="Its claims that are claims of this proposition.")
 
 
@@ -94,3 +103,7 @@ class PropositionPublic(PropositionSummary):
     )
     contradictions: list[PropositionContradiction]
     corroborations: list[PropositionCorroboration]
+
+
+class PropositionPage(Page[PropositionSummary]):
+    """A page of propositions."""

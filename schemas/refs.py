@@ -6,7 +6,8 @@ from typing import Generic, TypeVar
 
 from pydantic import BaseModel, Field
 
-from schemas.vocab import ActorKind, DatePrecision, SourceKind
+from schemas.common import DateValue
+from schemas.vocab import ActorKind, SourceKind
 
 
 class ActorRef(BaseModel):
@@ -18,29 +19,21 @@ class ActorRef(BaseModel):
     unnamed: bool = Field(description="True for a speaker or group the sources do not name.")
 
 
-class DateRef(BaseModel):
-    """A date at its precision, as embedded in another resource (the source's own view adds how it was established)."""
-
-    date: str = Field(description="ISO 8601 date at its known precision: `2023`, `2023-02` or `2023-02-17`.")
-    precision: DatePrecision
-    inferred: bool
-
-
 class SourceRef(BaseModel):
     """A source as embedded in another resource."""
 
     id: str = Field(description="Source id; `GET /v1/sources/{id}` has the rest.")
     kind: SourceKind
     title: str
-    language: str
-    published: DateRef | None
+    language: str = Field(description="BCP 47 language tag; `und` when the citing text does not say.")
+    published: DateValue | None = Field(description="Publication date at its precision, and how it was established.")
 
 
 T = TypeVar("T")
 
 
 class Page(BaseModel, Generic[T]):
-    """One page of a list."""
+    """One page of a list. Each list's page has its own name (`ClaimPage`, `ActorPage`...), as a subclass."""
 
     items: list[T]
     next_cursor: str | None = Field(description="Opaque cursor for the next page; null on the last page.")

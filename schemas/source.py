@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from schemas.common import DateValue
-from schemas.refs import ActorRef, SourceRef
+from schemas.refs import ActorRef, Page, SourceRef
 from schemas.timestamps import Timestamp
 from schemas.vocab import SourceKind
 
@@ -37,3 +37,7 @@ class SourcePublic(SourceSummary):
     cited_by: list[SourceRef] = Field(description="The sources that cite it directly.")
     origins: list[SourceRef] = Field(description="Every source its citation chain leads to (through `cites` and `part_of`).")
     text: str | None = Field(description="Full text, for documents the project holds; evidence offsets index into it.")
+
+
+class SourcePage(Page[SourceSummary]):
+    """A page of sources (without their texts)."""

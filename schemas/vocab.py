@@ -2,7 +2,8 @@
 
 Every term carries a one-line description. The descriptions travel into the OpenAPI document
 (as the enum's description and as ``x-enum-descriptions``) so that generated clients and their
-users see what each term means.
+users see what each term means. Vocabularies grow: each enum's description tells clients to accept
+a value they do not know yet.
 """
 
 from __future__ import annotations
@@ -12,6 +13,11 @@ from enum import StrEnum
 from pydantic import GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
+
+UNKNOWN_VALUES = (
+    "The vocabulary grows without a new API version: a client must accept a value it does not know (show it as"
+    " it is, or treat it as \"other\") rather than fail."
+)
 
 
 class DescribedEnum(StrEnum):
@@ -33,6 +39,7 @@ class DescribedEnum(StrEnum):
         json_schema = handler.resolve_ref_schema(json_schema)
         lines = [(cls.__doc__ or "").strip(), ""]
         lines += [f"- `{m.value}`: {m.description}" for m in cls]
+        lines += ["", UNKNOWN_VALUES]
         json_schema["description"] = "\n".join(lines).strip()
         json_schema["x-enum-descriptions"] = {m.value: m.description for m in cls}
         return json_schema
@@ -251,3 +258,86 @@ class ClaimRole(DescribedEnum):
     CLAIMANT = ("claimant", "The actor that asserts the claim: whose words its evidence is.")
     SPEAKER = ("speaker", "An actor whose speech the evidence reports, in their own words (direct) or the reporter's (indirect).")
     LOCATION = ("location", "The place where it happens.")
+
+
+class DetectionRule(DescribedEnum):
+    """A named, deterministic detection rule (`GET /v1/engine` describes each in full)."""
+
+    OPPOSITE_POLARITY = ("opposite-polarity", "Affirmed and negated at times that can overlap: a negation, or a non_confirmation when not observed.")
+    PLAN_ABANDONED = ("plan-abandoned", "Planned, sought, expected or offered, then abandoned: a supersession.")
+    AIM_FULFILLED = ("aim-fulfilled", "Planned, sought, expected or offered, then done: a fulfilment (a corroboration).")
+    QUANTITY_DIFFERS = ("quantity-differs", "One proposition, quantities in one unit that differ beyond rounding: a numeric_mismatch.")
+    ONE_EVENT_TWO_DATES = ("one-event-two-dates", "A one-off event dated at times that cannot both hold: a date_mismatch.")
+    STANCE_VS_CONDUCT = ("stance-vs-conduct", "A stated position and conduct the knowledge tables declare incompatible: an incompatible_stance.")
+    OPPOSED_CHARACTERIZATIONS = ("opposed-characterizations", "One relationship characterized in ways declared opposed: a characterization_change.")
+    QUOTE_DRIFT = ("quote-drift", "One speaker's direct words worded differently in two sources of one citation chain: a quote_drift.")
+    SAME_STANCE = ("same-stance", "One proposition put the same way in different passages: a same_proposition corroboration.")
+    SHARED_OUTCOME = ("shared-outcome", "Different predicates about one pair of parties that point to one outcome: a consistent_outcome.")
+    OUTCOME_NOT_DONE = ("outcome-not-done", "Different claimants saying, differently, that the act did not happen: a consistent_outcome.")
+
+
+class RelationOrigin(DescribedEnum):
+    """Where a contradiction or corroboration comes from: a person, or the detection rule that proposed it."""
+
+    CURATED = ("curated", "Recorded by a person: in the curated dataset, or written through the API.")
+    OPPOSITE_POLARITY = (DetectionRule.OPPOSITE_POLARITY.value, DetectionRule.OPPOSITE_POLARITY.description)
+    PLAN_ABANDONED = (DetectionRule.PLAN_ABANDONED.value, DetectionRule.PLAN_ABANDONED.description)
+    AIM_FULFILLED = (DetectionRule.AIM_FULFILLED.value, DetectionRule.AIM_FULFILLED.description)
+    QUANTITY_DIFFERS = (DetectionRule.QUANTITY_DIFFERS.value, DetectionRule.QUANTITY_DIFFERS.description)
+    ONE_EVENT_TWO_DATES = (DetectionRule.ONE_EVENT_TWO_DATES.value, DetectionRule.ONE_EVENT_TWO_DATES.description)
+    STANCE_VS_CONDUCT = (DetectionRule.STANCE_VS_CONDUCT.value, DetectionRule.STANCE_VS_CONDUCT.description)
+    OPPOSED_CHARACTERIZATIONS = (DetectionRule.OPPOSED_CHARACTERIZATIONS.value, DetectionRule.OPPOSED_CHARACTERIZATIONS.description)
+    QUOTE_DRIFT = (DetectionRule.QUOTE_DRIFT.value, DetectionRule.QUOTE_DRIFT.description)
+    SAME_STANCE = (DetectionRule.SAME_STANCE.value, DetectionRule.SAME_STANCE.description)
+    SHARED_OUTCOME = (DetectionRule.SHARED_OUTCOME.value, DetectionRule.SHARED_OUTCOME.description)
+    OUTCOME_NOT_DONE = (DetectionRule.OUTCOME_NOT_DONE.value, DetectionRule.OUTCOME_NOT_DONE.description)
+
+
+class RelationKind(DescribedEnum):
+    """What a detection rule proposes: a contradiction or a corroboration."""
+
+    CONTRADICTION = ("contradiction", "Claims that disagree (`/v1/contradictions`).")
+    CORROBORATION = ("corroboration", "Claims that support each other (`/v1/corroborations`).")
+
+
+class RecordKind(DescribedEnum):
+    """A kind of record that another can refer to, or that blocks a delete while it refers to it."""
+
+    ACTOR = ("actor", "An actor (`/v1/actors/{id}`).")
+    SOURCE = ("source", "A source (`/v1/sources/{id}`).")
+    CLAIM = ("claim", "A claim (`/v1/claims/{id}`).")
+    CONTRADICTION = ("contradiction", "A contradiction (`/v1/contradictions/{id}`).")
+    CORROBORATION = ("corroboration", "A corroboration (`/v1/corroborations/{id}`).")
+    ROLE = ("role", "A role an actor holds, as a document attests it.")
+
+
+class ChangeResource(DescribedEnum):
+    """What a change in the feed changed."""
+
+    ACTOR = (RecordKind.ACTOR.value, RecordKind.ACTOR.description)
+    SOURCE = (RecordKind.SOURCE.value, RecordKind.SOURCE.description)
+    CLAIM = (RecordKind.CLAIM.value, RecordKind.CLAIM.description)
+    CONTRADICTION = (RecordKind.CONTRADICTION.value, RecordKind.CONTRADICTION.description)
+    CORROBORATION = (RecordKind.CORROBORATION.value, RecordKind.CORROBORATION.description)
+    ROLE = (RecordKind.ROLE.value, RecordKind.ROLE.description)
+    KNOWLEDGE = ("knowledge", "The engine's declared knowledge tables (`GET /v1/engine`), as one record `tables`.")
+
+
+class ChangeAction(DescribedEnum):
+    """What a change did to its record."""
+
+    CREATE = ("create", "The record was created: `before` is null.")
+    UPDATE = ("update", "The record was changed: `before` and `after` are both given.")
+    DELETE = ("delete", "The record was deleted (a tombstone remains): `after` is null.")
+
+
+class SearchField(DescribedEnum):
+    """The field of a search hit that matches best."""
+
+    NAME = ("name", "An actor's name, in any of its spellings.")
+    DESCRIPTION = ("description", "An actor's description.")
+    STATEMENT = ("statement", "A claim's statement.")
+    QUOTE = ("quote", "A claim's evidence quote, in its own language.")
+    TRANSLATION = ("translation", "The English translation of a claim's evidence quote.")
+    TITLE = ("title", "A source's title.")
+    TEXT = ("text", "A held document's full text.")

@@ -96,7 +96,7 @@ async def test_api_writes_with_nel_and_crlf_survive_export_and_rebuild(client, a
     text = "First line of the report.\r\nEgypt planned\x85 to supply rockets to Russia.\r\nLast line\u2028with a separator.\r\n"
     quote = "Egypt planned\x85 to supply rockets to Russia."
     start = text.index(quote)
-    actor = {"id": "desk-x", "kind": "media_outlet", "name": "Desk\x85X", "names": [{"value": "Desk\x85X", "lang": "en"}],
+    actor = {"id": "desk-x", "kind": "media_outlet", "name": "Desk\x85X", "names": [{"value": "Desk\x85X", "language": "en"}],
              "description": "A desk\x85 that writes\u2028line separators,\r\nCR LF\rand CR, \ufeffa BOM, and trailing space "}
     source = {"id": "desk-x-report", "kind": "news_article", "title": "yes", "language": "en", "publisher": "desk-x",
               "text": text, "note": "null"}
@@ -162,9 +162,9 @@ def _dataset(data_dir: Path, t: dict[str, str]) -> str:
         "source": {"id": "doc", "kind": "news_article", "title": t["title"], "publisher": "paper", "language": "en",
                    "published": dated, "url": t["url"], "text_file": "corpus/doc.txt", "note": t["source_note"]},
         "sources": [{"id": "cited", "kind": "official_statement", "title": t["cited_title"], "language": "und"}],
-        "actors": [{"id": "person", "kind": "person", "name": t["name"], "names": [{"value": t["name"], "lang": "en"}],
+        "actors": [{"id": "person", "kind": "person", "name": t["name"], "names": [{"value": t["name"], "language": "en"}],
                     "description": t["description"]}],
-        "names": [{"actor": "paper", "value": t["spelling"], "lang": "ar"}],
+        "names": [{"actor": "paper", "value": t["spelling"], "language": "ar"}],
         "roles": [{"actor": "person", "title": t["role"], "evidence": [evidence(a_start, t["quote_a"], t["role_translation"])]}],
         "claims": [claim("claim-a", t["statement_a"], evidence(a_start, t["quote_a"], t["translation_a"]), "visit"),
                    claim("claim-b", t["statement_b"], evidence(b_start, t["quote_b"], t["translation_b"]), "meet")],
@@ -177,7 +177,7 @@ def _dataset(data_dir: Path, t: dict[str, str]) -> str:
                      {"start": len(first), "end": len(text), "claims": ["claim-b"]}],
     })
     actors = ActorsFile.model_validate({"actors": [{"id": "paper", "kind": "media_outlet", "name": t["paper"],
-                                                   "names": [{"value": t["paper"], "lang": "en"}], "description": t["paper_description"]}]})
+                                                   "names": [{"value": t["paper"], "language": "en"}], "description": t["paper_description"]}]})
     shutil.rmtree(data_dir, ignore_errors=True)
     (data_dir / "documents").mkdir(parents=True)
     (data_dir / "corpus").mkdir()

@@ -92,7 +92,7 @@ async def test_concurrent_writers_lose_no_row(settings):
         statuses = []
         for i in range(each):
             body = {"id": f"w{w}-actor-{i}", "kind": "group", "name": f"Writer {w} group {i}",
-                    "names": [{"value": f"Writer {w} group {i}", "lang": "en"}], "description": "Load test actor."}
+                    "names": [{"value": f"Writer {w} group {i}", "language": "en"}], "description": "Load test actor."}
             response = await client.post("/v1/actors", json=body, headers={"Authorization": f"Bearer {keys[w]}"})
             statuses.append(response.status_code)
         return statuses

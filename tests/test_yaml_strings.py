@@ -19,7 +19,7 @@ TEXT = st.lists(st.one_of(st.characters(codec="utf-8", exclude_characters="\x00"
 
 def _round_trip(value: str) -> ActorsFile:
     actors = ActorsFile.model_validate({"actors": [{
-        "id": "a", "kind": "person", "name": value, "names": [{"value": value, "lang": "en"}], "description": value,
+        "id": "a", "kind": "person", "name": value, "names": [{"value": value, "language": "en"}], "description": value,
     }]})
     return ActorsFile.model_validate(read_yaml(dump(actors)))
 

@@ -97,9 +97,9 @@ class RecordChecks:
                             " an actor acts for must end at a party that acts for no one", "speaks_for_loop")
         seen: set[tuple[str, str]] = set()
         for i, n in enumerate(a.names):
-            if (n.value, n.lang) in seen:
-                self.report(("names", i), f"'{n.value}' ({n.lang}) is listed twice", "duplicate")
-            seen.add((n.value, n.lang))
+            if (n.value, n.language) in seen:
+                self.report(("names", i), f"'{n.value}' ({n.language}) is listed twice", "duplicate")
+            seen.add((n.value, n.language))
 
     def source(self, s: SourceIn) -> None:
         self.ref(("publisher",), s.publisher, self.g.actors, "actor")

@@ -78,9 +78,9 @@ class Dataset(Graph):
     _index: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def names_of(self, actor_id: str) -> list[tuple[str, str]]:
-        names = [(n.value, n.lang) for n in self.actors[actor_id].names]
+        names = [(n.value, n.language) for n in self.actors[actor_id].names]
         for doc in self.documents.values():
-            names += [(n.value, n.lang) for n in doc.names if n.actor == actor_id and (n.value, n.lang) not in names]
+            names += [(n.value, n.language) for n in doc.names if n.actor == actor_id and (n.value, n.language) not in names]
         return names
 
     def roles_of(self, actor_id: str) -> list[ActorRoleIn]:

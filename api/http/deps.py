@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
+from pydantic import GetJsonSchemaHandler, TypeAdapter
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import core_schema
 
 from api.errors import InvalidParameter, problem_responses
 from api.http.responses import DEFAULT_LIMIT, MAX_LIMIT
 from api.services.claims import ClaimFilters
 from api.store.db import Store
-from schemas.common import PARTIAL_DATE_PATTERN, date_bounds
+from schemas.common import Day, PartialDate, date_bounds
 from schemas.vocab import ClaimRole, Modality, Polarity, Predicate
 
 
@@ -24,10 +27,7 @@ Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Items per page (1
 CursorParam = Annotated[
     str | None, Query(max_length=1024, description="The `next_cursor` of the previous page, passed back unchanged.")
 ]
-DateParam = Annotated[
-    str | None,
-    Query(pattern=PARTIAL_DATE_PATTERN, description="ISO 8601 date: `2023`, `2023-02` or `2023-02-17`."),
-]
+DateParam = Annotated[PartialDate | None, Query(description="ISO 8601 date: `2023`, `2023-02` or `2023-02-17`.")]
 LanguageParam = Annotated[
     str | None,
     Query(
@@ -44,11 +44,25 @@ AS_OF_RULE = (
     " (a document dated only `2023` counts from 2023-12-31; a claim none of whose documents is dated is not shown);"
     " a contradiction or corroboration once all its claims are."
 )
-AsOfParam = Annotated[str | None, Query(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", description=AS_OF_RULE)]
+AsOfParam = Annotated[Day | None, Query(description=AS_OF_RULE)]
 IdParam = Annotated[str | None, Query(max_length=120)]
+
+
+class DocumentedAs:
+    """A query parameter the route reads as a plain string, so that an unknown value gets the service's own
+    problem (naming every accepted value), while the document states the closed set it accepts."""
+
+    def __init__(self, documented: type) -> None:
+        self.documented = documented
+
+    def __get_pydantic_json_schema__(self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        return handler(TypeAdapter(self.documented).core_schema)
+
 IncludeDeleted = Annotated[bool, Query(description="Include deleted records (tombstones, with `deleted_at` set).")]
 
-READ_RESPONSES: dict[int | str, dict[str, Any]] = {304: {"description": "Not Modified: the `If-None-Match` ETag is current."}}
+READ_RESPONSES: dict[int | str, dict[str, Any]] = {
+    304: {"description": "Not Modified: the `If-None-Match` ETag is current (RFC 9110 §15.4.5); no body."}
+}
 LIST_RESPONSES = {**READ_RESPONSES, **problem_responses(400, 422)}
 ITEM_RESPONSES = {**READ_RESPONSES, **problem_responses(404, 410, 422)}
 SUBLIST_RESPONSES = {**READ_RESPONSES, **problem_responses(400, 404, 410, 422)}

@@ -116,7 +116,7 @@ class DbGraph(Graph):
         return by_kind[kind]
 
     def names_of(self, actor_id: str) -> list[tuple[str, str]]:
-        names = [(n.value, n.lang) for n in self.actors[actor_id].names]
+        names = [(n.value, n.language) for n in self.actors[actor_id].names]
         t = table_of(DocumentName)
         rows = self.conn.execute(select(t.c.value, t.c.lang).where(t.c.actor_id == actor_id).order_by(t.c.file, t.c.position))
         for value, lang in rows:

@@ -57,7 +57,7 @@ def export_dataset(conn: Connection, out: Path) -> list[Path]:
             source=own,
             sources=[s for s in sources if s.id != source_id],
             actors=_records(conn, "actor", file),
-            names=[{"actor": a, "value": v, "lang": lang} for a, v, lang in names],
+            names=[{"actor": a, "value": v, "language": language} for a, v, language in names],
             roles=[ActorRoleIn.model_validate_json(r[0]) for r in roles],
             claims=_records(conn, "claim", file),
             contradictions=_records(conn, "contradiction", file),

@@ -19,12 +19,12 @@ from schemas.claim import (
     ClaimPublic,
     ClaimSummary,
     EvidencePublic,
-    OpposingClaim,
+    RelatedClaim,
 )
 from schemas.common import date_bounds
-from schemas.contradiction import ContradictionPublic, CorroborationPublic, MemberClaim
+from schemas.contradiction import ContradictionMember, ContradictionPublic, CorroborationMember, CorroborationPublic
 from schemas.dataset import ClaimEvidenceIn, ClaimIn
-from schemas.refs import ActorRef, DateRef, SourceRef
+from schemas.refs import ActorRef, SourceRef
 from schemas.source import SourcePublic, SourceSummary
 from schemas.vocab import ContradictionSide
 
@@ -62,10 +62,7 @@ class Renderer:
         if source_id is None:
             return None
         s = self.g.sources[source_id]
-        published = None
-        if s.published is not None:
-            published = DateRef(date=s.published.date, precision=s.published.precision, inferred=s.published.inferred)
-        return SourceRef(id=s.id, kind=s.kind, title=s.title, language=s.language, published=published)
+        return SourceRef(id=s.id, kind=s.kind, title=s.title, language=s.language, published=s.published)
 
     def source_of(self, source_id: str) -> SourceRef:
         ref = self.source_ref(source_id)
@@ -89,19 +86,22 @@ class Renderer:
             speaker=self.actor_ref(ev.speaker),
         )
 
-    def member(self, claim_id: str, side: ContradictionSide | None) -> MemberClaim:
+    def contradiction_member(self, claim_id: str, side: ContradictionSide) -> ContradictionMember:
         c = self.g.claims[claim_id]
-        return MemberClaim(
-            claim_id=c.id,
-            side=side,
-            statement=c.statement,
-            claimant=self.actor_of(c.claimant),
+        return ContradictionMember(
+            claim_id=c.id, side=side, statement=c.statement, claimant=self.actor_of(c.claimant),
             source_ids=sorted({ev.source for ev in c.evidence}),
         )
 
-    def opposing(self, claim_id: str, side: ContradictionSide | None) -> OpposingClaim:
+    def corroboration_member(self, claim_id: str) -> CorroborationMember:
         c = self.g.claims[claim_id]
-        return OpposingClaim(claim_id=c.id, side=side, statement=c.statement, claimant=self.actor_of(c.claimant))
+        return CorroborationMember(
+            claim_id=c.id, statement=c.statement, claimant=self.actor_of(c.claimant), source_ids=sorted({ev.source for ev in c.evidence}),
+        )
+
+    def related(self, claim_id: str) -> RelatedClaim:
+        c = self.g.claims[claim_id]
+        return RelatedClaim(claim_id=c.id, statement=c.statement, claimant=self.actor_of(c.claimant))
 
     # -- claims
 
@@ -140,7 +140,8 @@ class Renderer:
             contradictions.append(
                 ClaimContradiction(
                     id=x.id, kind=x.kind, status=x.status, origin=x.origin, side=own, explanation=x.explanation, resolution=x.resolution,
-                    claims=[self.opposing(m.claim, m.side) for m in x.claims if m.claim != c.id],
+                    same_side=[self.related(m.claim) for m in x.claims if m.side == own and m.claim != c.id],
+                    opposing_side=[self.related(m.claim) for m in x.claims if m.side != own],
                 )
             )
         corroborations = []
@@ -153,7 +154,7 @@ class Renderer:
                     shared_origins=[self.source_of(s) for s in shared.sources],
                     shared_parties=[self.actor_of(a) for a in shared.parties],
                     explanation=y.explanation, resolution=y.resolution,
-                    claims=[self.opposing(cid, None) for cid in y.claims if cid != c.id],
+                    claims=[self.related(cid) for cid in y.claims if cid != c.id],
                 )
             )
         detail = ClaimPublic(
@@ -190,7 +191,7 @@ class Renderer:
         ]
         detail = ActorPublic(
             **summary.model_dump(),
-            names=[Name(value=v, lang=lang) for v, lang in self.g.names_of(a.id)],
+            names=[Name(value=v, language=language) for v, language in self.g.names_of(a.id)],
             roles=roles,
             claim_counts=self.g.claim_counts(a.id),
         )
@@ -225,7 +226,7 @@ class Renderer:
         return dump(
             ContradictionPublic(
                 id=x.id, revision=self.g.revision_of("contradiction", x.id), deleted_at=self.g.deleted_at_of("contradiction", x.id), kind=x.kind,
-                claims=[self.member(m.claim, m.side) for m in x.claims], explanation=x.explanation,
+                claims=[self.contradiction_member(m.claim, m.side) for m in x.claims], explanation=x.explanation,
                 status=x.status, resolution=x.resolution, origin=x.origin, detected_by=list(x.detected_by),
             )
         )
@@ -236,7 +237,7 @@ class Renderer:
         return dump(
             CorroborationPublic(
                 id=y.id, revision=self.g.revision_of("corroboration", y.id), deleted_at=self.g.deleted_at_of("corroboration", y.id),
-                kind=y.kind, claims=[self.member(cid, None) for cid in y.claims], explanation=y.explanation,
+                kind=y.kind, claims=[self.corroboration_member(cid) for cid in y.claims], explanation=y.explanation,
                 status=y.status, resolution=y.resolution, origin=y.origin, detected_by=list(y.detected_by),
                 independent=shared.independent,
                 shared_origins=[self.source_of(s) for s in shared.sources],

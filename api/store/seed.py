@@ -71,7 +71,7 @@ def seed(conn: Connection, ds: Dataset) -> None:
     documents, names, roles = [], [], []
     for file, doc in ds.documents.items():
         documents.append({"file": file, "source_id": doc.source.id, "coverage": _json_list(doc.coverage)})
-        names += [{"file": file, "position": i, "actor_id": n.actor, "value": n.value, "lang": n.lang} for i, n in enumerate(doc.names)]
+        names += [{"file": file, "position": i, "actor_id": n.actor, "value": n.value, "lang": n.language} for i, n in enumerate(doc.names)]
         roles += [{"file": file, "position": i, "actor_id": r.actor, "data": r.model_dump_json()} for i, r in enumerate(doc.roles)]
     for table, table_rows in ((table_of(Document), documents), (table_of(DocumentName), names), (table_of(ActorRole), roles)):
         if table_rows:

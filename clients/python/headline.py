@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 from claims_api_client import AuthenticatedClient, Client
 from claims_api_client.api.claims import export_claims, get_claim, list_claims, update_claim
 from claims_api_client.api.search import search
-from claims_api_client.models import ClaimPatch, ClaimPublic, PageClaimSummary, PageSearchHit, Problem
+from claims_api_client.models import ClaimPage, ClaimPatch, ClaimPublic, Problem, SearchHitPage
 from claims_api_client.types import Response
 
 HEADLINE = "sisi-planned-40000-missiles-for-russia"
@@ -59,7 +59,7 @@ def page_every_claim(client: Client) -> list[str]:
     ids: list[str] = []
     cursor: str | None = None
     while True:
-        page = answer(list_claims.sync_detailed(client=client, limit=50, cursor=cursor), PageClaimSummary, HTTPStatus.OK, "GET /v1/claims")
+        page = answer(list_claims.sync_detailed(client=client, limit=50, cursor=cursor), ClaimPage, HTTPStatus.OK, "GET /v1/claims")
         ids.extend(item.id for item in page.items)
         if page.next_cursor is None:
             check(page.next_ is None, "the last page has no next link")
@@ -85,7 +85,8 @@ def check_headline(claim: ClaimPublic) -> None:
     check({c.id for c in claim.corroborations} == CORROBORATIONS, f"corroborations: {sorted(c.id for c in claim.corroborations)}")
     no_deliveries = next(c for c in claim.contradictions if c.id == "missile-plan-vs-no-deliveries-seen")
     check(
-        any(member.claim_id == "us-representative-saw-no-missile-deliveries" and member.side == "b" for member in no_deliveries.claims),
+        no_deliveries.side == "a"
+        and [member.claim_id for member in no_deliveries.opposing_side] == ["us-representative-saw-no-missile-deliveries"],
         "the US representative's 'not seen' opposes the plan",
     )
     in_arabic = next(c for c in claim.corroborations if c.id == "missile-plan-reported-in-english-and-arabic")
@@ -126,7 +127,7 @@ def main() -> int:
         claim, etag = read_headline(client)
         check_headline(claim)
 
-        hits = answer(search.sync_detailed(client=client, q=ARABIC_QUERY), PageSearchHit, HTTPStatus.OK, "GET /v1/search")
+        hits = answer(search.sync_detailed(client=client, q=ARABIC_QUERY), SearchHitPage, HTTPStatus.OK, "GET /v1/search")
         found = {(hit.kind.value, hit.id) for hit in hits.items}
         check(("source", ARABIC_REPORT) in found and ("claim", ARABIC_CLAIM) in found, f"Arabic search finds the Arabic report and its claim: {sorted(found)}")
         check(all(hit.language == "ar" for hit in hits.items), "every hit is in Arabic")

@@ -13,7 +13,7 @@ async def test_get_actor_has_every_spelling_and_roles(client):
     response = await client.get("/v1/actors/abdel-fattah-el-sisi")
     assert response.status_code == 200
     sisi = response.json()
-    names = {(n["value"], n["lang"]) for n in sisi["names"]}
+    names = {(n["value"], n["language"]) for n in sisi["names"]}
     assert {("Sisi", "en"), ("el-Sisi", "en"), ("al-Sisi", "en"), ("السيسي", "ar"), ("عبدالفتاح السيسي", "ar")} <= names
     presidents = [r for r in sisi["roles"] if r["title"].lower().startswith("president")]
     assert presidents and all(r["of"]["id"] == "egypt" for r in presidents)

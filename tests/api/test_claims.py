@@ -74,12 +74,34 @@ async def test_get_claim_includes_contradicting_evidence(client):
     assert contradiction["id"] == "missile-plan-vs-no-deliveries-seen"
     assert contradiction["side"] == "b"
     assert contradiction["kind"] == "non_confirmation"
-    assert {c["claim_id"]: c["side"] for c in contradiction["claims"]} == {
-        PLAN: "a", "sisi-planned-missile-shipment-to-russia": "a", "ar-sisi-planned-40000-missiles-for-russia": "a",
-        "sisi-ordered-subordinates-to-make-missiles-for-moscow": "a",
+    assert contradiction["same_side"] == []
+    assert [c["claim_id"] for c in contradiction["opposing_side"]] == [
+        PLAN, "sisi-planned-missile-shipment-to-russia", "sisi-ordered-subordinates-to-make-missiles-for-moscow",
+        "ar-sisi-planned-40000-missiles-for-russia",
+    ]
+    assert contradiction["opposing_side"][0] == {
+        "claim_id": PLAN,
+        "statement": "Secret US documents show that Egyptian President Abdel Fattah el-Sisi planned to produce 40,000 missiles"
+        " for Russia in February.",
+        "claimant": {"id": "washington-post", "kind": "media_outlet", "name": "The Washington Post", "unnamed": False},
     }
-    statements = {c["claim_id"]: c["statement"] for c in contradiction["claims"]}
-    assert statements[PLAN].startswith("Secret US documents show that Egyptian President Abdel Fattah el-Sisi planned")
+
+
+async def test_a_claim_lists_its_own_side_apart_from_the_opposing_side(client):
+    claim = (await client.get(f"/v1/claims/{PLAN}")).json()
+    contradiction = next(x for x in claim["contradictions"] if x["id"] == "missile-plan-vs-no-deliveries-seen")
+    assert contradiction["side"] == "a"
+    assert [c["claim_id"] for c in contradiction["same_side"]] == [
+        "sisi-planned-missile-shipment-to-russia", "sisi-ordered-subordinates-to-make-missiles-for-moscow",
+        "ar-sisi-planned-40000-missiles-for-russia",
+    ]
+    assert contradiction["opposing_side"] == [{
+        "claim_id": "us-representative-saw-no-missile-deliveries",
+        "statement": "The US representative said they had not seen deliveries of missiles from Egypt to the Russian Federation happen.",
+        "claimant": {"id": "unnamed-us-representative", "kind": "person", "name": "Unnamed US representative", "unnamed": True},
+    }]
+    corroboration = next(y for y in claim["corroborations"] if y["id"] == "missile-plan-reported-in-english-and-arabic")
+    assert [set(c) for c in corroboration["claims"]] == [{"claim_id", "statement", "claimant"}]
 
 
 async def test_get_claim_includes_corroborations(client):

@@ -31,7 +31,7 @@ SOUTH_TEXT = (
 
 
 def _actor(actor_id: str, kind: str, name: str, **extra: object) -> dict:
-    return {"id": actor_id, "kind": kind, "name": name, "names": [{"value": name, "lang": "en"}],
+    return {"id": actor_id, "kind": kind, "name": name, "names": [{"value": name, "language": "en"}],
             "description": f"{name} (a test actor).", **extra}
 
 
@@ -80,7 +80,8 @@ async def _plan(client, auth, **fields: object) -> dict:
 
 def _relations(claim: dict) -> list[tuple[str, str, str, str, list[str]]]:
     """(relation, kind, status, origin, other claims) of everything a claim view lists."""
-    out = [("contradiction", x["kind"], x["status"], x["origin"], sorted(c["claim_id"] for c in x["claims"])) for x in claim["contradictions"]]
+    out = [("contradiction", x["kind"], x["status"], x["origin"], sorted(c["claim_id"] for c in x["same_side"] + x["opposing_side"]))
+           for x in claim["contradictions"]]
     out += [("corroboration", y["kind"], y["status"], y["origin"], sorted(c["claim_id"] for c in y["claims"])) for y in claim["corroborations"]]
     return sorted(out)
 
@@ -212,7 +213,7 @@ async def test_a_new_claim_is_related_to_the_corpus_in_its_response(client, auth
         "predicate": "remain_neutral", "object": {"label": "the Russian-Ukrainian war"}, "claimant": "egyptian-foreign-ministry",
         "evidence": [{"source": "egypt-mfa-2023-04-15", "quote": quote, "start": 0, "end": len(quote), "speech": "narration"}],
     })
-    stances = sorted(c["claim_id"] for x in created["contradictions"] if x["kind"] == "incompatible_stance" for c in x["claims"])
+    stances = sorted(c["claim_id"] for x in created["contradictions"] if x["kind"] == "incompatible_stance" for c in x["opposing_side"])
     assert stances == [
         "ar-sisi-planned-40000-missiles-for-russia", "egypt-planned-to-supply-russia-artillery-shells-and-gunpowder",
         "sisi-ordered-subordinates-to-make-missiles-for-moscow", "sisi-planned-40000-missiles-for-russia",
@@ -297,7 +298,7 @@ async def test_the_same_words_quoted_differently_down_a_citation_chain(client, a
     second_claim = await _post(client, auth, "claims", said(
         "brun-not-any", "brun-second", second, "\"We will not sell any rockets to Syldavia,\"", attributed_to="brun-first"))
     drift = [x for x in second_claim["contradictions"] if x["kind"] == "quote_drift"]
-    assert [(x["origin"], [c["claim_id"] for c in x["claims"]]) for x in drift] == [("quote-drift", ["brun-never"])]
+    assert [(x["origin"], x["same_side"], [c["claim_id"] for c in x["opposing_side"]]) for x in drift] == [("quote-drift", [], ["brun-never"])]
     explanation = (await client.get(f"/v1/contradictions/{drift[0]['id']}")).json()["explanation"]
     assert "\"We will never sell rockets to Syldavia,\"" in explanation and "\"We will not sell any rockets to Syldavia,\"" in explanation
 
@@ -361,7 +362,7 @@ async def test_a_reviewer_cannot_rewrite_where_a_relation_came_from(client, auth
         polarity="negated", evidential="observed", speech="direct", speaker="ostland-monitor")))["contradictions"]
     url = f"/v1/contradictions/{x['id']}"
     etag = (await client.get(url)).headers["etag"]
-    for change, field in (({"origin": "curated"}, "origin"), ({"detected_by": ["bogus"]}, "detected_by"),
+    for change, field in (({"origin": "curated"}, "origin"), ({"detected_by": ["same-stance"]}, "detected_by"),
                           ({"status": "withdrawn"}, "status")):
         problem = assert_problem(await client.patch(url, json=change, headers={**auth, "If-Match": etag}), 422,
                                  "/problems/validation-error")

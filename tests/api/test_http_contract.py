@@ -189,7 +189,7 @@ async def test_head_works_wherever_get_does(client, path):
 
 async def test_a_replayed_create_carries_the_etag_it_first_had(client, auth):
     body = {"id": "cairo-university", "kind": "organization", "name": "Cairo University",
-            "names": [{"value": "Cairo University", "lang": "en"}], "description": "A university in Cairo."}
+            "names": [{"value": "Cairo University", "language": "en"}], "description": "A university in Cairo."}
     first = await client.post("/v1/actors", json=body, headers={**auth, "Idempotency-Key": "k-1"})
     assert first.status_code == 201
     again = await client.post("/v1/actors", json=body, headers={**auth, "Idempotency-Key": "k-1"})
@@ -202,7 +202,7 @@ async def test_a_replayed_create_carries_the_etag_it_first_had(client, auth):
 @pytest.mark.parametrize("key", ["", " ", "é", "x" * 201])
 async def test_an_unusable_idempotency_key_is_refused(client, auth, key):
     body = {"id": "cairo-university", "kind": "organization", "name": "Cairo University",
-            "names": [{"value": "Cairo University", "lang": "en"}], "description": "A university in Cairo."}
+            "names": [{"value": "Cairo University", "language": "en"}], "description": "A university in Cairo."}
     headers = {**auth, "Idempotency-Key": key.encode("utf-8")}
     problem = assert_problem(await client.post("/v1/actors", json=body, headers=headers), 422, "/problems/validation-error")
     assert problem["errors"][0]["loc"] == ["header", "idempotency-key"]
@@ -212,7 +212,7 @@ async def test_an_unusable_idempotency_key_is_refused(client, auth, key):
 async def test_a_410_gives_advice_that_works(client, auth):
     created = await client.post("/v1/actors", headers=auth, json={
         "id": "cairo-university", "kind": "organization", "name": "Cairo University",
-        "names": [{"value": "Cairo University", "lang": "en"}], "description": "A university in Cairo."})
+        "names": [{"value": "Cairo University", "language": "en"}], "description": "A university in Cairo."})
     assert (await client.delete("/v1/actors/cairo-university", headers={**auth, "If-Match": created.headers["etag"]})).status_code == 204
     body = assert_problem(await client.get("/v1/actors/cairo-university"), 410, "/problems/gone")
     assert body["detail"] == (

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.anyio
 
 
 def actor_body(actor_id: str, kind: str, name: str, **extra) -> dict:
-    return {"id": actor_id, "kind": kind, "name": name, "names": [{"value": name, "lang": "en"}],
+    return {"id": actor_id, "kind": kind, "name": name, "names": [{"value": name, "language": "en"}],
             "description": f"{name} (a test actor).", **extra}
 
 

@@ -212,7 +212,7 @@ def _gazette_claim(claim_id: str, quote: str, **fields: object) -> dict:
 async def test_claims_written_through_the_api_make_a_proposition_and_its_story(client, auth):
     for actor_id, kind, name in (("borduria", "country", "Borduria"), ("syldavia", "country", "Syldavia"),
                                  ("north-gazette", "media_outlet", "North Gazette")):
-        await _post(client, auth, "actors", {"id": actor_id, "kind": kind, "name": name, "names": [{"value": name, "lang": "en"}],
+        await _post(client, auth, "actors", {"id": actor_id, "kind": kind, "name": name, "names": [{"value": name, "language": "en"}],
                                              "description": f"{name} (a test actor)."})
     await _post(client, auth, "sources", {
         "id": "north-gazette-2024", "kind": "news_article", "title": "Rockets", "language": "en", "publisher": "north-gazette",

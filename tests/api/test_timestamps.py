@@ -48,7 +48,7 @@ def _moment(stamp: str) -> datetime:
 async def test_every_served_timestamp_is_rfc3339_utc_with_microseconds(client, auth, settings):
     started = datetime.now(UTC)
     actor = {"id": "cairo-university", "kind": "organization", "name": "Cairo University",
-             "names": [{"value": "Cairo University", "lang": "en"}], "description": "A university in Cairo."}
+             "names": [{"value": "Cairo University", "language": "en"}], "description": "A university in Cairo."}
     assert (await client.post("/v1/actors", json=actor, headers=auth)).status_code == 201
     source = {"id": "a-new-source", "kind": "news_article", "title": "A new source", "language": "en"}
     assert (await client.post("/v1/sources", json=source, headers=auth)).status_code == 201

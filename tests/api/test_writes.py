@@ -19,7 +19,7 @@ SHUKRI_QUOTE = "Egyptian Foreign Minister Sameh Shukri traveled to Moscow for ta
 def actor(actor_id: str = "cairo-university", **extra) -> dict:
     return {
         "id": actor_id, "kind": "organization", "name": "Cairo University",
-        "names": [{"value": "Cairo University", "lang": "en"}, {"value": "جامعة القاهرة", "lang": "ar"}],
+        "names": [{"value": "Cairo University", "language": "en"}, {"value": "جامعة القاهرة", "language": "ar"}],
         "description": "A university in Cairo.", **extra,
     }
 
@@ -53,7 +53,7 @@ async def test_create_actor_returns_201_location_and_etag(client, auth):
     assert response.headers["location"] == "/v1/actors/cairo-university"
     body = response.json()
     assert body["revision"] == 1
-    assert body["names"] == [{"value": "Cairo University", "lang": "en"}, {"value": "جامعة القاهرة", "lang": "ar"}]
+    assert body["names"] == [{"value": "Cairo University", "language": "en"}, {"value": "جامعة القاهرة", "language": "ar"}]
     assert response.headers["etag"].startswith('"1-')
     fetched = await client.get("/v1/actors/cairo-university")
     assert fetched.json() == body
@@ -207,7 +207,7 @@ async def test_renaming_an_actor_re_renders_every_claim_that_embeds_it(client, a
     denial = next(c for c in contradiction["claims"] if c["side"] == "b")
     assert denial["claimant"]["name"] == "US representative (unnamed)"
     plan = (await client.get("/v1/claims/sisi-planned-40000-missiles-for-russia")).json()
-    opposing = next(c for x in plan["contradictions"] for c in x["claims"] if c["claim_id"] == "us-representative-saw-no-missile-deliveries")
+    opposing = next(c for x in plan["contradictions"] for c in x["opposing_side"] if c["claim_id"] == "us-representative-saw-no-missile-deliveries")
     assert opposing["claimant"]["name"] == "US representative (unnamed)"
 
 
@@ -287,7 +287,7 @@ async def test_body_over_the_limit_is_413(client, auth):
 async def test_new_held_document_and_a_claim_quoting_it(client, auth):
     text = "Cairo, 3 May 2024. The ministry said talks with Moscow would resume next month."
     agency = actor("example-wire-agency", kind="media_outlet", name="Example Wire Agency",
-                   names=[{"value": "Example Wire Agency", "lang": "en"}], description="A wire agency.")
+                   names=[{"value": "Example Wire Agency", "language": "en"}], description="A wire agency.")
     assert (await client.post("/v1/actors", json=agency, headers=auth)).status_code == 201
     source = {
         "id": "example-wire-2024-05-03", "kind": "wire_report", "title": "Wire report on resumed talks",

@@ -20,15 +20,14 @@ from api.http.responses import StrictQueryRoute, json_response, page_response
 from api.services import actors as actors_service
 from api.services import claims as claims_service
 from api.services.common import exists_or_404
-from schemas.actor import ActorPublic, ActorSummary
-from schemas.claim import ClaimSummary
-from schemas.refs import Page
+from schemas.actor import ActorPage, ActorPublic
+from schemas.claim import ClaimPage
 from schemas.vocab import ActorKind
 
 router = APIRouter(tags=["actors"], route_class=StrictQueryRoute)
 
 
-@router.get("/v1/actors", response_model=Page[ActorSummary], responses=LIST_RESPONSES)
+@router.get("/v1/actors", response_model=ActorPage, responses=LIST_RESPONSES)
 async def list_actors(
     request: Request, kind: ActorKind | None = None, unnamed: bool | None = None, include_deleted: IncludeDeleted = False,
     limit: Limit = DEFAULT, cursor: CursorParam = None,
@@ -47,7 +46,7 @@ async def get_actor(request: Request, actor_id: str) -> Response:
     return json_response(request, body, etag)
 
 
-@router.get("/v1/actors/{actor_id}/claims", response_model=Page[ClaimSummary], responses=SUBLIST_RESPONSES)
+@router.get("/v1/actors/{actor_id}/claims", response_model=ClaimPage, responses=SUBLIST_RESPONSES)
 async def list_actor_claims(
     request: Request, actor_id: str, filters: ClaimFiltersDep,
     limit: Limit = DEFAULT, cursor: CursorParam = None,

@@ -4,18 +4,25 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response, StreamingResponse
 
 from api.errors import problem_responses
-from api.http.deps import DEFAULT, ITEM_RESPONSES, LIST_RESPONSES, ClaimFiltersDep, CursorParam, Limit, store_of
+from api.http.deps import DEFAULT, ITEM_RESPONSES, LIST_RESPONSES, READ_RESPONSES, ClaimFiltersDep, CursorParam, Limit, store_of
 from api.http.responses import StrictQueryRoute, json_response, page_response
 from api.services import claims as claims_service
 from api.services.preconditions import not_modified
-from schemas.claim import ClaimPublic, ClaimSummary
-from schemas.refs import Page
+from schemas.claim import ClaimPage, ClaimPublic
 
 NDJSON = "application/x-ndjson"
+EXPORT_LINES = (
+    "Every live claim, in order of id, as NDJSON (newline-delimited JSON, UTF-8): each line one `ClaimPublic` object,"
+    " as `GET /v1/claims/{claim_id}` shows it, ending in a newline. `x-itemSchema` names the schema of a line, as"
+    " OpenAPI 3.2's `itemSchema` does; the body as a whole is text."
+)
+EXPORT_CONTENT = {
+    NDJSON: {"schema": {"type": "string", "contentMediaType": NDJSON}, "x-itemSchema": {"$ref": "#/components/schemas/ClaimPublic"}}
+}
 router = APIRouter(tags=["claims"], route_class=StrictQueryRoute)
 
 
-@router.get("/v1/claims", response_model=Page[ClaimSummary], responses=LIST_RESPONSES)
+@router.get("/v1/claims", response_model=ClaimPage, responses=LIST_RESPONSES)
 async def list_claims(
     request: Request, filters: ClaimFiltersDep, limit: Limit = DEFAULT, cursor: CursorParam = None
 ) -> Response:
@@ -33,7 +40,7 @@ async def get_claim(request: Request, claim_id: str) -> Response:
     return json_response(request, body, etag)
 
 
-@router.get("/v1/timeline", response_model=Page[ClaimSummary], responses=LIST_RESPONSES, tags=["timeline"])
+@router.get("/v1/timeline", response_model=ClaimPage, responses=LIST_RESPONSES, tags=["timeline"])
 async def get_timeline(
     request: Request, filters: ClaimFiltersDep, limit: Limit = DEFAULT, cursor: CursorParam = None
 ) -> Response:
@@ -45,8 +52,8 @@ async def get_timeline(
 
 @router.get(
     "/v1/export/claims", tags=["export"], response_class=StreamingResponse,
-    responses={200: {"description": "One claim per line, as `GET /v1/claims/{id}` shows it.", "content": {NDJSON: {}}},
-               **problem_responses(422)},
+    responses={200: {"description": EXPORT_LINES, "content": EXPORT_CONTENT},
+               **READ_RESPONSES, **problem_responses(422)},
 )
 def export_claims(request: Request) -> Response:
     """Stream every claim with its evidence, contradictions and corroborations, one JSON object per line

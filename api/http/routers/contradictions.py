@@ -12,6 +12,7 @@ from api.http.deps import (
     LIST_RESPONSES,
     AsOfParam,
     CursorParam,
+    DocumentedAs,
     IdParam,
     IncludeDeleted,
     Limit,
@@ -20,9 +21,8 @@ from api.http.deps import (
 )
 from api.http.responses import StrictQueryRoute, json_response, page_response
 from api.services import contradictions as contradictions_service
-from schemas.contradiction import ContradictionPublic, CorroborationPublic
-from schemas.refs import Page
-from schemas.vocab import ContradictionKind, ContradictionStatus, CorroborationKind, CorroborationStatus
+from schemas.contradiction import ContradictionPage, ContradictionPublic, CorroborationPage, CorroborationPublic
+from schemas.vocab import ContradictionKind, ContradictionStatus, CorroborationKind, CorroborationStatus, DetectionRule
 
 router = APIRouter(route_class=StrictQueryRoute)
 ClaimParam = Annotated[IdParam, Query(description="Only those that include this claim.")]
@@ -30,13 +30,13 @@ ActorParam = Annotated[IdParam, Query(description="Only those with a claim in wh
 OriginParam = Annotated[str | None, Query(max_length=120, description="`curated`, or the name of the detection rule that proposed it.")]
 RULE_LIST = "\n".join(f"- `{r.name}` ({', '.join(r.kinds)}): {r.description}" for r in RULES)
 RuleParam = Annotated[
-    str | None,
+    Annotated[str, DocumentedAs(DetectionRule)] | None,
     Query(max_length=120, description="Only those this detection rule proposed or also finds (another name is a 422 listing"
                                       f" them; `GET /v1/engine` gives them too):\n\n{RULE_LIST}"),
 ]
 
 
-@router.get("/v1/contradictions", response_model=Page[ContradictionPublic], responses=LIST_RESPONSES, tags=["contradictions"])
+@router.get("/v1/contradictions", response_model=ContradictionPage, responses=LIST_RESPONSES, tags=["contradictions"])
 async def list_contradictions(
     request: Request, kind: ContradictionKind | None = None, status: ContradictionStatus | None = None,
     origin: OriginParam = None, rule: RuleParam = None, claim: ClaimParam = None, actor: ActorParam = None,
@@ -59,7 +59,7 @@ async def get_contradiction(request: Request, contradiction_id: str) -> Response
     return json_response(request, body, etag)
 
 
-@router.get("/v1/corroborations", response_model=Page[CorroborationPublic], responses=LIST_RESPONSES, tags=["corroborations"])
+@router.get("/v1/corroborations", response_model=CorroborationPage, responses=LIST_RESPONSES, tags=["corroborations"])
 async def list_corroborations(
     request: Request, kind: CorroborationKind | None = None, status: CorroborationStatus | None = None,
     origin: OriginParam = None, rule: RuleParam = None, claim: ClaimParam = None, actor: ActorParam = None,

@@ -21,13 +21,13 @@ from api.services import changes as changes_service
 from api.services.writes import FIRST_REVISION, NAMES, Writer
 from api.store.render import etag_of
 from schemas.actor import ActorPublic
-from schemas.changes import Change
+from schemas.changes import ChangePage
 from schemas.claim import ClaimPublic
 from schemas.contradiction import ContradictionPublic, CorroborationPublic
 from schemas.dataset import RoleIn
-from schemas.refs import Page
 from schemas.source import SourcePublic
 from schemas.tables import IdempotencyRecord, table_of
+from schemas.vocab import ChangeResource
 from schemas.writes import (
     ActorCreate,
     ActorPatch,
@@ -131,7 +131,7 @@ def _add_routes(kind: str, create_model: type[BaseModel], patch_model: type[Base
     )
     router.add_api_route(
         f"/v1/{plural}/{{{kind}_id}}/revisions", revisions, methods=["GET"], name=f"list_{kind}_revisions", tags=[tag],
-        response_model=Page[Change], responses={304: {"description": "Not Modified."}, **problem_responses(400, 404, 422)},
+        response_model=ChangePage, responses={304: {"description": "Not Modified."}, **problem_responses(400, 404, 422)},
     )
 
 
@@ -165,12 +165,12 @@ _add_routes("contradiction", ContradictionCreate, ContradictionPatch, Contradict
 _add_routes("corroboration", CorroborationCreate, CorroborationPatch, CorroborationPublic)
 
 
-@router.get("/v1/changes", response_model=Page[Change], tags=["changes"],
+@router.get("/v1/changes", response_model=ChangePage, tags=["changes"],
             responses={304: {"description": "Not Modified."}, **problem_responses(400, 422)})
 async def list_changes(
     request: Request,
     after: Annotated[int | None, Query(ge=0, le=2**63 - 1, description="Only changes after this `seq` (resume a sync from the last one seen).")] = None,
-    resource: Annotated[str | None, Query(pattern="^(actor|source|claim|contradiction|corroboration|role|knowledge)$")] = None,
+    resource: Annotated[ChangeResource | None, Query(description="Only changes to this kind of record.")] = None,
     limit: Limit = DEFAULT, cursor: CursorParam = None,
 ) -> Response:
     """The feed of every change, in the order applied: a client stays in sync by following it."""

@@ -10,14 +10,13 @@ from api.http.deps import DEFAULT, LIST_RESPONSES, READ_RESPONSES, AsOfParam, Cu
 from api.http.responses import StrictQueryRoute, body_etag, json_response, page_response
 from api.services import propositions as propositions_service
 from api.services.propositions import PropositionFilters
-from schemas.proposition import PropositionPublic, PropositionSummary
-from schemas.refs import Page
+from schemas.proposition import PropositionPage, PropositionPublic
 from schemas.vocab import Predicate
 
 router = APIRouter(tags=["propositions"], route_class=StrictQueryRoute)
 
 
-@router.get("/v1/propositions", response_model=Page[PropositionSummary], responses=LIST_RESPONSES)
+@router.get("/v1/propositions", response_model=PropositionPage, responses=LIST_RESPONSES)
 async def list_propositions(
     request: Request,
     actor: Annotated[IdParam, Query(description="Propositions with a claim in which this actor plays any role (subject, object,"

@@ -11,6 +11,7 @@ from api.http.responses import StrictQueryRoute, page_response
 from api.services import search as search_service
 from api.services.search import SearchKind
 from schemas.refs import Page
+from schemas.vocab import SearchField
 
 router = APIRouter(tags=["search"], route_class=StrictQueryRoute)
 
@@ -21,7 +22,7 @@ class SearchHit(BaseModel):
     kind: SearchKind
     id: str
     label: str = Field(description="The actor's name, the claim's statement or the source's title.")
-    field: str = Field(description="The best-matching field: name, description, statement, quote, translation, title or text.")
+    field: SearchField = Field(description="The best-matching field.")
     language: str = Field(description="Language of that field.")
     snippet: str = Field(description="The matching passage of that field.")
     score: float = Field(
@@ -31,7 +32,11 @@ class SearchHit(BaseModel):
     )
 
 
-@router.get("/v1/search", response_model=Page[SearchHit], responses=LIST_RESPONSES)
+class SearchHitPage(Page[SearchHit]):
+    """A page of search hits, best first."""
+
+
+@router.get("/v1/search", response_model=SearchHitPage, responses=LIST_RESPONSES)
 async def search(
     request: Request,
     q: Annotated[str, Query(min_length=1, max_length=500, description="Words to find, in English or Arabic; every word must match.")],

@@ -25,15 +25,14 @@ from api.http.responses import StrictQueryRoute, json_response, page_response
 from api.services import claims as claims_service
 from api.services import sources as sources_service
 from api.services.common import exists_or_404
-from schemas.claim import ClaimSummary
-from schemas.refs import Page
-from schemas.source import SourcePublic, SourceSummary
+from schemas.claim import ClaimPage
+from schemas.source import SourcePage, SourcePublic
 from schemas.vocab import SourceKind
 
 router = APIRouter(tags=["sources"], route_class=StrictQueryRoute)
 
 
-@router.get("/v1/sources", response_model=Page[SourceSummary], responses=LIST_RESPONSES)
+@router.get("/v1/sources", response_model=SourcePage, responses=LIST_RESPONSES)
 async def list_sources(
     request: Request, kind: SourceKind | None = None, language: LanguageParam = None,
     publisher: Annotated[IdParam, Query(description="Sources published by this actor.")] = None,
@@ -59,7 +58,7 @@ async def get_source(request: Request, source_id: str) -> Response:
     return json_response(request, body, etag)
 
 
-@router.get("/v1/sources/{source_id}/claims", response_model=Page[ClaimSummary], responses=SUBLIST_RESPONSES)
+@router.get("/v1/sources/{source_id}/claims", response_model=ClaimPage, responses=SUBLIST_RESPONSES)
 async def list_source_claims(
     request: Request, source_id: str, filters: ClaimFiltersDep,
     limit: Limit = DEFAULT, cursor: CursorParam = None,
