@@ -63,8 +63,7 @@ class RoleWrites:
         return self.w.read("actor", actor_id)
 
     def remove(self, actor_id: str, rid: str, if_match: str | None) -> None:
-        row = self.w._live_row("actor", actor_id)
-        self.w._precondition("actor", actor_id, if_match, row)
+        self.w._precondition("actor", actor_id, if_match)
         t = table_of(ActorRole)
         found = None
         for file, position, data in self.w.conn.execute(select(t.c.file, t.c.position, t.c.data).where(t.c.actor_id == actor_id)):

@@ -36,8 +36,8 @@ from schemas.vocab import ClaimRole
 from schemas.writes import SourceCreate
 
 NAMES = {"actor": "Actor", "source": "Source", "claim": "Claim", "contradiction": "Contradiction", "corroboration": "Corroboration"}
-SHARED_FILES = {"actor": "actors.yaml", "source": "sources.yaml", "contradiction": "links.yaml", "corroboration": "links.yaml"}
 FIRST_REVISION = 1  # a record's revision when created; each change adds one
+SHARED_FILES = {"actor": "actors.yaml", "source": "sources.yaml", "contradiction": "links.yaml", "corroboration": "links.yaml"}
 
 
 @dataclass(frozen=True)
@@ -78,21 +78,26 @@ class Writer:
             raise Gone(f"{NAMES[kind]} '{item_id}' was deleted (revision {row.revision}).")
         return row
 
-    def _precondition(self, kind: str, item_id: str, if_match: str | None, row: Any) -> None:
-        """RFC 9110 §13.1.1: the write goes ahead only when If-Match is `*` or lists the record's current
-        ETag, compared strongly (a weak tag never matches). Raises PreconditionRequired (428) without the
-        header, BadRequest (400) when it is not a list of entity tags, PreconditionFailed (412) otherwise."""
-        if if_match is None:
+    def _precondition(self, kind: str, item_id: str, if_match: str | None) -> Any:
+        """The live record's row once its If-Match holds (RFC 9110 §13.1.1): `*`, or a list of entity tags one of
+        which equals the record's current ETag, compared strongly (a weak tag never matches). In RFC 9110's order
+        (§13.2.1): a header that is not a list of entity tags is BadRequest (400) first; then NotFound (404) or
+        Gone (410) for the record, as without the precondition; then PreconditionRequired (428) without the header
+        and PreconditionFailed (412) when no tag matches."""
+        tags = parse_tags(if_match, "If-Match") if if_match is not None else None
+        row = self._live_row(kind, item_id)
+        if tags is None:
             raise PreconditionRequired(
                 f"Send If-Match with the ETag of {NAMES[kind].lower()} '{item_id}' as you last read it, so that"
                 " a change made since then is not overwritten."
             )
-        if not parse_tags(if_match, "If-Match").strong_match(row.etag):
+        if not tags.strong_match(row.etag):
             raise PreconditionFailed(
                 f"{NAMES[kind]} '{item_id}' has changed or If-Match does not name it: its current ETag is {row.etag}"
-                f" (revision {row.revision}), and If-Match lists {if_match.strip()[:200]}. Read it again and reapply your"
-                " change; weak tags (W/) never match (RFC 9110 §13.1.1)."
+                f" (revision {row.revision}), and If-Match lists {(if_match or '').strip()[:200]}. Read it again and"
+                " reapply your change; weak tags (W/) never match (RFC 9110 §13.1.1)."
             )
+        return row
 
     def read(self, kind: str, item_id: str) -> Written:
         t = TABLE_OF[kind]
@@ -347,8 +352,7 @@ class Writer:
             into.setdefault(kind, set()).update(ids)
 
     def update(self, kind: str, item_id: str, patch: BaseModel, if_match: str | None) -> Written:
-        row = self._live_row(kind, item_id)
-        self._precondition(kind, item_id, if_match, row)
+        row = self._precondition(kind, item_id, if_match)
         changes = patch.model_dump(exclude_unset=True)
         current = MODEL_OF[kind].model_validate_json(row.data)
         if kind == "source" and "text" in changes:
@@ -407,8 +411,7 @@ class Writer:
         self.g.texts.cache.pop(source_id, None)
 
     def delete(self, kind: str, item_id: str, if_match: str | None) -> None:
-        row = self._live_row(kind, item_id)
-        self._precondition(kind, item_id, if_match, row)
+        row = self._precondition(kind, item_id, if_match)
         current = MODEL_OF[kind].model_validate_json(row.data)
         dropped: dict[str, set[str]] = {}
         if isinstance(current, ClaimIn):

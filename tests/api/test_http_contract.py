@@ -350,3 +350,21 @@ async def test_an_oversized_chunked_body_is_a_413_on_the_wire(live, settings):
     assert answer.startswith(b"HTTP/1.1 413 "), answer[:200]
     assert json.loads(answer.partition(b"\r\n\r\n")[2])["type"] == "/problems/payload-too-large"
 
+
+
+async def test_a_malformed_if_match_is_refused_before_the_record_is_looked_up(client, auth):
+    """RFC 9110 §13.2.1: a precondition is evaluated once the request would otherwise succeed, so a tombstone is
+    410 whatever If-Match says, and an unknown id 404; but a header that is not a list of entity tags is a
+    malformed request, 400, before either."""
+    tag = await _etag(client)
+    assert (await client.delete(ACTOR, headers={**auth, "If-Match": tag})).status_code == 409  # still referenced
+    created = await client.post("/v1/actors", headers=auth, json={
+        "id": "cairo-university", "kind": "organization", "name": "Cairo University",
+        "names": [{"value": "Cairo University", "language": "en"}], "description": "A university in Cairo."})
+    url = "/v1/actors/cairo-university"
+    assert (await client.delete(url, headers={**auth, "If-Match": created.headers["etag"]})).status_code == 204
+    assert_problem(await client.delete(url, headers={**auth, "If-Match": ""}), 400, "/problems/bad-request")
+    assert_problem(await client.delete(url, headers=auth), 410, "/problems/gone")
+    assert_problem(await client.delete(url, headers={**auth, "If-Match": '"1-0"'}), 410, "/problems/gone")
+    assert_problem(await client.patch("/v1/actors/nobody", json=PATCH, headers=auth), 404, "/problems/not-found")
+    assert_problem(await client.patch(ACTOR, json=PATCH, headers=auth), 428, "/problems/precondition-required")
