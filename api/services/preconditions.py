@@ -19,8 +19,9 @@ from dataclasses import dataclass
 
 from api.errors import BadRequest
 
-# One list member: optional W/, then a quoted opaque tag of etagc characters (obs-text is %x80-FF).
-_MEMBER = re.compile(r'[ \t]*(W/)?("[\x21\x23-\x7e\x80-\xff]*")[ \t]*')
+# One list element, every part optional: OWS, then W/ and a quoted opaque tag of etagc characters
+# (obs-text is %x80-FF; a comma is an etagc), then OWS.
+_ELEMENT = re.compile(r'[ \t]*(?:(W/)?("[\x21\x23-\x7e\x80-\xff]*"))?[ \t]*')
 MAX_TAGS = 64  # a list longer than this is not a client that read the resource
 
 
@@ -53,22 +54,31 @@ class TagList:
 
 def parse_tags(header: str, name: str) -> TagList:
     """Parse an `If-Match`/`If-None-Match` value. Raises BadRequest (400) naming the header and what is wrong
-    when it is not `*` or a comma-separated list of entity tags, or lists more than MAX_TAGS of them."""
+    when it is not `*` or a comma-separated list of entity tags, or lists more than MAX_TAGS of them.
+
+    The list is scanned, not split on commas: an opaque tag may itself hold a comma (`","` is a valid tag).
+    Empty list elements are ignored (RFC 9110 §5.6.1)."""
     value = header.strip(" \t")
     if value == "*":
         return TagList(any=True, tags=())
     tags: list[EntityTag] = []
-    for part in value.split(","):
-        if not part.strip(" \t"):
-            continue  # RFC 9110 §5.6.1: empty list elements are ignored
-        m = _MEMBER.fullmatch(part)
-        if m is None:
+    pos = 0
+    while True:
+        element = _ELEMENT.match(value, pos)
+        assert element is not None  # every part of it is optional
+        if element.group(2) is not None:
+            tags.append(EntityTag(opaque=element.group(2), weak=element.group(1) is not None))
+        pos = element.end()
+        if pos == len(value):
+            break
+        if value[pos] != ",":
+            rest = value[element.start():].strip()
             raise BadRequest(
-                f"{name}: {part.strip()[:80]!r} is not an entity tag. Send the ETag exactly as the server gave it,"
+                f"{name}: {rest[:80]!r} is not an entity tag. Send the ETag exactly as the server gave it,"
                 ' quotes included (e.g. "3-ab12…"), or a comma-separated list of them, or * (RFC 9110 §13.1.1).',
                 errors=[{"loc": ["header", name], "msg": "not an entity tag", "type": "value_error"}],
             )
-        tags.append(EntityTag(opaque=m.group(2), weak=m.group(1) is not None))
+        pos += 1
     if not tags or len(tags) > MAX_TAGS:
         what = "lists no entity tag" if not tags else f"lists {len(tags)} entity tags, more than {MAX_TAGS}"
         raise BadRequest(
