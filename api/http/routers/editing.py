@@ -16,6 +16,7 @@ from starlette.responses import Response
 from api.errors import IdempotencyKeyReused, problem_responses
 from api.http.auth import WriteKey
 from api.http.deps import DEFAULT, CursorParam, Limit, store_of
+from api.http.examples import CREATE
 from api.http.responses import JSON, StrictQueryRoute, page_response
 from api.services import changes as changes_service
 from api.services.writes import FIRST_REVISION, NAMES, Writer
@@ -89,7 +90,8 @@ def _add_routes(kind: str, create_model: type[BaseModel], patch_model: type[Base
     tag = plural
     ItemId = Annotated[str, Path(alias=f"{kind}_id", description=f"Id of the {kind}.")]
 
-    def create(request: Request, principal: WriteKey, payload: Annotated[create_model, Body()], idempotency_key: IdempotencyKey = None) -> Response:  # type: ignore[valid-type]
+    def create(request: Request, principal: WriteKey, payload: Annotated[create_model, Body(openapi_examples=CREATE[kind])],  # type: ignore[valid-type]
+               idempotency_key: IdempotencyKey = None) -> Response:
         def run(conn: Any) -> Response:
             written = Writer(conn, api_key_id=principal.key_id).create(kind, payload)
             item_id = payload.id  # type: ignore[attr-defined]
@@ -141,7 +143,7 @@ ActorId = Annotated[str, Path(description="Id of the actor.")]
 
 @router.post("/v1/actors/{actor_id}/roles", status_code=201, response_model=ActorPublic, tags=["actors"],
              responses=problem_responses(*WRITE_ERRORS, 404, 410))
-def add_actor_role(request: Request, actor_id: ActorId, principal: WriteKey, role: Annotated[RoleIn, Body()]) -> Response:
+def add_actor_role(request: Request, actor_id: ActorId, principal: WriteKey, role: Annotated[RoleIn, Body(openapi_examples=CREATE["role"])]) -> Response:
     """Add a role to an actor, with evidence from a held document. Needs a `write` key. Whom the actor acts
     for changes, so the rules run again for its claims. Answers the actor, its roles listed with their ids."""
     with request.app.state.engine.begin() as conn:
