@@ -18,11 +18,13 @@ serve: $(STAMP)
 	$(BIN)/python -m api.cli build
 	$(BIN)/uvicorn api.main:app --host 127.0.0.1 --port $(PORT)
 
-# The whole suite, on SQLite and then on PostgreSQL (TEST_POSTGRES_URL, by default the local server).
+# The whole suite, on SQLite and then on PostgreSQL (TEST_POSTGRES_URL, by default the local server),
+# then the contract check against live servers on both (lint, generated clients, Schemathesis).
 test: $(STAMP)
 	CLAIMS_TEST_BACKEND=sqlite $(BIN)/python -m pytest
 	scripts/postgres-up
 	CLAIMS_TEST_BACKEND=postgresql $(BIN)/python -m pytest
+	scripts/contract
 
 # The API contract against live servers on SQLite and PostgreSQL (scripts/contract): Redocly lint,
 # the generated Python and TypeScript clients, Schemathesis with and without a key. Needs node and npm.
