@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import httpx
@@ -87,3 +88,19 @@ async def test_reads_can_require_a_key(settings):
     assert_problem(anonymous, 401, "/problems/unauthorized")
     assert anonymous.headers["www-authenticate"] == 'Bearer realm="claims-api"'
     assert keyed.status_code == 200
+
+
+@pytest.mark.parametrize(("page", "assets"), [
+    ("/docs", ["/docs/assets/swagger-ui-bundle.js", "/docs/assets/swagger-ui.css"]),
+    ("/redoc", ["/docs/assets/redoc.standalone.js"]),
+])
+async def test_the_docs_load_nothing_from_outside_the_app(client, page, assets):
+    html = (await client.get(page)).text
+    assert re.findall(r"""(?:src|href)=["']?(https?:)?//""", html) == []
+    assert "fonts.googleapis" not in html and "cdn" not in html
+    for asset in assets:
+        assert f'"{asset}"' in html or f"'{asset}'" in html
+        response = await client.get(asset)
+        assert response.status_code == 200
+        assert len(response.content) > 100_000
+    assert "/openapi.json" in html
