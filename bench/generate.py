@@ -14,6 +14,8 @@ and document; `--check` claims, all of them at the default size or below), and b
 and renders every view) in one transaction. An SQLite file is built beside its target and moved into
 place; a PostgreSQL database is created (or, with `--replace`, dropped and created again).
 
+The build uses bench/indexed.py's `IndexedDataset`, the same data with the loader's per-actor lookups
+indexed (`--plain-dataset`: the loader's own `Dataset`, whose lookups make a build quadratic in documents).
 It prints what it built, the time of each step, where the seed's time went (bench/profiling.py) and the
 database's size; `--profile N` adds the N functions a sampling profiler saw most; `--report FILE` writes
 all of it as JSON. On a terminal, long steps show progress bars (stderr); elsewhere they stay quiet.
@@ -296,15 +298,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--replace", action="store_true", help="replace an existing database file or PostgreSQL database")
     parser.add_argument("--check", type=int, default=CHECKED_CLAIMS, metavar="N",
                         help=f"generated claims checked, a seeded sample when there are more (default {CHECKED_CLAIMS})")
-    parser.add_argument("--index-documents", action="store_true",
-                        help="build from bench/indexed.py's IndexedDataset: the same data, its per-actor lookups indexed")
+    parser.add_argument("--plain-dataset", action="store_true",
+                        help="build from the loader's Dataset, not bench/indexed.py's IndexedDataset (the same data; quadratic in documents)")
     parser.add_argument("--profile", type=int, default=0, metavar="N", help="print the N functions the build spent most time in")
     parser.add_argument("--cprofile", type=int, default=0, metavar="N", help="profile the build with cProfile instead (slower)")
     parser.add_argument("--report", type=Path, help="also write the report as JSON to this file")
     args = parser.parse_args(argv)
     with Steps() as steps:
         report = generate(args.claims, args.database, seed_value=args.seed, replace=args.replace, check_sample=args.check,
-                          profile=args.profile, cprofile=args.cprofile, index_documents=args.index_documents, steps=steps)
+                          profile=args.profile, cprofile=args.cprofile, index_documents=not args.plain_dataset, steps=steps)
     print("\n".join(lines(report)))
     if args.report:
         args.report.parent.mkdir(parents=True, exist_ok=True)

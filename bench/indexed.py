@@ -4,8 +4,8 @@
 engine and the renderer call them for every claim and actor (`World.party` for each party of each claim),
 so a build's time grows with claims times documents: at 10,000 claims in 915 documents, 63% of the build
 is `roles_of` alone. `IndexedDataset` answers the same calls, with the same results in the same order,
-from indexes made once, so that `python -m bench.generate --index-documents` can build 100,000 claims and
-more in reasonable time while the seed code is optimised. `group_candidates` (every actor with members,
+from indexes made once, so that bench/generate.py can build 100,000 claims and more in reasonable time while
+the seed code is optimised (`--plain-dataset` builds from the loader's own `Dataset`). `group_candidates` (every actor with members,
 which the speech checks scan for each evidence item) is kept too.
 """
 
