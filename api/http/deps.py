@@ -81,7 +81,7 @@ def check_date(param: str, value: str | None) -> str | None:
     return value
 
 
-def claim_filters(
+async def claim_filters(
     actor: Annotated[IdParam, Query(description="Claims in which this actor plays any role (or `role`).")] = None,
     role: Annotated[ClaimRole | None, Query(description="With `actor`: only claims where the actor plays this role.")] = None,
     source: Annotated[IdParam, Query(description="Claims quoted from, attributed to, or tracing back to this source.")] = None,
