@@ -77,17 +77,37 @@ class Dataset(Graph):
     fingerprint: str = ""
     _index: dict[str, Any] = field(default_factory=dict, repr=False)
 
+    def _by_actor(self) -> dict[str, Any]:
+        """Roles, names and held texts by actor and source, indexed once per set of documents (again when a
+        document is added): each lookup used to scan every document, so a build grew with claims times
+        documents. Same results, in the same order, as the scans."""
+        if self._index.get("documents_indexed") != len(self.documents):
+            roles: dict[str, list[tuple[str, ActorRoleIn]]] = defaultdict(list)
+            names: dict[str, list[list[tuple[str, str]]]] = defaultdict(list)  # per document, in document order
+            document_of: dict[str, str] = {}
+            for file, doc in self.documents.items():
+                for i, r in enumerate(doc.roles):
+                    roles[r.actor].append((role_id(file, i), r))
+                here: dict[str, list[tuple[str, str]]] = defaultdict(list)
+                for n in doc.names:
+                    here[n.actor].append((n.value, n.language))
+                for actor_id, found in here.items():
+                    names[actor_id].append(found)
+                document_of.setdefault(doc.source.id, file)
+            self._index.update(documents_indexed=len(self.documents), roles=roles, names=names, document_of=document_of)
+        return self._index
+
     def names_of(self, actor_id: str) -> list[tuple[str, str]]:
         names = [(n.value, n.language) for n in self.actors[actor_id].names]
-        for doc in self.documents.values():
-            names += [(n.value, n.language) for n in doc.names if n.actor == actor_id and (n.value, n.language) not in names]
+        for found in self._by_actor()["names"].get(actor_id, []):
+            names += [name for name in found if name not in names]
         return names
 
     def roles_of(self, actor_id: str) -> list[ActorRoleIn]:
-        return [r for doc in self.documents.values() for r in doc.roles if r.actor == actor_id]
+        return [r for _, r in self._by_actor()["roles"].get(actor_id, [])]
 
     def role_ids_of(self, actor_id: str) -> list[str]:
-        return [role_id(name, i) for name, doc in self.documents.items() for i, r in enumerate(doc.roles) if r.actor == actor_id]
+        return [rid for rid, _ in self._by_actor()["roles"].get(actor_id, [])]
 
     def _indexes(self) -> dict[str, Any]:
         """Reverse indexes, computed once the dataset is complete."""
@@ -149,10 +169,8 @@ class Dataset(Graph):
         return list(self._index["quoting"].get(source_id, []))
 
     def passages(self, source_id: str) -> list[tuple[int, int]]:
-        for doc in self.documents.values():
-            if doc.source.id == source_id:
-                return [(seg.start, seg.end) for seg in doc.coverage]
-        return []
+        file = self._by_actor()["document_of"].get(source_id)
+        return [] if file is None else [(seg.start, seg.end) for seg in self.documents[file].coverage]
 
 
 def role_id(file: str, position: int) -> str:
