@@ -97,6 +97,10 @@ class EngineWrites:
         for d in detections.values():
             where = place(d, self.g)
             if where.action == "new":
+                if self.g.revision_of(d.relation, d.id):
+                    # A person deleted this proposal: it was dismissed, and ids are never reused. The rule
+                    # does not bring it back (to restore it, record the relation anew under another id).
+                    continue
                 record = relation_of(d)
                 self.w._insert_record(d.relation, record, DETECTED_FILE)
                 affected[d.relation].add(d.id)

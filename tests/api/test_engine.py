@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import assert_problem, walk
+from tests.conftest import assert_problem, make_key, walk
 
 pytestmark = pytest.mark.anyio
 
@@ -369,3 +369,24 @@ async def test_a_reviewer_cannot_rewrite_where_a_relation_came_from(client, auth
         assert [(e["loc"], e["type"]) for e in problem["errors"]] == [(["body", field], "read_only")]
     confirmed = await client.patch(url, json={"status": "confirmed"}, headers={**auth, "If-Match": etag})
     assert (confirmed.status_code, confirmed.json()["origin"]) == (200, "opposite-polarity")
+
+
+async def test_a_deleted_proposal_stays_dismissed_and_later_writes_succeed(client, auth, settings):
+    await _world(client, auth)
+    await _plan(client, auth)
+    not_seen = await _post(client, auth, "claims", _claim(
+        "not-seen", SOUTH, "\"We have not seen any rockets delivered to Syldavia,\" an Ostland monitor said", "ostland-monitor",
+        polarity="negated", evidential="observed", speech="direct", speaker="ostland-monitor"))
+    [x] = not_seen["contradictions"]
+    url = f"/v1/contradictions/{x['id']}"
+    assert (await client.delete(url, headers={**auth, "If-Match": "*"})).status_code == 204
+    etag = (await client.get("/v1/claims/not-seen")).headers["etag"]
+    changed = await client.patch("/v1/claims/not-seen", json={"note": "Checked."}, headers={**auth, "If-Match": etag})
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["contradictions"] == []
+    assert (await client.get(url)).status_code == 410
+    admin = {"Authorization": f"Bearer {make_key(settings, 'admin', 'admin')}"}
+    tables = (await client.get("/v1/engine")).json()["knowledge"]
+    again = await client.put("/v1/engine/knowledge", json=tables | {"version": tables["version"] + 1}, headers=admin)
+    assert again.status_code == 200, again.text
+    assert (await client.get(url)).status_code == 410
