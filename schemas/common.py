@@ -15,6 +15,7 @@ from schemas.vocab import DatePrecision
 
 MAX_INT64 = 2**63 - 1  # the largest integer either backend's BIGINT holds
 MAX_OFFSET = 2**31 - 1  # the largest code-point offset into a text
+MAX_LABEL = 200  # code points in a label or unit: labels go into the engine's index keys, which have a size limit
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 PARTIAL_DATE_PATTERN = r"^[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?$"  # ASCII digits only: \\d would admit ٢٠٢٣
@@ -200,7 +201,7 @@ class Quantity(StrictModel):
         description="The number as stated (40,000 is 40000; 3.5 billion is 3500000000): an integer within signed 64 bits,"
         " or a finite decimal (RFC 8259 numbers; NaN and Infinity are not numbers and are refused with 422)."
     )
-    unit: str = Field(min_length=1, description="What is counted or measured: `missiles`, `USD`, `days`.")
+    unit: str = Field(min_length=1, max_length=MAX_LABEL, description="What is counted or measured: `missiles`, `USD`, `days`.")
     approximate: bool = Field(False, description="True when the source hedges it (\"about\", \"some\").")
 
 
@@ -208,7 +209,10 @@ class ClaimObject(StrictModel):
     """What the subject acts on: an actor, a thing, or both (e.g. an actor's document)."""
 
     actor: Slug | None = Field(None, description="Id of the actor, when the object is one.")
-    label: str | None = Field(None, min_length=1, description="Normalized English noun phrase for the thing: `missiles`, `artillery shells`.")
+    label: str | None = Field(
+        None, min_length=1, max_length=MAX_LABEL,
+        description="Normalized English noun phrase for the thing: `missiles`, `artillery shells` (at most 200 code points).",
+    )
 
     @model_validator(mode="after")
     def _not_empty(self) -> Self:

@@ -9,11 +9,11 @@ characterizations of a relationship oppose each other. Every entry carries a des
 
 from __future__ import annotations
 
-from typing import Literal, Self
+from typing import Annotated, Literal, Self
 
-from pydantic import Field, model_validator
+from pydantic import Field, StringConstraints, model_validator
 
-from schemas.common import Slug, StrictModel
+from schemas.common import MAX_LABEL, Slug, StrictModel
 from schemas.vocab import Predicate
 
 Slot = Literal["subject", "recipient", "object"]
@@ -42,9 +42,11 @@ class PredicateFamily(StrictModel):
 class LabelClass(StrictModel):
     """Object labels and units that name one thing, in any language."""
 
-    id: str = Field(min_length=1, description="The class's name: the normalized label.")
+    id: str = Field(min_length=1, max_length=MAX_LABEL, description="The class's name: the normalized label.")
     description: str = Field(min_length=1)
-    labels: list[str] = Field(min_length=1, description="Labels (lower case; matched whole or as a phrase inside a label).")
+    labels: list[Annotated[str, StringConstraints(min_length=1, max_length=MAX_LABEL)]] = Field(
+        min_length=1, description="Labels (lower case; matched whole or as a phrase inside a label), each at most 200 code points."
+    )
 
 
 class Conflict(StrictModel):
@@ -52,7 +54,7 @@ class Conflict(StrictModel):
 
     id: Slug
     description: str = Field(min_length=1)
-    labels: list[str] = Field(min_length=1)
+    labels: list[Annotated[str, StringConstraints(min_length=1, max_length=MAX_LABEL)]] = Field(min_length=1)
     belligerents: list[Slug] = Field(min_length=2)
 
 

@@ -368,3 +368,15 @@ async def test_a_malformed_if_match_is_refused_before_the_record_is_looked_up(cl
     assert_problem(await client.delete(url, headers={**auth, "If-Match": '"1-0"'}), 410, "/problems/gone")
     assert_problem(await client.patch("/v1/actors/nobody", json=PATCH, headers=auth), 404, "/problems/not-found")
     assert_problem(await client.patch(ACTOR, json=PATCH, headers=auth), 428, "/problems/precondition-required")
+
+
+async def test_labels_are_bounded_the_same_on_both_backends(client, auth):
+    """A label goes into the engine's index keys; one longer than 200 code points is a 422 on every backend
+    (PostgreSQL refused such a key row with a 500)."""
+    url = "/v1/claims/sisi-planned-40000-missiles-for-russia"
+    tag = (await client.get(url)).headers["etag"]
+    label = "q" + "".join(chr(0x61 + (i * 7) % 26) for i in range(2700))
+    response = await client.patch(url, json={"object": {"label": label}}, headers={**auth, "If-Match": tag})
+    body = assert_problem(response, 422, "/problems/validation-error")
+    assert ["body", "object", "label"] in [e["loc"] for e in body["errors"]]
+    assert (await client.get(url)).headers["etag"] == tag
