@@ -180,7 +180,13 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-_HTTP_TYPES = {404: ("/problems/not-found", "Not Found"), 405: ("/problems/method-not-allowed", "Method Not Allowed")}
+_HTTP_TYPES = {
+    400: ("/problems/bad-request", "Bad Request"),
+    404: ("/problems/not-found", "Not Found"),
+    405: ("/problems/method-not-allowed", "Method Not Allowed"),
+}
+# Pages the app serves outside the OpenAPI document (the document itself and the interactive docs).
+UNDOCUMENTED_GETS = ("/openapi.json", "/docs", "/redoc", "/docs/assets/{path:path}")
 
 
 def allowed_methods(request: Request) -> list[str]:
@@ -190,6 +196,7 @@ def allowed_methods(request: Request) -> list[str]:
     table: list[tuple[re.Pattern[str], set[str]]] | None = getattr(app.state, "allowed_methods", None)
     if table is None:
         table = [(compile_path(path)[0], {m.upper() for m in item}) for path, item in app.openapi()["paths"].items()]
+        table += [(compile_path(path)[0], {"GET"}) for path in UNDOCUMENTED_GETS]
         app.state.allowed_methods = table
     methods = set().union(*(m for pattern, m in table if pattern.match(request.url.path)))
     if "GET" in methods:
@@ -204,6 +211,9 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     headers = dict(getattr(exc, "headers", None) or {})
     if exc.status_code == 404:
         detail = f"No route matches {request.url.path}."
+    elif exc.status_code == 400:
+        detail = (f"The request body could not be read: {exc.detail}. Send JSON (RFC 8259) within the parser's limits:"
+                  " nesting at most about 1,000 levels deep, and integers of at most 4,300 digits.")
     elif exc.status_code == 405:
         allow = allowed_methods(request)
         headers["Allow"] = ", ".join(allow)

@@ -68,9 +68,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(
             CORSMiddleware,
             allow_origins=settings.cors_origin_list,
-            allow_methods=["GET", "HEAD", "OPTIONS", "POST", "PATCH", "DELETE"],
+            allow_methods=["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"],
             allow_headers=["Authorization", "X-API-Key", "If-None-Match", "If-Match", "Idempotency-Key", "Content-Type"],
-            expose_headers=["ETag", "Link", "Location"],
+            expose_headers=["ETag", "Link", "Location", "Allow", "WWW-Authenticate", "Idempotent-Replayed"],
         )
     for module in (actors, sources, claims, propositions, contradictions, engine, editing, search, health):
         app.include_router(module.router)

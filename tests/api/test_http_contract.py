@@ -380,3 +380,31 @@ async def test_labels_are_bounded_the_same_on_both_backends(client, auth):
     body = assert_problem(response, 422, "/problems/validation-error")
     assert ["body", "object", "label"] in [e["loc"] for e in body["errors"]]
     assert (await client.get(url)).headers["etag"] == tag
+
+
+async def test_a_body_past_the_parser_limits_is_a_bad_request_problem(client, auth):
+    deep = b"[" * 100_000 + b"]" * 100_000
+    response = await client.post("/v1/actors", content=deep, headers={**auth, "Content-Type": "application/json"})
+    body = assert_problem(response, 400, "/problems/bad-request")
+    assert body["detail"].startswith("The request body could not be read: ")
+
+
+@pytest.mark.parametrize("path", ["/openapi.json", "/docs", "/redoc", "/docs/assets/swagger-ui.css"])
+async def test_405_on_the_docs_pages_allows_get(client, path):
+    response = await client.post(path)
+    assert_problem(response, 405, "/problems/method-not-allowed")
+    assert response.headers["allow"] == "GET, HEAD"
+
+
+async def test_cors_lets_a_browser_put_and_read_every_documented_header(database_url):
+    settings = Settings(database_url=database_url, auto_build=False, cors_origins="https://desk.example")
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as client:
+            preflight = await client.options("/v1/engine/knowledge", headers={
+                "Origin": "https://desk.example", "Access-Control-Request-Method": "PUT"})
+            assert preflight.status_code == 200
+            assert "PUT" in preflight.headers["access-control-allow-methods"]
+            read = await client.get("/v1/claims", headers={"Origin": "https://desk.example"})
+    exposed = {h.strip().lower() for h in read.headers["access-control-expose-headers"].split(",")}
+    assert exposed >= {"etag", "link", "location", "allow", "www-authenticate", "idempotent-replayed"}

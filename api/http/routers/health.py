@@ -4,6 +4,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 from starlette.responses import Response
 
+from api.errors import problem_responses
 from api.http.deps import READ_RESPONSES, store_of
 from api.http.responses import StrictQueryRoute, body_etag, json_response
 
@@ -15,7 +16,7 @@ class Health(BaseModel):
     dataset: str = Field(description="Fingerprint of the dataset the database was built from.")
 
 
-@router.get("/healthz", response_model=Health, responses=READ_RESPONSES)
+@router.get("/healthz", response_model=Health, responses={**READ_RESPONSES, **problem_responses(422)})
 async def get_health(request: Request) -> Response:
     """Report that the service is up and its database answers."""
     store = store_of(request)
