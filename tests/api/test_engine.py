@@ -71,6 +71,12 @@ def _claim(claim_id: str, source: str, quote: str, claimant: str, **fields: obje
 PLAN = ("plan", NORTH, "Borduria plans to deliver 500 rockets to Syldavia", "north-gazette")
 
 
+def _not_seen() -> dict:
+    """The Ostland monitor's direct denial that rockets were delivered: the plan's non-confirmation."""
+    return _claim("not-seen", SOUTH, "\"We have not seen any rockets delivered to Syldavia,\" an Ostland monitor said",
+                  "ostland-monitor", polarity="negated", evidential="observed", speech="direct", speaker="ostland-monitor")
+
+
 async def _plan(client, auth, **fields: object) -> dict:
     claim_id, source, quote, claimant = PLAN
     base = {"modality": "planned", "quantity": {"value": 500, "unit": "rockets"},
@@ -89,9 +95,7 @@ def _relations(claim: dict) -> list[tuple[str, str, str, str, list[str]]]:
 async def test_not_observed_is_a_non_confirmation_proposed_in_the_response(client, auth):
     await _world(client, auth)
     await _plan(client, auth)
-    not_seen = await _post(client, auth, "claims", _claim(
-        "not-seen", SOUTH, "\"We have not seen any rockets delivered to Syldavia,\" an Ostland monitor said", "ostland-monitor",
-        polarity="negated", evidential="observed", speech="direct", speaker="ostland-monitor"))
+    not_seen = await _post(client, auth, "claims", _not_seen())
     assert _relations(not_seen) == [("contradiction", "non_confirmation", "proposed", "opposite-polarity", ["plan"])]
     [x] = not_seen["contradictions"]
     detail = (await client.get(f"/v1/contradictions/{x['id']}")).json()
@@ -164,8 +168,7 @@ async def test_quantities_that_differ_beyond_rounding(client, auth):
 async def test_a_rejected_pair_is_not_proposed_again(client, auth):
     await _world(client, auth)
     await _plan(client, auth)
-    not_seen = _claim("not-seen", SOUTH, "\"We have not seen any rockets delivered to Syldavia,\" an Ostland monitor said",
-                      "ostland-monitor", polarity="negated", evidential="observed", speech="direct", speaker="ostland-monitor")
+    not_seen = _not_seen()
     [x] = (await _post(client, auth, "claims", not_seen))["contradictions"]
     url = f"/v1/contradictions/{x['id']}"
     etag = (await client.get(url)).headers["etag"]
@@ -182,9 +185,7 @@ async def test_a_rejected_pair_is_not_proposed_again(client, auth):
 async def test_changing_a_claim_withdraws_a_proposal_and_restores_it(client, auth):
     await _world(client, auth)
     await _plan(client, auth)
-    not_seen = await _post(client, auth, "claims", _claim(
-        "not-seen", SOUTH, "\"We have not seen any rockets delivered to Syldavia,\" an Ostland monitor said", "ostland-monitor",
-        polarity="negated", evidential="observed", speech="direct", speaker="ostland-monitor"))
+    not_seen = await _post(client, auth, "claims", _not_seen())
     [x] = not_seen["contradictions"]
     url = f"/v1/contradictions/{x['id']}"
     etag = (await client.get("/v1/claims/not-seen")).headers["etag"]
@@ -228,9 +229,7 @@ async def test_a_new_claim_is_related_to_the_corpus_in_its_response(client, auth
 async def test_deleting_a_claim_takes_its_unreviewed_proposals(client, auth):
     await _world(client, auth)
     await _plan(client, auth)
-    not_seen = await _post(client, auth, "claims", _claim(
-        "not-seen", SOUTH, "\"We have not seen any rockets delivered to Syldavia,\" an Ostland monitor said", "ostland-monitor",
-        polarity="negated", evidential="observed", speech="direct", speaker="ostland-monitor"))
+    not_seen = await _post(client, auth, "claims", _not_seen())
     [x] = not_seen["contradictions"]
     etag = (await client.get("/v1/claims/not-seen")).headers["etag"]
     assert (await client.delete("/v1/claims/not-seen", headers={**auth, "If-Match": etag})).status_code == 204
@@ -357,9 +356,7 @@ async def test_role_ids_are_not_reused_and_roles_are_checked(client, auth):
 async def test_a_reviewer_cannot_rewrite_where_a_relation_came_from(client, auth):
     await _world(client, auth)
     await _plan(client, auth)
-    [x] = (await _post(client, auth, "claims", _claim(
-        "not-seen", SOUTH, "\"We have not seen any rockets delivered to Syldavia,\" an Ostland monitor said", "ostland-monitor",
-        polarity="negated", evidential="observed", speech="direct", speaker="ostland-monitor")))["contradictions"]
+    [x] = (await _post(client, auth, "claims", _not_seen()))["contradictions"]
     url = f"/v1/contradictions/{x['id']}"
     etag = (await client.get(url)).headers["etag"]
     for change, field in (({"origin": "curated"}, "origin"), ({"detected_by": ["same-stance"]}, "detected_by"),
@@ -374,9 +371,7 @@ async def test_a_reviewer_cannot_rewrite_where_a_relation_came_from(client, auth
 async def test_a_deleted_proposal_stays_dismissed_and_later_writes_succeed(client, auth, settings):
     await _world(client, auth)
     await _plan(client, auth)
-    not_seen = await _post(client, auth, "claims", _claim(
-        "not-seen", SOUTH, "\"We have not seen any rockets delivered to Syldavia,\" an Ostland monitor said", "ostland-monitor",
-        polarity="negated", evidential="observed", speech="direct", speaker="ostland-monitor"))
+    not_seen = await _post(client, auth, "claims", _not_seen())
     [x] = not_seen["contradictions"]
     url = f"/v1/contradictions/{x['id']}"
     assert (await client.delete(url, headers={**auth, "If-Match": "*"})).status_code == 204
