@@ -29,11 +29,9 @@ import dataclasses
 import hashlib
 import io
 import json
-import os
 import pstats
 import random
 import resource
-import sqlite3
 import sys
 import time
 from collections.abc import Iterator, Mapping
@@ -48,7 +46,7 @@ from api.dataset.coverage import coverage_problems
 from api.dataset.lint import statement_problems
 from api.dataset.loader import Dataset, _Checker, load_dataset
 from api.store.db import is_sqlite, make_engine, migrate, sqlite_path
-from api.store.seed import seed
+from api.store.seed import seed, swap_in
 from bench.indexed import IndexedDataset
 from bench.profiling import Sampler, SeedPhases, nothing
 from bench.progress import Steps
@@ -197,15 +195,7 @@ def build(ds: Dataset, url: str, *, replace: bool, steps: Steps, sampler: Abstra
         engine.dispose()
     render_task.finish()
     if is_sqlite(url):
-        raw = sqlite3.connect(tmp)
-        try:
-            raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        finally:
-            raw.close()
-        for suffix in ("-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-            Path(f"{tmp}{suffix}").unlink(missing_ok=True)
-        os.replace(tmp, path)
+        swap_in(tmp, path)
     return time.perf_counter() - started, phases
 
 

@@ -127,6 +127,21 @@ def _migrated(path: Path) -> bool:
         return False
 
 
+def swap_in(built: Path, path: Path) -> None:
+    """Put an SQLite file built beside its target in the target's place: its WAL checkpointed into it first,
+    and no WAL or shared-memory index left over from either file (the old one's must not be paired with the
+    new file). The rename is atomic, so a reader sees the old database or the new one, never half of one."""
+    raw = sqlite3.connect(built)
+    try:
+        raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        raw.close()
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+        Path(f"{built}{suffix}").unlink(missing_ok=True)
+    os.replace(built, path)
+
+
 def build_database(settings: Settings, *, force: bool = False) -> bool:
     """Create the database from data/ when it is missing, or rebuild it when data/ has changed
     and nothing was written through the API since it was seeded (or when forced).
@@ -162,17 +177,7 @@ def build_database(settings: Settings, *, force: bool = False) -> bool:
                 seed(conn, ds)
         finally:
             engine.dispose()
-        raw = sqlite3.connect(tmp)
-        try:
-            raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        finally:
-            raw.close()
-        # The old file's WAL and shared-memory index must not be paired with the new file.
-        for suffix in ("-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        Path(f"{tmp}-wal").unlink(missing_ok=True)
-        Path(f"{tmp}-shm").unlink(missing_ok=True)
-        os.replace(tmp, path)
+        swap_in(tmp, path)
         return True
     engine = make_engine(url)
     try:
