@@ -43,7 +43,7 @@ from sqlalchemy import make_url, text
 from api.dataset.loader import fingerprint as data_fingerprint
 from api.http.auth import create_key
 from api.store.db import make_engine
-from bench.generate import code_fingerprint, generate
+from bench.generate import code_fingerprint, database_size, generate
 from bench.lexicon import RARE_WORD
 from bench.loadgen import Server, require_wrk, settle, timed_get, wrk
 from bench.progress import Steps
@@ -120,18 +120,6 @@ def working_copy(url: str, backend: str) -> str:
         conn.execute('DROP DATABASE IF EXISTS "claims_bench_work" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "claims_bench_work" TEMPLATE "{template}"')
     return work.render_as_string(hide_password=False)
-
-
-def database_bytes(url: str) -> int:
-    if url.startswith("sqlite"):
-        path = Path(make_url(url).database or "")
-        return sum(p.stat().st_size for p in (path, Path(f"{path}-wal")) if p.exists())
-    engine = make_engine(url)
-    try:
-        with engine.connect() as conn:
-            return int(conn.execute(text("SELECT pg_database_size(current_database())")).scalar_one())
-    finally:
-        engine.dispose()
 
 
 # -- what to ask for
@@ -303,7 +291,7 @@ def run(size: int, backend: str, args: argparse.Namespace, steps: Steps) -> dict
         api.stop()
     results["memory"] = {"start": api.memory_at_start, "end": api.memory_at_end, "peak": api.peak, "restarts": api.restarts}
     results["bare after"] = bare_endpoint(args)
-    results["database bytes"] = database_bytes(url)
+    results["database bytes"] = database_size(url)
     before, after = results["bare before"], results["bare after"]
     results["bare"] = {k: (before[k] + after[k]) / 2 for k in ("rps", "p50_ms", "p99_ms")}
     return results
