@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Column, DateTime, Index, LargeBinary, Table, Text
+from sqlalchemy import Column, DateTime, Index, LargeBinary, Table, Text, text
 from sqlmodel import Field, SQLModel
 
 
@@ -36,7 +36,7 @@ class Record(SQLModel):
 class Actor(Record, table=True):
     __table_args__ = (Index("ix_actor_file_position", "file", "position"),)
     id: str = Field(primary_key=True)
-    kind: str = Field(index=True)
+    kind: str
     unnamed: bool = False
     body: bytes = Field(sa_column=_binary())
     summary: bytes = Field(sa_column=_binary())
@@ -45,10 +45,10 @@ class Actor(Record, table=True):
 class Source(Record, table=True):
     __table_args__ = (Index("ix_source_file_position", "file", "position"),)
     id: str = Field(primary_key=True)
-    kind: str = Field(index=True)
+    kind: str
     language: str = Field(index=True)
-    publisher_id: str | None = Field(default=None, index=True)
-    published_from: str | None = Field(default=None, index=True)
+    publisher_id: str | None = None
+    published_from: str | None = None
     published_to: str | None = None
     text: str | None = Field(default=None, sa_type=Text)
     body: bytes = Field(sa_column=_binary())
@@ -58,16 +58,16 @@ class Source(Record, table=True):
 class Claim(Record, table=True):
     __table_args__ = (Index("ix_claim_file_position", "file", "position"),)
     id: str = Field(primary_key=True)
-    predicate: str = Field(index=True)
-    polarity: str = Field(index=True)
-    modality: str = Field(index=True)
-    event_from: str | None = Field(default=None, index=True)
+    predicate: str
+    polarity: str
+    modality: str
+    event_from: str | None = None
     event_to: str | None = None
     published_from: str | None = Field(
         default=None, description="First day of the earliest publication date of the documents its evidence quotes."
     )
     published_to: str | None = Field(
-        default=None, index=True,
+        default=None,
         description="Last day of that date at its precision (`2023` gives 2023-12-31): by then it had surely been"
         " published. `as_of` shows a claim from this day on; null when none of its documents is dated.",
     )
@@ -78,19 +78,19 @@ class Claim(Record, table=True):
 class Contradiction(Record, table=True):
     __table_args__ = (Index("ix_contradiction_file_position", "file", "position"),)
     id: str = Field(primary_key=True)
-    kind: str = Field(index=True)
-    status: str = Field(index=True)
-    origin: str = Field(index=True)
+    kind: str
+    status: str
+    origin: str
     body: bytes = Field(sa_column=_binary())
 
 
 class Corroboration(Record, table=True):
     __table_args__ = (Index("ix_corroboration_file_position", "file", "position"),)
     id: str = Field(primary_key=True)
-    origin: str = Field(index=True, sa_column_kwargs={"server_default": "curated"})
-    kind: str = Field(index=True, sa_column_kwargs={"server_default": "same_proposition"})
-    status: str = Field(index=True, sa_column_kwargs={"server_default": "confirmed"})
-    independent: bool = Field(index=True)
+    origin: str = Field(sa_column_kwargs={"server_default": "curated"})
+    kind: str = Field(sa_column_kwargs={"server_default": "same_proposition"})
+    status: str = Field(sa_column_kwargs={"server_default": "confirmed"})
+    independent: bool
     body: bytes = Field(sa_column=_binary())
 
 
@@ -126,14 +126,14 @@ class ActorRole(SQLModel, table=True):
 class SourceCite(SQLModel, table=True):
     __tablename__ = "source_cite"
     source_id: str = Field(primary_key=True, foreign_key="source.id")
-    cited_id: str = Field(primary_key=True, foreign_key="source.id", index=True)
+    cited_id: str = Field(primary_key=True, foreign_key="source.id")
 
 
 class ClaimActor(SQLModel, table=True):
     __tablename__ = "claim_actor"
     claim_id: str = Field(primary_key=True, foreign_key="claim.id")
     role: str = Field(primary_key=True)
-    actor_id: str = Field(primary_key=True, foreign_key="actor.id", index=True)
+    actor_id: str = Field(primary_key=True, foreign_key="actor.id")
 
 
 class ClaimSource(SQLModel, table=True):
@@ -141,7 +141,7 @@ class ClaimSource(SQLModel, table=True):
 
     __tablename__ = "claim_source"
     claim_id: str = Field(primary_key=True, foreign_key="claim.id")
-    source_id: str = Field(primary_key=True, foreign_key="source.id", index=True)
+    source_id: str = Field(primary_key=True, foreign_key="source.id")
 
 
 class ClaimLanguage(SQLModel, table=True):
@@ -150,7 +150,7 @@ class ClaimLanguage(SQLModel, table=True):
 
     __tablename__ = "claim_language"
     claim_id: str = Field(primary_key=True, foreign_key="claim.id")
-    language: str = Field(primary_key=True, index=True)
+    language: str = Field(primary_key=True)
 
 
 class SourceLanguage(SQLModel, table=True):
@@ -158,20 +158,20 @@ class SourceLanguage(SQLModel, table=True):
 
     __tablename__ = "source_language"
     source_id: str = Field(primary_key=True, foreign_key="source.id")
-    language: str = Field(primary_key=True, index=True)
+    language: str = Field(primary_key=True)
 
 
 class ContradictionClaim(SQLModel, table=True):
     __tablename__ = "contradiction_claim"
     contradiction_id: str = Field(primary_key=True, foreign_key="contradiction.id")
-    claim_id: str = Field(primary_key=True, foreign_key="claim.id", index=True)
+    claim_id: str = Field(primary_key=True, foreign_key="claim.id")
     side: str
 
 
 class CorroborationClaim(SQLModel, table=True):
     __tablename__ = "corroboration_claim"
     corroboration_id: str = Field(primary_key=True, foreign_key="corroboration.id")
-    claim_id: str = Field(primary_key=True, foreign_key="claim.id", index=True)
+    claim_id: str = Field(primary_key=True, foreign_key="claim.id")
 
 
 class SearchEntry(SQLModel, table=True):
@@ -242,7 +242,7 @@ class ClaimProposition(SQLModel, table=True):
 
     __tablename__ = "claim_proposition"
     claim_id: str = Field(primary_key=True, foreign_key="claim.id")
-    proposition_id: str = Field(index=True)
+    proposition_id: str
 
 
 class RelationRule(SQLModel, table=True):
@@ -272,3 +272,62 @@ class ServerSecret(SQLModel, table=True):
 def table_of(model: type[SQLModel]) -> Table:
     """The SQLAlchemy table of a table model (typed, for Core statements)."""
     return cast(Table, model.__table__)  # type: ignore[attr-defined]
+
+
+# -- Indexes behind the lists (migration 0009)
+#
+# Each filter of a list has an index that yields its rows in the list's order (claims by id, the timeline by
+# event time), so that a page reads about as many rows as it serves whatever the database holds
+# (api/services/claims.py says how a filter is chosen to drive). The columns of a resource's own rows end in
+# `deleted_at`, so a tombstone is passed over in the index; link tables hold live records only. They replace
+# the single-column indexes these columns had, which each one leads.
+
+
+def span_level(lo: str, hi: str) -> str:
+    """SQL: how many leading characters the ISO days `lo` and `hi` share, as a level: 10 (one day), 7 (one month),
+    4 (one year), 3 (one decade), 2 (one century), 0 (more, or null). A date range of level p that reaches a day
+    starts at or after that day's first p characters, so an overlap query is one index range per level
+    (api/services/common.py `overlap_arms`). Queries spell it exactly so, for the planners to match the index."""
+    return (f"CASE WHEN {lo} = {hi} THEN 10 WHEN substr({lo}, 1, 7) = substr({hi}, 1, 7) THEN 7"
+            f" WHEN substr({lo}, 1, 4) = substr({hi}, 1, 4) THEN 4 WHEN substr({lo}, 1, 3) = substr({hi}, 1, 3) THEN 3"
+            f" WHEN substr({lo}, 1, 2) = substr({hi}, 1, 2) THEN 2 ELSE 0 END")
+
+
+def _list_index(name: str, model: type[SQLModel], *columns: str, expression: str | None = None) -> Index:
+    table = table_of(model)
+    return Index(name, *([text(f"({expression})")] if expression else []), *(table.c[c] for c in columns))
+
+
+LIST_INDEXES = (
+    _list_index("ix_claim_predicate_id", Claim, "predicate", "id", "deleted_at"),
+    _list_index("ix_claim_modality_id", Claim, "modality", "id", "deleted_at"),
+    _list_index("ix_claim_polarity_id", Claim, "polarity", "id", "deleted_at"),
+    _list_index("ix_claim_published_id", Claim, "published_to", "id", "deleted_at"),
+    _list_index("ix_claim_timeline", Claim, "event_from", "event_to", "id", "deleted_at"),
+    _list_index("ix_claim_event_span", Claim, "event_from", "event_to", "id", "deleted_at",
+                expression=span_level("event_from", "event_to")),
+    _list_index("ix_claim_actor_actor_claim", ClaimActor, "actor_id", "claim_id", "role"),
+    _list_index("ix_claim_actor_actor_role_claim", ClaimActor, "actor_id", "role", "claim_id"),
+    _list_index("ix_claim_source_source_claim", ClaimSource, "source_id", "claim_id"),
+    _list_index("ix_claim_language_language_claim", ClaimLanguage, "language", "claim_id"),
+    _list_index("ix_claim_proposition_proposition_claim", ClaimProposition, "proposition_id", "claim_id"),
+    _list_index("ix_actor_kind_id", Actor, "kind", "id", "deleted_at"),
+    _list_index("ix_actor_unnamed_id", Actor, "unnamed", "id", "deleted_at"),
+    _list_index("ix_source_kind_id", Source, "kind", "id", "deleted_at"),
+    _list_index("ix_source_publisher_id_id", Source, "publisher_id", "id", "deleted_at"),
+    _list_index("ix_source_event_span", Source, "published_from", "published_to", "id", "deleted_at",
+                expression=span_level("published_from", "published_to")),
+    _list_index("ix_source_language_language_source", SourceLanguage, "language", "source_id"),
+    _list_index("ix_source_cite_cited_source", SourceCite, "cited_id", "source_id"),
+    _list_index("ix_contradiction_kind_id", Contradiction, "kind", "id", "deleted_at"),
+    _list_index("ix_contradiction_status_id", Contradiction, "status", "id", "deleted_at"),
+    _list_index("ix_contradiction_origin_id", Contradiction, "origin", "id", "deleted_at"),
+    _list_index("ix_contradiction_claim_claim_contradiction", ContradictionClaim, "claim_id", "contradiction_id"),
+    _list_index("ix_corroboration_kind_id", Corroboration, "kind", "id", "deleted_at"),
+    _list_index("ix_corroboration_status_id", Corroboration, "status", "id", "deleted_at"),
+    _list_index("ix_corroboration_origin_id", Corroboration, "origin", "id", "deleted_at"),
+    _list_index("ix_corroboration_independent_id", Corroboration, "independent", "id", "deleted_at"),
+    _list_index("ix_corroboration_claim_claim_corroboration", CorroborationClaim, "claim_id", "corroboration_id"),
+    _list_index("ix_relation_rule_relation_rule", RelationRule, "relation", "rule", "relation_id"),
+    _list_index("ix_revision_resource_seq", Revision, "resource", "seq"),
+)

@@ -16,6 +16,7 @@ from itsdangerous import BadData, BadSignature, URLSafeSerializer
 from api.errors import BadRequest, Gone, InvalidParameter, NotFound
 from api.store.db import Store
 from schemas.common import date_bounds
+from schemas.tables import span_level
 
 
 @dataclass
@@ -233,6 +234,51 @@ def date_range(where: Where, lo_col: str, hi_col: str, date_from: str | None, da
         where.add(f"{hi_col} >= ?", first)
     if last is not None:
         where.add(f"{lo_col} <= ?", last)
+
+
+SPAN_LEVELS = (10, 7, 4, 3, 2, 0)
+"""How much of their ISO dates a range's two ends share (schemas.tables.span_level): 10 (one day), 7 (one month),
+4 (one year), 3 (one decade), 2 (one century), 0 (more)."""
+
+
+def overlap_arms(
+    lo: str, hi: str, first: str | None, last: str | None, *, after: tuple[Sequence[str], Sequence[Any]] | None = None,
+) -> list[tuple[str, list[Any]]]:
+    """SQL conditions, one per index range, whose union is the rows whose [lo, hi] overlaps [first, last] (ISO days).
+
+    Overlap is `hi >= first AND lo <= last`, which no single B-tree range bounds: a range that starts long before
+    `first` may still reach it. A range of span level p shares its first p characters with its end, so if it
+    reaches `first` it starts at or after `first[:p]`: one range `level = p AND lo BETWEEN first[:p] AND last` per
+    level, each read in (lo, hi, ...) order on the span-level index, reads the overlapping rows and few others (the
+    level's rows that start in that stretch and end before `first`). Without `first`, one range: `lo <= last`.
+
+    `after` = (order columns starting with lo, the key of the last row served) resumes each range after that key
+    (keyset paging in (lo, hi, id) order), folded into its lower bound so the index seeks straight to it.
+    """
+    if first is None:
+        clauses, params = ([f"{lo} <= ?"], [last]) if last is not None else ([f"{lo} IS NOT NULL"], [])
+        if after is not None:
+            clauses.append(f"({', '.join(after[0])}) > ({', '.join('?' * len(after[1]))})")
+            params += list(after[1])
+        return [(" AND ".join(clauses), params)]
+    arms = []
+    level = span_level(lo, hi)
+    for p in SPAN_LEVELS:
+        bound = first[:p]
+        clauses, params = [f"{level} = {p}"], []
+        if after is not None and after[1][0] >= bound:
+            clauses.append(f"({', '.join(after[0])}) > ({', '.join('?' * len(after[1]))})")
+            params += list(after[1])
+        else:
+            clauses.append(f"{lo} >= ?")
+            params.append(bound)
+        if last is not None:
+            clauses.append(f"{lo} <= ?")
+            params.append(last)
+        clauses.append(f"{hi} >= ?")
+        params.append(first)
+        arms.append((" AND ".join(clauses), params))
+    return arms
 
 
 def published_by(where: Where, alias: str, as_of: str | None) -> None:
