@@ -190,7 +190,11 @@ def plan(store: Store, f: ClaimFilters, view: View, key: list[Any] | None, limit
     live = [] if f.include_deleted else ["c.deleted_at IS NULL"]
     timeline = ["c.event_from IS NOT NULL"] if view == "timeline" else []
     drivers = [x for x in filters if x.link is not None or x.column is not None or x.ids is not None]
-    counts = _counts(store, drivers, max(CAP, SET_CAP)) if drivers and (len(drivers) > 1 or drivers[0].ids) else {}
+    # Counted when there is a choice to make: between filters, between a set and id order, or (the timeline)
+    # between gathering a rare filter's claims and running down the timeline index.
+    needed = len(drivers) > 1 or any(x.ids is not None for x in drivers) or (view == "timeline" and bool(drivers))
+    cap = SET_CAP if any(x.ids is not None for x in drivers) else max(CAP, GATHER)
+    counts = _counts(store, drivers, cap) if needed else {}
 
     def rest(driver: _Filter | None) -> tuple[list[str], list[Any]]:
         clauses, params = [*timeline, *live], []
@@ -201,17 +205,17 @@ def plan(store: Store, f: ClaimFilters, view: View, key: list[Any] | None, limit
         return clauses, params
 
     def choose() -> _Filter | None:
+        """The rarest filter (the first given of those that tie: the cap makes common ones tie)."""
         if not drivers:
             return None
         if not counts:
             return drivers[0]
-        ranked = sorted(drivers, key=lambda x: (min(counts.get(x.name, SET_CAP), CAP if x.ids is None else SET_CAP), drivers.index(x)))
-        best = ranked[0]
-        if best.ids is not None and counts.get(best.name, SET_CAP) >= SET_CAP:
+        ranked = sorted(drivers, key=lambda x: (counts.get(x.name, cap), drivers.index(x)))
+        if ranked[0].ids is not None and counts.get(ranked[0].name, cap) >= SET_CAP:
             # A wide date range or as_of: run in id order (behind another filter's index when there is one).
             streams = [x for x in ranked if x.ids is None]
             return streams[0] if streams else None
-        return best
+        return ranked[0]
 
     driver = choose()
     if view == "claims":
@@ -244,8 +248,7 @@ def _timeline_query(store: Store, f: ClaimFilters, driver: _Filter | None, count
                     key: list[Any] | None, limit: int) -> Query:
     order = _ORDER["timeline"]
     cols = ", ".join(order)
-    rare = driver is not None and driver.name != "date" and counts.get(driver.name, CAP) < GATHER
-    if driver is not None and (rare or (driver.name != "date" and not counts and driver.link is not None)):
+    if driver is not None and driver.name != "date" and counts.get(driver.name, GATHER) < GATHER:
         # A rare filter (or the only one, a link, uncounted): gather its claims and sort them by event time.
         clauses, params = rest(driver)
         after, after_params = _after("timeline", key, order)
