@@ -10,9 +10,9 @@ rewritten with it.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
-from sqlalchemy import Column, DateTime, Index, LargeBinary, Table, Text, text
+from sqlalchemy import BigInteger, Column, DateTime, Index, LargeBinary, SmallInteger, String, Table, Text, text
 from sqlmodel import Field, SQLModel
 
 
@@ -174,18 +174,46 @@ class CorroborationClaim(SQLModel, table=True):
     claim_id: str = Field(primary_key=True, foreign_key="claim.id")
 
 
-class SearchEntry(SQLModel, table=True):
-    """One searchable field of one record; `body` is its normalized, stemmed text (api/store/text.py)."""
+def _code_point_text() -> Any:
+    """Text that sorts by code point on both backends (PostgreSQL's "C" collation), as Python sorts strings."""
+    return String().with_variant(String(collation="C"), "postgresql")
 
-    __tablename__ = "search_entry"
-    id: int | None = Field(default=None, primary_key=True)
-    kind: str = Field(index=True)
-    ref_id: str = Field(index=True)
-    label: str = Field(sa_type=Text)
-    field: str
-    lang: str
-    original: str = Field(sa_type=Text)
-    body: str = Field(sa_type=Text)
+
+class SearchWord(SQLModel, table=True):
+    """The search vocabulary (api/store/search.py): every word a record has held, folded, with how many
+    records hold it now (`df`) and an upper bound of its impacts (`top`, in millionths, never lowered)."""
+
+    __tablename__ = "search_word"
+    id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    word: str = Field(sa_type=_code_point_text(), unique=True)
+    df: int
+    top: int
+
+
+class SearchDoc(SQLModel, table=True):
+    """One searchable record in the search index: its kind's code and its label (an integer in the order of
+    the record ids within the kind), its fields (JSON: [field, language] in order) and its words with their
+    impacts (api/store/search.py `pack_words`)."""
+
+    __tablename__ = "search_doc"
+    __table_args__ = (Index("ix_search_doc_ref", "kind", "ref_id", unique=True), {"sqlite_with_rowid": False})
+    kind: int = Field(primary_key=True, sa_type=SmallInteger, sa_column_kwargs={"autoincrement": False})
+    label: int = Field(primary_key=True, sa_type=BigInteger, sa_column_kwargs={"autoincrement": False})
+    ref_id: str = Field(sa_type=_code_point_text())
+    fields: str = Field(sa_type=Text)
+    words: bytes = Field(sa_column=_binary())
+
+
+class SearchPosting(SQLModel, table=True):
+    """One word of one searchable record, in the order a search reads them: by word, kind, impact (negated:
+    best first) and label."""
+
+    __tablename__ = "search_posting"
+    __table_args__ = {"sqlite_with_rowid": False}
+    word_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    kind: int = Field(primary_key=True, sa_type=SmallInteger, sa_column_kwargs={"autoincrement": False})
+    nimpact: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    label: int = Field(primary_key=True, sa_type=BigInteger, sa_column_kwargs={"autoincrement": False})
 
 
 class Revision(SQLModel, table=True):

@@ -1,21 +1,51 @@
-"""Search across actors, claims and sources, a page at a time in a stable order.
+"""Search across actors, claims and sources, a page at a time in a stable order, top hits found inside the index.
 
-A hit is a record; its rank is the best rank (api/store/search.py) among its matching fields, a
-function of those fields and the query alone, so it does not move when other records are written.
-Hits come in order of rank (highest first), then kind and id; a page resumes after the last hit
-served, so paging while records are added or deleted never shows a hit twice and never skips one
-that was there throughout (a record whose own text changes between two pages may move).
+A hit is a record that matches every term of the query (as a word, or a word's beginning; terms may match
+in different fields); its rank (api/store/search.py) is a function of the record's own text and the query
+alone, so it does not move when other records are written. Hits come in order of rank (highest first),
+then kind and id; a page resumes after the last hit served, so paging while records are added or deleted
+never shows a hit twice and never skips one that was there throughout (a record whose own text changes
+between two pages may move).
+
+How a page is found, reading only as much of the index as the page needs:
+- each term expands to the words it begins (api/store/search.py MAX_EXPANSION), and each word has one
+  posting list per kind, sorted best first; a list is opened only once its best possible score (the
+  word's `top`) could reach the page;
+- one term: the lists are merged in the API's order from where the last page ended (a record found
+  through a word other than its best one is checked against its stored words, so that a record already
+  served is not served again);
+- several terms: the threshold algorithm (Fagin's TA): the lists are read best first, each record met is
+  scored from its stored words (random access, batched), and reading stops once the page's last hit
+  scores above what any record not yet met could score;
+- when a term's words are in few records (RARE_SINGLE, RARE_DRIVE), its lists are read whole instead and
+  only those records are scored.
+Memory and time grow with the page's size and depth, not with how many records match.
 """
 
 from __future__ import annotations
 
+import heapq
 import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from api.errors import InvalidParameter
 from api.services.common import INT64, TEXT, Cursor, KeyPart, Page
 from api.store.db import Store
-from api.store.search import RANK_SCALE, fts_query, query_terms, rank, snippet, tsquery
+from api.store.search import (
+    EXPANSION_SCAN,
+    KIND_CODES,
+    KIND_NAMES,
+    LABEL_SPACE,
+    MAX_EXPANSION,
+    PREFIX_DIVISOR,
+    RANK_SCALE,
+    query_terms,
+    snippet,
+    unpack_words,
+)
 
 
 class SearchKind(StrEnum):
@@ -26,10 +56,26 @@ class SearchKind(StrEnum):
 
 # A search cursor's key: the last hit's rank, kind and id.
 SEARCH_KEY = (INT64, KeyPart(str, "one of actor, claim, source", choices=frozenset(SearchKind)), TEXT)
+RARE_SINGLE = 5_000  # one term whose words are in at most this many records: its postings are read whole
+RARE_DRIVE = 1_000  # several terms: when one term's words are in at most this many records, only those are scored
+FIRST_BATCH = 16  # postings read from a list the first time; each further read doubles, up to MAX_BATCH
+MAX_BATCH = 1_024
+_IN_CHUNK = 500  # labels per IN (...) when records are read by label
+
+Key = tuple[int, int, int]  # (-rank, kind code, label): the API's order
+Doc = tuple[str, str, dict[int, tuple[int, int]]]  # ref_id, fields (JSON), words (id -> (impact, field position))
+
+
+@dataclass(frozen=True)
+class _Word:
+    id: int
+    df: int
+    top: int
+    divisor: int  # 1: the term itself; PREFIX_DIVISOR: a longer word it begins
 
 
 def search(store: Store, *, q: str, kind: SearchKind | None, limit: int, cursor: str | None) -> Page:
-    """One page of the records matching every word of `q` (as a word or a word's beginning), best first.
+    """One page of the records matching every term of `q` (as a word or a word's beginning), best first.
 
     Raises InvalidParameter (422) when `q` has no searchable words, BadRequest (400) for a cursor not
     issued for this query (see Cursor).
@@ -42,44 +88,356 @@ def search(store: Store, *, q: str, kind: SearchKind | None, limit: int, cursor:
         )
     scope_id = Cursor.scope({"q": terms, "kind": kind, "view": "search"})
     after = Cursor.decode(store, cursor, scope_id, SEARCH_KEY)
-    if store.sqlite:
-        sql = (
-            "SELECT e.kind, e.ref_id, e.label, e.field, e.lang, e.original"
-            " FROM search_fts JOIN search_entry e ON e.id = search_fts.rowid WHERE search_fts MATCH ?"
-        )
-        params: list[object] = [fts_query(terms)]
-    else:
-        sql = (
-            "SELECT e.kind, e.ref_id, e.label, e.field, e.lang, e.original"
-            " FROM search_entry e WHERE to_tsvector('simple', e.body) @@ to_tsquery('simple', ?)"
-        )
-        params = [tsquery(terms)]
-    if kind is not None:
-        sql += " AND e.kind = ?"
-        params.append(kind.value)
-    sql += " ORDER BY e.id"  # a record's first field wins a tie between its fields
-    best: dict[tuple[str, str], tuple[int, tuple[object, ...]]] = {}
-    for row in store.all(sql, params):
-        score = rank(str(row[5]), terms)
-        held = best.get((row[0], row[1]))
-        if held is None or score > held[0]:
-            best[(row[0], row[1])] = (score, row)
-    # Highest rank first, then kind and id: the order the cursor's key resumes in.
-    ordered = sorted(((-score, str(row[0]), str(row[1])), row) for score, row in best.values())
+    expanded = [_expand(store, term) for term in terms]
+    if not all(expanded):
+        return Page(items=[], next_cursor=None)
+    kinds = [KIND_CODES[kind.value]] if kind is not None else sorted(KIND_NAMES)
+    start: Key | None = None
     if after is not None:
-        last = (-after[0], after[1], after[2])
-        ordered = [hit for hit in ordered if hit[0] > last]
-    window = ordered[:limit]
-    items = [
-        json.dumps(
-            {"kind": r[0], "id": r[1], "label": r[2], "field": r[3], "language": r[4],
-             "snippet": snippet(str(r[5]), terms), "score": -position[0] / RANK_SCALE},
-            ensure_ascii=False, separators=(",", ":"),
-        ).encode()
-        for position, r in window
-    ]
+        start = (-int(after[0]), KIND_CODES[str(after[1])], _label_at_or_before(store, KIND_CODES[str(after[1])], str(after[2])))
+    need = limit + 1
+    docs: dict[tuple[int, int], Doc] = {}
+    one = len(terms) == 1
+    hits = _one_term(store, expanded[0], kinds, start, need, docs) if one else _several_terms(store, expanded, kinds, start, need, docs)
+    window = hits[:limit]
+    _load_docs(store, [(k, lab) for _, k, lab in window], docs)
+    items = _render(store, window, docs, expanded, terms)
     next_cursor = None
-    if len(ordered) > limit:
-        (negated, last_kind, last_id), _ = window[-1]
-        next_cursor = Cursor.encode(store, [-negated, last_kind, last_id], scope_id)
+    if len(hits) > limit:
+        negated, code, label = window[-1]
+        next_cursor = Cursor.encode(store, [-negated, KIND_NAMES[code], docs[(code, label)][0]], scope_id)
     return Page(items=items, next_cursor=next_cursor)
+
+
+# -- the words of a term
+
+
+def _after_prefix(term: str) -> str:
+    """The least string above every string that begins with `term`."""
+    return term[:-1] + chr(ord(term[-1]) + 1)
+
+
+def _expand(store: Store, term: str) -> list[_Word]:
+    """The vocabulary's words that `term` matches: itself (whole) and at most MAX_EXPANSION - 1 longer words it
+    begins (half), the most frequent among the first EXPANSION_SCAN in code-point order; only words some record
+    holds now."""
+    rows = store.all(
+        "SELECT id, word, df, top FROM search_word WHERE word >= ? AND word < ? AND df > 0 ORDER BY word LIMIT ?",
+        [term, _after_prefix(term), EXPANSION_SCAN],
+    )
+    exact = [_Word(int(r[0]), int(r[2]), int(r[3]), 1) for r in rows if r[1] == term]
+    longer = sorted((r for r in rows if r[1] != term), key=lambda r: (-int(r[2]), str(r[1])))[: MAX_EXPANSION - 1]
+    return exact + [_Word(int(r[0]), int(r[2]), int(r[3]), PREFIX_DIVISOR) for r in longer]
+
+
+def _label_at_or_before(store: Store, code: int, ref_id: str) -> int:
+    """The label of the last record of the kind whose id is at most `ref_id` (0 when none): a record comes after
+    the cursor's id exactly when its label is above this one."""
+    row = store.one("SELECT label FROM search_doc WHERE kind = ? AND ref_id <= ? ORDER BY ref_id DESC LIMIT 1", [code, ref_id])
+    return 0 if row is None else int(row[0])
+
+
+# -- posting lists
+
+
+@dataclass
+class _List:
+    """One word's postings of one kind, read best first in growing batches."""
+
+    word: _Word
+    kind: int
+    term: int
+    position: tuple[int, int]  # (nimpact, label) of the last posting read: reading resumes after it
+    rows: list[tuple[int, int]] = field(default_factory=list)
+    at: int = 0
+    batch: int = FIRST_BATCH
+    done: bool = False
+
+    def head(self, store: Store) -> tuple[int, int] | None:
+        """The next posting, (nimpact, label), or None when the list is read to its end."""
+        if self.at == len(self.rows):
+            if self.done:
+                return None
+            self.rows = [(int(n), int(lab)) for n, lab in store.all(
+                "SELECT nimpact, label FROM search_posting WHERE word_id = ? AND kind = ? AND (nimpact, label) > (?, ?)"
+                " ORDER BY nimpact, label LIMIT ?",
+                [self.word.id, self.kind, self.position[0], self.position[1], self.batch],
+            )]
+            self.at = 0
+            self.done = len(self.rows) < self.batch
+            self.batch = min(self.batch * 2, MAX_BATCH)
+            if not self.rows:
+                return None
+            self.position = self.rows[-1]
+        return self.rows[self.at]
+
+    def bound(self) -> int:
+        """The best weighted impact a posting not yet read can have."""
+        if self.at < len(self.rows):
+            return -self.rows[self.at][0] // self.word.divisor
+        if self.rows:  # what follows comes after the last posting read
+            return -self.position[0] // self.word.divisor
+        return self.word.top // self.word.divisor
+
+
+class _Merge:
+    """Posting lists merged in the API's order (weighted impact descending, kind, label); a list is first read
+    only when its best possible posting could come next."""
+
+    def __init__(self, store: Store, lists: list[_List]) -> None:
+        self.store = store
+        self.lists = lists
+        self.waiting = sorted(range(len(lists)), key=lambda i: -(lists[i].word.top // lists[i].word.divisor))
+        self.heap: list[tuple[int, int, int, int]] = []
+
+    def _push(self, i: int) -> None:
+        head = self.lists[i].head(self.store)
+        if head is not None:
+            lst = self.lists[i]
+            heapq.heappush(self.heap, (head[0] // lst.word.divisor, lst.kind, head[1], i))
+
+    def pop(self) -> tuple[Key, _List] | None:
+        """The next posting in order, as (its key, its list); None when every list is read."""
+        while self.waiting:
+            i = self.waiting[0]
+            best = self.lists[i].word.top // self.lists[i].word.divisor
+            if self.heap and -self.heap[0][0] > best:
+                break
+            self.waiting.pop(0)
+            self._push(i)
+        if not self.heap:
+            return None
+        negated, kind, label, i = heapq.heappop(self.heap)
+        lst = self.lists[i]
+        lst.at += 1
+        self._push(i)
+        return (negated, kind, label), lst
+
+    def bounds(self, terms: int) -> list[int]:
+        """Per term, the best weighted impact of a posting not yet read (-1: the term's lists are all read)."""
+        out = [-1] * terms
+        for lst in self.lists:
+            if lst.at < len(lst.rows) or not lst.done:
+                out[lst.term] = max(out[lst.term], lst.bound())
+        return out
+
+
+def _start(word: _Word, kind: int, start: Key | None) -> tuple[int, int]:
+    """Where a list of a one-term query begins: just before its first posting that comes after `start` in the
+    API's order (see the module's docstring in api/store/search.py for the keys)."""
+    if start is None:
+        return (-(1 << 40), 0)
+    negated, start_kind, start_label = start
+    threshold = negated * word.divisor  # nimpact of a posting whose weighted impact is the cursor's rank
+    if kind < start_kind:
+        return (threshold, LABEL_SPACE)
+    if kind == start_kind:
+        return (threshold, start_label)
+    return (threshold, 0)
+
+
+def _score(words: dict[int, tuple[int, int]], term_words: list[_Word]) -> tuple[int, int] | None:
+    """A term's score in a record from its stored words, with the field position it is best in; None if absent."""
+    best: tuple[int, int] | None = None
+    for w in term_words:
+        held = words.get(w.id)
+        if held is not None and (best is None or held[0] // w.divisor > best[0]):
+            best = (held[0] // w.divisor, held[1])
+    return best
+
+
+def _total(words: dict[int, tuple[int, int]], expanded: list[list[_Word]]) -> int | None:
+    total = 0
+    for term_words in expanded:
+        found = _score(words, term_words)
+        if found is None:
+            return None
+        total += found[0]
+    return total
+
+
+def _one_term(store: Store, words: list[_Word], kinds: list[int], start: Key | None, need: int,
+              docs: dict[tuple[int, int], Doc]) -> list[Key]:
+    """The first `need` hits after `start` for a one-term query."""
+    if sum(w.df for w in words) <= RARE_SINGLE:
+        best: dict[tuple[int, int], int] = {}
+        divisor = {w.id: w.divisor for w in words}
+        for chunk in _chunks([w.id for w in words]):
+            sql = f"SELECT word_id, kind, nimpact, label FROM search_posting WHERE word_id IN ({_marks(chunk)})"
+            for wid, k, nimpact, label in store.all(sql, chunk):
+                if int(k) in kinds:
+                    score = -int(nimpact) // divisor[int(wid)]
+                    doc = (int(k), int(label))
+                    best[doc] = max(best.get(doc, 0), score)
+        ordered = sorted((-score, k, label) for (k, label), score in best.items())
+        return [hit for hit in ordered if start is None or hit > start][:need]
+    lists = [_List(w, k, 0, _start(w, k, start)) for w in words for k in kinds]
+    merge = _Merge(store, lists)
+    check = start is not None and len(words) > 1  # a record met through a lesser word may have been served before
+    hits: list[Key] = []
+    seen: set[tuple[int, int]] = set()
+    while len(hits) < need:
+        batch: list[Key] = []
+        while len(batch) < need - len(hits):
+            popped = merge.pop()
+            if popped is None:
+                break
+            key = popped[0]
+            if (key[1], key[2]) not in seen:
+                seen.add((key[1], key[2]))
+                batch.append(key)
+        if not batch:
+            break
+        if check:
+            _load_docs(store, [(k, lab) for _, k, lab in batch], docs)
+            batch = [key for key in batch if _total(docs[(key[1], key[2])][2], [words]) == -key[0]]
+        hits.extend(batch)
+    return hits
+
+
+def _several_terms(store: Store, expanded: list[list[_Word]], kinds: list[int], start: Key | None, need: int,
+                   docs: dict[tuple[int, int], Doc]) -> list[Key]:
+    """The first `need` hits after `start` for a query of several terms (every term must match)."""
+    found: list[Key] = []
+
+    def score(keys: Iterable[tuple[int, int]]) -> None:
+        keys = list(keys)
+        _load_docs(store, keys, docs)
+        for k, label in keys:
+            total = _total(docs[(k, label)][2], expanded)
+            if total is not None and (start is None or (-total, k, label) > start):
+                found.append((-total, k, label))
+
+    rarest = min(range(len(expanded)), key=lambda t: sum(w.df for w in expanded[t]))
+    if sum(w.df for w in expanded[rarest]) <= RARE_DRIVE:
+        ids = [w.id for w in expanded[rarest]]
+        keys: set[tuple[int, int]] = set()
+        for chunk in _chunks(ids):
+            rows = store.all(f"SELECT kind, label FROM search_posting WHERE word_id IN ({_marks(chunk)})", chunk)
+            keys.update((int(k), int(lab)) for k, lab in rows if int(k) in kinds)
+        score(sorted(keys))
+        return sorted(found)[:need]
+    lists = [_List(w, k, t, (-(1 << 40), 0)) for t, words in enumerate(expanded) for w in words for k in kinds]
+    merge = _Merge(store, lists)
+    seen: set[tuple[int, int]] = set()
+    round_size = need
+    while True:
+        batch: list[tuple[int, int]] = []
+        exhausted = False
+        while len(batch) < round_size:
+            popped = merge.pop()
+            if popped is None:
+                exhausted = True
+                break
+            key = (popped[0][1], popped[0][2])
+            if key not in seen:
+                seen.add(key)
+                batch.append(key)
+        score(batch)
+        if exhausted:
+            break
+        bounds = merge.bounds(len(expanded))
+        if min(bounds) < 0:
+            break  # a term has no postings left to read: every record not met lacks it
+        threshold = sum(bounds)
+        found.sort()
+        if len(found) >= need and -found[need - 1][0] > threshold:
+            break
+        round_size = min(round_size * 2, 4 * MAX_BATCH)
+    return sorted(found)[:need]
+
+
+# -- records and what a hit shows
+
+
+def _marks(values: list[Any]) -> str:
+    return ", ".join("?" for _ in values)
+
+
+def _chunks(values: list[Any]) -> Iterable[list[Any]]:
+    for at in range(0, len(values), _IN_CHUNK):
+        yield values[at : at + _IN_CHUNK]
+
+
+def _load_docs(store: Store, keys: Iterable[tuple[int, int]], docs: dict[tuple[int, int], Doc]) -> None:
+    """Read the index rows of the records (kind code, label) not in `docs` yet into it."""
+    by_kind: dict[int, list[int]] = {}
+    for k, label in keys:
+        if (k, label) not in docs:
+            by_kind.setdefault(k, []).append(label)
+    for k, labels in by_kind.items():
+        for chunk in _chunks(sorted(set(labels))):
+            rows = store.all(f"SELECT label, ref_id, fields, words FROM search_doc WHERE kind = ? AND label IN ({_marks(chunk)})", [k, *chunk])
+            for label, ref_id, fields, words in rows:
+                docs[(k, int(label))] = (str(ref_id), str(fields), unpack_words(words))
+
+
+def _render(store: Store, window: list[Key], docs: dict[tuple[int, int], Doc], expanded: list[list[_Word]], terms: list[str]) -> list[bytes]:
+    """The page's items: each hit with its label, the field its best term matched in (the first term of the
+    best score), that field's language and a snippet of it."""
+    shown: list[tuple[Key, str, int]] = []  # (key, kind, field position)
+    for key in window:
+        ref_id, _, words = docs[(key[1], key[2])]
+        scores = [_score(words, term_words) for term_words in expanded]
+        best = max((s for s in scores if s is not None), key=lambda s: s[0])
+        shown.append((key, ref_id, best[1]))
+    wanted: dict[str, dict[str, set[int]]] = {}
+    for (_, code, _), ref_id, position in shown:
+        wanted.setdefault(KIND_NAMES[code], {}).setdefault(ref_id, set()).add(position)
+    texts = _field_texts(store, wanted, {(KIND_NAMES[k], docs[(k, lab)][0]): docs[(k, lab)][1] for _, k, lab in window})
+    items = []
+    for (negated, code, _), ref_id, position in shown:
+        kind = KIND_NAMES[code]
+        title, fields = texts[(kind, ref_id)]
+        name, lang, text = fields[position]
+        items.append(json.dumps(
+            {"kind": kind, "id": ref_id, "label": title, "field": name, "language": lang, "snippet": snippet(text, terms),
+             "score": -negated / RANK_SCALE},
+            ensure_ascii=False, separators=(",", ":"),
+        ).encode())
+    return items
+
+
+def _field_texts(store: Store, wanted: dict[str, dict[str, set[int]]],
+                 field_names: dict[tuple[str, str], str]) -> dict[tuple[str, str], tuple[str, dict[int, tuple[str, str, str]]]]:
+    """(kind, id) -> (the record's label, {field position: (field, language, text)}) for the positions wanted,
+    read from the records as api/store/records.py `search_fields` lists them."""
+    out: dict[tuple[str, str], tuple[str, dict[int, tuple[str, str, str]]]] = {}
+    for kind, positions in wanted.items():
+        ids = sorted(positions)
+        table = {"actor": "actor", "claim": "claim", "source": "source"}[kind]
+        rows = {str(r[0]): (json.loads(r[1]), r[2]) for chunk in _chunks(ids) for r in store.all(
+            f"SELECT id, data, {'text' if kind == 'source' else 'NULL'} FROM {table} WHERE id IN ({_marks(chunk)})", chunk)}
+        extra_names = _document_names(store, ids) if kind == "actor" else {}
+        for ref_id in ids:
+            data, held_text = rows[ref_id]
+            meta = json.loads(field_names[(kind, ref_id)])
+            if kind == "actor":
+                label = data["name"]
+                names = [(n["value"], n["language"]) for n in data["names"]]
+                for name in extra_names.get(ref_id, []):
+                    if name not in names:
+                        names.append(name)
+                texts = [value for value, _ in names] + [data["description"]]
+            elif kind == "claim":
+                label = data["statement"]
+                texts = [data["statement"]]
+                for ev in data["evidence"]:
+                    texts.append(ev["quote"])
+                    if ev.get("translation"):
+                        texts.append(ev["translation"])
+            else:
+                label = data["title"]
+                texts = [data["title"]] + ([held_text] if held_text is not None else [])
+            out[(kind, ref_id)] = (label, {p: (meta[p][0], meta[p][1], texts[p]) for p in positions[ref_id]})
+    return out
+
+
+def _document_names(store: Store, actor_ids: list[str]) -> dict[str, list[tuple[str, str]]]:
+    names: dict[str, list[tuple[str, str]]] = {}
+    for chunk in _chunks(actor_ids):
+        for actor_id, value, lang in store.all(
+            f"SELECT actor_id, value, lang FROM document_name WHERE actor_id IN ({_marks(chunk)}) ORDER BY file, position", chunk
+        ):
+            names.setdefault(str(actor_id), []).append((str(value), str(lang)))
+    return names

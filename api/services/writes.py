@@ -27,8 +27,9 @@ from api.services.preconditions import parse_tags
 from api.services.roles import RoleWrites
 from api.store.db import now
 from api.store.dbgraph import DbGraph
-from api.store.records import LINK_TABLES, MODEL_OF, SEARCH_TABLE, TABLE_OF, columns, links, rendered, search_rows
+from api.store.records import LINK_TABLES, MODEL_OF, TABLE_OF, columns, links, rendered, search_rows
 from api.store.render import Renderer, etag_of
+from api.store.search import SearchIndex
 from schemas.dataset import ClaimIn
 from schemas.tables import Document, Revision, table_of
 from schemas.timestamps import rfc3339
@@ -151,15 +152,12 @@ class Writer:
         derived = [] if record is None else links(kind, record, self.g)
         for table, column in LINK_TABLES[kind]:
             self.conn.execute(delete(table).where(table.c[column] == item_id))
-        self.conn.execute(delete(SEARCH_TABLE).where(SEARCH_TABLE.c.kind == kind, SEARCH_TABLE.c.ref_id == item_id))
+        SearchIndex(self.conn).put(kind, item_id, None if record is None else search_rows(kind, record, self.g))
         if record is None:
             return
         for table, rows in derived:
             if rows:
                 self.conn.execute(insert(table), rows)
-        entries = search_rows(kind, record, self.g)
-        if entries:
-            self.conn.execute(insert(SEARCH_TABLE), entries)
 
     def _write_columns(self, kind: str, item_id: str, record: Any) -> None:
         """Work out a record's filterable columns again, from what the records it depends on say now."""

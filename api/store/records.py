@@ -1,4 +1,4 @@
-"""How a curated record becomes rows: its own row's columns, its link rows and its search entries.
+"""How a curated record becomes rows: its own row's columns, its link rows and its search index entry.
 
 Seeding and the write path both use these, so a record written through the API is stored exactly
 as the same record loaded from data/.
@@ -16,7 +16,7 @@ from api.engine.detect import index_keys
 from api.engine.propositions import facts_of
 from api.engine.world import world_in
 from api.store.render import Renderer, etag_of, event_range
-from api.store.text import index_text
+from api.store.search import KIND_CODES, Indexed, indexed
 from schemas.common import date_bounds
 from schemas.dataset import ActorIn, ClaimIn, ContradictionIn, CorroborationIn, SourceIn
 from schemas.tables import (
@@ -31,7 +31,6 @@ from schemas.tables import (
     Corroboration,
     CorroborationClaim,
     RelationRule,
-    SearchEntry,
     Source,
     SourceCite,
     SourceLanguage,
@@ -134,27 +133,30 @@ def claim_keys(claim: ClaimIn, graph: Graph) -> list[str]:
     return index_keys(facts_of(claim, world), world)
 
 
-def search_rows(kind: str, record: Any, graph: Graph) -> list[dict[str, Any]]:
-    """The searchable fields of a record."""
-    entries: list[tuple[str, str, str, str]] = []  # label, field, lang, text
+def search_fields(kind: str, record: Any, graph: Graph) -> list[tuple[str, str, str]]:
+    """The searchable fields of a record, in order: (field, language, text). api/services/search.py finds a
+    field's text again by its position in this order (from the record's JSON), so the two change together."""
+    fields: list[tuple[str, str, str]] = []
     if kind == "actor":
-        entries += [(record.name, "name", lang, value) for value, lang in graph.names_of(record.id)]
-        entries.append((record.name, "description", "en", record.description))
+        fields += [("name", lang, value) for value, lang in graph.names_of(record.id)]
+        fields.append(("description", "en", record.description))
     elif kind == "claim":
-        entries.append((record.statement, "statement", "en", record.statement))
+        fields.append(("statement", "en", record.statement))
         for ev in record.evidence:
-            entries.append((record.statement, "quote", graph.anchor(ev).language, ev.quote))
+            fields.append(("quote", ev.language or graph.sources[ev.source].language, ev.quote))
             if ev.translation:
-                entries.append((record.statement, "translation", "en", ev.translation))
+                fields.append(("translation", "en", ev.translation))
     elif kind == "source":
-        entries.append((record.title, "title", "en", record.title))
+        fields.append(("title", "en", record.title))
         text = graph.texts.get(record.id)
         if text is not None:
-            entries.append((record.title, "text", record.language, text))
-    return [
-        {"kind": kind, "ref_id": record.id, "label": label, "field": fld, "lang": lang, "original": original, "body": index_text(original)}
-        for label, fld, lang, original in entries
-    ]
+            fields.append(("text", record.language, text))
+    return fields
+
+
+def search_rows(kind: str, record: Any, graph: Graph) -> Indexed | None:
+    """What the search index holds for a record (api/store/search.py), None for kinds that are not searched."""
+    return indexed(search_fields(kind, record, graph)) if kind in KIND_CODES else None
 
 
 def rendered(kind: str, item_id: str, renderer: Renderer, revision: int) -> dict[str, Any]:
@@ -171,5 +173,3 @@ def rendered(kind: str, item_id: str, renderer: Renderer, revision: int) -> dict
         return {"body": (b := renderer.corroboration(item_id)), "etag": etag_of(revision, b)}
     return {"body": body, "summary": summary, "etag": etag_of(revision, body)}
 
-
-SEARCH_TABLE = table_of(SearchEntry)

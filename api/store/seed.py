@@ -15,8 +15,9 @@ from api.config import Settings
 from api.dataset.loader import Dataset, fingerprint, load_dataset
 from api.engine.run import prepare
 from api.store.db import is_sqlite, make_engine, migrate, now, sqlite_path
-from api.store.records import KINDS, SEARCH_TABLE, TABLE_OF, columns, links, rendered, search_rows
+from api.store.records import KINDS, TABLE_OF, columns, links, rendered, search_rows
 from api.store.render import Renderer
+from api.store.search import KIND_CODES, BulkIndex
 from schemas.tables import ActorRole, Document, DocumentName, Meta, Revision, table_of
 
 log = logging.getLogger("claims.db")
@@ -44,7 +45,7 @@ def seed(conn: Connection, ds: Dataset) -> None:
         "contradiction": ds.contradictions, "corroboration": ds.corroborations,
     }
     revisions: list[dict[str, Any]] = []
-    search: list[dict[str, Any]] = []
+    search = BulkIndex({kind: records[kind].keys() for kind in KIND_CODES})
     link_rows: dict[Any, list[dict[str, Any]]] = {}
     for kind in KINDS:
         rows = []
@@ -62,7 +63,7 @@ def seed(conn: Connection, ds: Dataset) -> None:
             })
             for table, table_rows in links(kind, record, ds):
                 link_rows.setdefault(table, []).extend(table_rows)
-            search.extend(search_rows(kind, record, ds))
+            search.add(kind, item_id, search_rows(kind, record, ds))
         if rows:
             conn.execute(insert(TABLE_OF[kind]), rows)
     for table, table_rows in link_rows.items():
@@ -76,8 +77,7 @@ def seed(conn: Connection, ds: Dataset) -> None:
     for table, table_rows in ((table_of(Document), documents), (table_of(DocumentName), names), (table_of(ActorRole), roles)):
         if table_rows:
             conn.execute(insert(table), table_rows)
-    if search:
-        conn.execute(insert(SEARCH_TABLE), search)
+    search.write(conn)
     if revisions:
         conn.execute(insert(table_of(Revision)), revisions)
     seeded_seq = conn.execute(select(func.coalesce(func.max(table_of(Revision).c.seq), 0))).scalar()
@@ -198,7 +198,7 @@ def build_database(settings: Settings, *, force: bool = False) -> bool:
 
 
 DATA_TABLES = (
-    "idempotency_record", "search_entry", "revision", "relation_rule", "claim_proposition", "claim_key",
+    "idempotency_record", "search_posting", "search_doc", "search_word", "revision", "relation_rule", "claim_proposition", "claim_key",
     "corroboration_claim", "contradiction_claim", "claim_language",
     "claim_source", "claim_actor", "source_cite", "source_language", "actor_role", "document_name", "document", "corroboration",
     "contradiction", "claim", "source", "actor", "meta",
