@@ -26,6 +26,20 @@ class Settings(BaseSettings):
     body_timeout_seconds: float = Field(
         default=10.0, gt=0, description="Longest a request body may take to arrive, from the request's start; slower: 408."
     )
+    db_pool_size: int = Field(
+        default=10, ge=1, le=1000,
+        description="Reads running at once per process: worker threads, and on PostgreSQL the connections they hold (one"
+        " each). With /healthz's own connection and the write pool, a process keeps at most db_pool_size +"
+        " db_write_pool_size + 1 PostgreSQL connections.",
+    )
+    db_write_pool_size: int = Field(
+        default=2, ge=1, le=100,
+        description="Database connections for writes per process (writes apply one at a time, so more would only wait).",
+    )
+    db_pool_timeout_seconds: float = Field(
+        default=5.0, gt=0, le=600,
+        description="Longest a request waits for a database connection; then it gets 503 /problems/unavailable with Retry-After.",
+    )
     cors_origins: str = Field(default="", description="Comma-separated origins allowed by CORS; `*` for any.")
     cursor_secret: SecretStr | None = Field(
         default=None, min_length=16,

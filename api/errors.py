@@ -12,7 +12,8 @@ ProblemError                      base; its subclasses are the API's problem typ
 ├── ValidationProblem    422  /problems/validation-error       the body is invalid (with `errors`)
 ├── InvalidParameter     422  /problems/invalid-parameter      a parameter is well-formed but unacceptable
 ├── IdempotencyKeyReused 422  /problems/idempotency-key-reused the Idempotency-Key was used for another request
-└── PreconditionRequired 428  /problems/precondition-required  PATCH and DELETE need If-Match
+├── PreconditionRequired 428  /problems/precondition-required  PATCH and DELETE need If-Match
+└── Unavailable          503  /problems/unavailable            no database connection freed up in time (Retry-After)
 Framework errors map onto the same shape:
     request validation     422  /problems/validation-error   (with `errors: [{loc, msg, type}]`)
     unknown path           404  /problems/not-found
@@ -29,6 +30,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import compile_path
 
@@ -150,6 +152,16 @@ class InvalidParameter(ProblemError):
     title = "Invalid Parameter"
 
 
+class Unavailable(ProblemError):
+    """Every database connection (or thread) the server allows stayed busy for CLAIMS_DB_POOL_TIMEOUT_SECONDS:
+    the request did nothing, and may be sent again after Retry-After seconds."""
+
+    status = 503
+    type = "/problems/unavailable"
+    title = "Service Unavailable"
+    headers = {"Retry-After": "1"}
+
+
 def problem_response(
     request: Request, status: int, type_: str, title: str, detail: str, errors: list[dict[str, Any]] | None = None,
     headers: dict[str, str] | None = None, references: list[dict[str, str]] | None = None,
@@ -223,8 +235,15 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(request, exc.status_code, type_, title, detail, headers=headers or None)
 
 
+async def _pool_timeout(request: Request, exc: Exception) -> JSONResponse:
+    """The write engine's pool (SQLAlchemy) ran out of connections for longer than its timeout."""
+    problem = Unavailable("Every database connection for writes stayed busy too long (CLAIMS_DB_WRITE_POOL_SIZE); try again shortly.")
+    return await _problem_error(request, problem)
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ProblemError, _problem_error)
+    app.add_exception_handler(SQLAlchemyTimeout, _pool_timeout)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
 
@@ -242,8 +261,12 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         404: "No resource with that id.",
         410: "The resource was deleted; its history remains.",
         422: "A parameter or the body is invalid.",
+        503: "No database connection freed up in time (`/problems/unavailable`): nothing was done; send it again after"
+             " `Retry-After` seconds.",
     }
+    retry_after = {"Retry-After": {"description": "Seconds to wait before sending the request again.", "schema": {"type": "integer"}}}
     return {
-        s: {"model": Problem, "description": descriptions[s], "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+        s: {"model": Problem, "description": descriptions[s], "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+            **({"headers": retry_after} if s == 503 else {})}
         for s in statuses
     }

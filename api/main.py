@@ -37,8 +37,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if settings.auto_build:
             build_database(settings)
-        store = Store(settings.database_url)
-        engine = make_engine(settings.database_url)
+        store = Store(settings.database_url, pool_size=settings.db_pool_size, timeout=settings.db_pool_timeout_seconds)
+        engine = make_engine(settings.database_url, pool_size=settings.db_write_pool_size, timeout=settings.db_pool_timeout_seconds)
         app.state.store = store
         app.state.engine = engine
         secret = settings.cursor_secret.get_secret_value() if settings.cursor_secret else kept_secret(engine, "cursor")

@@ -61,7 +61,8 @@ class DocumentedAs:
 IncludeDeleted = Annotated[bool, Query(description="Include deleted records (tombstones, with `deleted_at` set).")]
 
 READ_RESPONSES: dict[int | str, dict[str, Any]] = {
-    304: {"description": "Not Modified: the `If-None-Match` ETag is current (RFC 9110 §15.4.5); no body."}
+    304: {"description": "Not Modified: the `If-None-Match` ETag is current (RFC 9110 §15.4.5); no body."},
+    **problem_responses(503),
 }
 LIST_RESPONSES = {**READ_RESPONSES, **problem_responses(400, 422)}
 ITEM_RESPONSES = {**READ_RESPONSES, **problem_responses(404, 410, 422)}

@@ -12,20 +12,27 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+import anyio
+import anyio.to_thread
 from alembic import command
 from alembic.config import Config
+from psycopg_pool import PoolTimeout
 from sqlalchemy import Connection, create_engine, event, make_url
 from sqlalchemy.engine import Engine
 
 from api.config import ROOT
+from api.errors import Unavailable
 
 WRITE_LOCK_ID = 7_351_204  # arbitrary constant naming the one advisory lock writers take
+APPLICATION_NAME = "claims-api"  # what PostgreSQL's pg_stat_activity shows for this server's connections
+T = TypeVar("T")
 
 
 def is_sqlite(url: str) -> bool:
@@ -47,9 +54,12 @@ def sqlalchemy_url(database_url: str) -> str:
     return url.render_as_string(hide_password=False)
 
 
-def make_engine(database_url: str) -> Engine:
+def make_engine(database_url: str, *, pool_size: int = 10, timeout: float = 30.0) -> Engine:
+    """The SQLAlchemy engine for writes, migrations and builds: at most `pool_size` connections (no overflow);
+    a checkout that waits longer than `timeout` seconds raises sqlalchemy.exc.TimeoutError (a 503 in a route)."""
+    bounds: dict[str, Any] = {"pool_size": pool_size, "max_overflow": 0, "pool_timeout": timeout}
     if is_sqlite(database_url):
-        engine = create_engine(database_url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(database_url, connect_args={"check_same_thread": False, "timeout": 30}, **bounds)
 
         @event.listens_for(engine, "connect")
         def _sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -66,7 +76,8 @@ def make_engine(database_url: str) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
-    engine = create_engine(sqlalchemy_url(database_url), pool_pre_ping=True, pool_size=10)
+    engine = create_engine(sqlalchemy_url(database_url), pool_pre_ping=True, connect_args={"application_name": APPLICATION_NAME},
+                           **bounds)
 
     @event.listens_for(engine, "begin")
     def _pg_begin(conn: Connection) -> None:
@@ -87,41 +98,139 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+class _Lane:
+    """A bound on concurrent database work: `size` tokens (threads at once), and on PostgreSQL a pool of at most
+    `size` connections, one held per token. Made on first use (the limiter needs the running event loop's library)."""
+
+    def __init__(self, name: str, size: int) -> None:
+        self.name = name
+        self.size = size
+        self._limiter: anyio.CapacityLimiter | None = None
+        self._threads: anyio.CapacityLimiter | None = None
+        self.pool: Any = None
+
+    def limiters(self) -> tuple[anyio.CapacityLimiter, anyio.CapacityLimiter]:
+        if self._limiter is None or self._threads is None:
+            self._limiter, self._threads = anyio.CapacityLimiter(self.size), anyio.CapacityLimiter(self.size)
+        return self._limiter, self._threads
+
+
 class Store:
-    """Read access: one kept-open DB-API connection per thread, statements in `?` style.
+    """Read access, statements in `?` style, with a bounded number of connections and threads.
 
     The read path skips the ORM on purpose: a read is one indexed lookup of a pre-rendered body,
     and the ORM's per-query overhead would cost more than the lookup itself.
+
+    Routes reach it with `await store.call(fn, ...)`: `fn` (which calls `one` and `all`) runs in a worker
+    thread, never on the event loop, once one of `pool_size` tokens is free. On PostgreSQL the call holds one
+    connection of a psycopg_pool pool of at most `pool_size` for its duration; on SQLite each thread keeps its
+    own connection (opening one costs about as much as a read), so the threads bound them. A call that waits
+    longer than `timeout` seconds for a token raises Unavailable (503 with Retry-After). `/healthz` has its
+    own lane of one token and one connection, so that a pool taken by slow requests does not hold it up.
+    Outside a call (a sync write route's key check, the export's stream), `one` and `all` take a pooled
+    connection per statement, waiting at most `timeout` seconds too.
+
+    Connections to PostgreSQL per process: at most `pool_size` + 1 here, plus the write engine's (make_engine).
     """
 
-    def __init__(self, database_url: str) -> None:
+    def __init__(self, database_url: str, *, pool_size: int = 10, timeout: float = 5.0) -> None:
         self.database_url = database_url
         self.sqlite = is_sqlite(database_url)
+        self.timeout = timeout
+        self.reads = _Lane("reads", pool_size)
+        self.health = _Lane("health", 1)
         self._local = threading.local()
         self._all: list[Any] = []
         self._lock = threading.Lock()
         self._sql: dict[str, str] = {}
 
-    def _connect(self) -> Any:
-        if self.sqlite:
-            conn: Any = sqlite3.connect(sqlite_path(self.database_url), check_same_thread=False)
+    # -- connections
+
+    def _sqlite_connection(self) -> Any:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(sqlite_path(self.database_url), check_same_thread=False)
             conn.execute("PRAGMA query_only=1")
             conn.execute("PRAGMA busy_timeout=30000")
-        else:
-            import psycopg
-
-            url = make_url(self.database_url).set(drivername="postgresql")
-            conn = psycopg.connect(url.render_as_string(hide_password=False), autocommit=True, prepare_threshold=2)
-        with self._lock:
-            self._all.append(conn)
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
         return conn
+
+    def _pool(self, lane: _Lane) -> Any:
+        if lane.pool is None:
+            with self._lock:
+                if lane.pool is None:
+                    from psycopg_pool import ConnectionPool
+
+                    conninfo = make_url(self.database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+                    lane.pool = ConnectionPool(
+                        conninfo, min_size=1, max_size=lane.size, timeout=self.timeout, name=f"claims-{lane.name}",
+                        kwargs={"autocommit": True, "prepare_threshold": 2, "application_name": APPLICATION_NAME},
+                        open=True,
+                    )
+        return lane.pool
+
+    @contextmanager
+    def _held(self, lane: _Lane) -> Iterator[Any]:
+        """A connection for this thread's statements until the block ends."""
+        if self.sqlite:
+            yield self._sqlite_connection()
+            return
+        try:
+            with self._pool(lane).connection() as conn:
+                self._local.held = conn
+                try:
+                    yield conn
+                finally:
+                    self._local.held = None
+        except PoolTimeout:
+            raise self._unavailable() from None
+
+    def _unavailable(self) -> Unavailable:
+        return Unavailable(
+            f"Every database connection of this server stayed busy for {self.timeout:g} s"
+            f" (CLAIMS_DB_POOL_SIZE={self.reads.size}); try again shortly."
+        )
 
     @property
     def conn(self) -> Any:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = self._local.conn = self._connect()
-        return conn
+        """The connection this thread holds (inside `call`), or on SQLite its own."""
+        if self.sqlite:
+            return self._sqlite_connection()
+        held = getattr(self._local, "held", None)
+        if held is None:
+            raise RuntimeError("no connection held: use Store.call, or one() and all()")
+        return held
+
+    # -- running work
+
+    async def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """`fn(*args, **kwargs)` in a worker thread holding a read connection; Unavailable (503) when none frees
+        up within the timeout. Exceptions from `fn` propagate."""
+        return await self._run(self.reads, fn, args, kwargs)
+
+    async def call_health(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """As `call`, in the lane of its own that `/healthz` uses (one token, one connection)."""
+        return await self._run(self.health, fn, args, kwargs)
+
+    async def _run(self, lane: _Lane, fn: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]) -> T:
+        tokens, threads = lane.limiters()
+        try:
+            with anyio.fail_after(self.timeout):
+                await tokens.acquire()
+        except TimeoutError:
+            raise self._unavailable() from None
+        try:
+            return await anyio.to_thread.run_sync(partial(self._in_lane, lane, fn, args, kwargs), limiter=threads)
+        finally:
+            tokens.release()
+
+    def _in_lane(self, lane: _Lane, fn: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]) -> T:
+        with self._held(lane):
+            return fn(*args, **kwargs)
+
+    # -- statements
 
     def _statement(self, sql: str) -> str:
         if self.sqlite:
@@ -132,27 +241,37 @@ class Store:
         return converted
 
     def one(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
-        row: tuple[Any, ...] | None = self.conn.execute(self._statement(sql), params).fetchone()
+        held = self._sqlite_connection() if self.sqlite else getattr(self._local, "held", None)
+        if held is None:
+            with self._held(self.reads) as conn:
+                return self._one(conn, sql, params)
+        return self._one(held, sql, params)
+
+    def _one(self, conn: Any, sql: str, params: Sequence[Any]) -> tuple[Any, ...] | None:
+        row: tuple[Any, ...] | None = conn.execute(self._statement(sql), params).fetchone()
         return row
 
     def all(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        rows: list[tuple[Any, ...]] = self.conn.execute(self._statement(sql), params).fetchall()
-        return rows
+        held = self._sqlite_connection() if self.sqlite else getattr(self._local, "held", None)
+        if held is None:
+            with self._held(self.reads) as conn:
+                return self._all_rows(conn, sql, params)
+        return self._all_rows(held, sql, params)
 
-    @contextmanager
-    def cursor(self) -> Iterator[Any]:
-        cur = self.conn.cursor()
-        try:
-            yield cur
-        finally:
-            cur.close()
+    def _all_rows(self, conn: Any, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        rows: list[tuple[Any, ...]] = conn.execute(self._statement(sql), params).fetchall()
+        return rows
 
     def close(self) -> None:
         with self._lock:
             for conn in self._all:
                 conn.close()
             self._all.clear()
+            for lane in (self.reads, self.health):
+                if lane.pool is not None:
+                    lane.pool.close()
+                    lane.pool = None
         self._local = threading.local()
 
 
-__all__ = ["Store", "make_engine", "migrate", "now"]
+__all__ = ["APPLICATION_NAME", "Store", "Unavailable", "make_engine", "migrate", "now"]

@@ -19,7 +19,7 @@ from api.http.deps import (
 from api.http.responses import StrictQueryRoute, json_response, page_response
 from api.services import actors as actors_service
 from api.services import claims as claims_service
-from api.services.common import exists_or_404
+from api.services.common import Page, exists_or_404
 from schemas.actor import ActorPage, ActorPublic
 from schemas.claim import ClaimPage
 from schemas.vocab import ActorKind
@@ -34,7 +34,8 @@ async def list_actors(
 ) -> Response:
     """List actors, by kind, or only the unnamed speakers."""
     store = store_of(request)
-    page = actors_service.list_actors(store, kind=kind, unnamed=unnamed, include_deleted=include_deleted, limit=limit, cursor=cursor)
+    page = await store.call(actors_service.list_actors, store, kind=kind, unnamed=unnamed, include_deleted=include_deleted,
+                            limit=limit, cursor=cursor)
     return page_response(request, page.items, page.next_cursor)
 
 
@@ -42,7 +43,7 @@ async def list_actors(
 async def get_actor(request: Request, actor_id: str) -> Response:
     """Get an actor with every spelling of its name, its roles over time and its claim counts."""
     store = store_of(request)
-    body, etag = actors_service.get(store, actor_id=actor_id)
+    body, etag = await store.call(actors_service.get, store, actor_id=actor_id)
     return json_response(request, body, etag)
 
 
@@ -53,6 +54,10 @@ async def list_actor_claims(
 ) -> Response:
     """List the claims an actor is part of, in any role or in the given `role`."""
     store = store_of(request)
-    exists_or_404(store, "actor", actor_id, "Actor")
-    page = claims_service.list_claims(store, filters=replace(filters, actor=actor_id), limit=limit, cursor=cursor)
+
+    def claims_of_actor() -> Page:
+        exists_or_404(store, "actor", actor_id, "Actor")
+        return claims_service.list_claims(store, filters=replace(filters, actor=actor_id), limit=limit, cursor=cursor)
+
+    page = await store.call(claims_of_actor)
     return page_response(request, page.items, page.next_cursor)

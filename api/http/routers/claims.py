@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Iterator
+from itertools import islice
+
 from fastapi import APIRouter, Request
 from starlette.responses import Response, StreamingResponse
 
@@ -8,6 +11,7 @@ from api.http.deps import DEFAULT, ITEM_RESPONSES, LIST_RESPONSES, READ_RESPONSE
 from api.http.responses import StrictQueryRoute, json_response, page_response
 from api.services import claims as claims_service
 from api.services.preconditions import not_modified
+from api.store.db import Store
 from schemas.claim import ClaimPage, ClaimPublic
 
 NDJSON = "application/x-ndjson"
@@ -19,6 +23,7 @@ EXPORT_LINES = (
 EXPORT_CONTENT = {
     NDJSON: {"schema": {"type": "string", "contentMediaType": NDJSON}, "x-itemSchema": {"$ref": "#/components/schemas/ClaimPublic"}}
 }
+EXPORT_CHUNK = 200  # claims read per chunk of the export
 router = APIRouter(tags=["claims"], route_class=StrictQueryRoute)
 
 
@@ -28,7 +33,7 @@ async def list_claims(
 ) -> Response:
     """List claims, filtered by actor (in any role), source, language, predicate, modality, polarity or event date."""
     store = store_of(request)
-    page = claims_service.list_claims(store, filters=filters, limit=limit, cursor=cursor)
+    page = await store.call(claims_service.list_claims, store, filters=filters, limit=limit, cursor=cursor)
     return page_response(request, page.items, page.next_cursor)
 
 
@@ -36,7 +41,7 @@ async def list_claims(
 async def get_claim(request: Request, claim_id: str) -> Response:
     """Get a claim with its evidence, contradictions and corroborations."""
     store = store_of(request)
-    body, etag = claims_service.get(store, claim_id=claim_id)
+    body, etag = await store.call(claims_service.get, store, claim_id=claim_id)
     return json_response(request, body, etag)
 
 
@@ -46,7 +51,7 @@ async def get_timeline(
 ) -> Response:
     """List dated claims in order of event time; each `event_time` says its precision and whether it is inferred."""
     store = store_of(request)
-    page = claims_service.timeline(store, filters=filters, limit=limit, cursor=cursor)
+    page = await store.call(claims_service.timeline, store, filters=filters, limit=limit, cursor=cursor)
     return page_response(request, page.items, page.next_cursor)
 
 
@@ -55,12 +60,20 @@ async def get_timeline(
     responses={200: {"description": EXPORT_LINES, "content": EXPORT_CONTENT},
                **READ_RESPONSES, **problem_responses(422)},
 )
-def export_claims(request: Request) -> Response:
+async def export_claims(request: Request) -> Response:
     """Stream every claim with its evidence, contradictions and corroborations, one JSON object per line
     (NDJSON: UTF-8, each line a `ClaimPublic` and a newline). The `ETag` changes with any change to the data;
     `If-None-Match` with it answers 304 (RFC 9110 §13.1.2)."""
     store = store_of(request)
-    etag = claims_service.export_etag(store)
+    etag = await store.call(claims_service.export_etag, store)
     if not_modified(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers={"ETag": etag})
-    return StreamingResponse(claims_service.export_lines(store), media_type=NDJSON, headers={"ETag": etag})
+    return StreamingResponse(_in_chunks(store, claims_service.export_lines(store)), media_type=NDJSON, headers={"ETag": etag})
+
+
+async def _in_chunks(store: Store, lines: Iterator[bytes], size: int = EXPORT_CHUNK) -> AsyncIterator[bytes]:
+    """The lines, `size` at a time, each chunk read in a worker thread by Store.call (one read connection held per
+    chunk, none between them): a long export never runs on the event loop, nor holds a connection while the client
+    reads."""
+    while chunk := await store.call(lambda: b"".join(islice(lines, size))):
+        yield chunk

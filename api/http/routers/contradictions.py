@@ -44,9 +44,9 @@ async def list_contradictions(
 ) -> Response:
     """List contradictions, by kind, status, origin, detection rule, claim or actor, or as known at a date."""
     store = store_of(request)
-    page = contradictions_service.list_contradictions(
-        store, kind=kind, status=status, origin=origin, rule=rule, claim=claim, actor=actor, as_of=check_date("as_of", as_of),
-        include_deleted=include_deleted, limit=limit, cursor=cursor,
+    page = await store.call(
+        contradictions_service.list_contradictions, store, kind=kind, status=status, origin=origin, rule=rule, claim=claim,
+        actor=actor, as_of=check_date("as_of", as_of), include_deleted=include_deleted, limit=limit, cursor=cursor,
     )
     return page_response(request, page.items, page.next_cursor)
 
@@ -55,7 +55,7 @@ async def list_contradictions(
 async def get_contradiction(request: Request, contradiction_id: str) -> Response:
     """Get a contradiction with the statements of the claims on each side."""
     store = store_of(request)
-    body, etag = contradictions_service.get(store, contradiction_id=contradiction_id)
+    body, etag = await store.call(contradictions_service.get, store, contradiction_id=contradiction_id)
     return json_response(request, body, etag)
 
 
@@ -69,9 +69,9 @@ async def list_corroborations(
     """List corroborations, by kind, review status, origin, detection rule, claim or actor, whether their claims are
     independent, or as known at a date."""
     store = store_of(request)
-    page = contradictions_service.list_corroborations(
-        store, kind=kind, status=status, origin=origin, rule=rule, claim=claim, actor=actor, independent=independent,
-        as_of=check_date("as_of", as_of), include_deleted=include_deleted, limit=limit, cursor=cursor,
+    page = await store.call(
+        contradictions_service.list_corroborations, store, kind=kind, status=status, origin=origin, rule=rule, claim=claim,
+        actor=actor, independent=independent, as_of=check_date("as_of", as_of), include_deleted=include_deleted, limit=limit, cursor=cursor,
     )
     return page_response(request, page.items, page.next_cursor)
 
@@ -80,5 +80,5 @@ async def list_corroborations(
 async def get_corroboration(request: Request, corroboration_id: str) -> Response:
     """Get a corroboration with its claims and the origins they share."""
     store = store_of(request)
-    body, etag = contradictions_service.get_corroboration(store, corroboration_id=corroboration_id)
+    body, etag = await store.call(contradictions_service.get_corroboration, store, corroboration_id=corroboration_id)
     return json_response(request, body, etag)

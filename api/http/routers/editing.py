@@ -54,7 +54,7 @@ IdempotencyKey = Annotated[
     ),
 ]
 IfMatch = Annotated[str | None, Header(description="The ETag of the record as you last read it.")]
-WRITE_ERRORS = (401, 403, 413, 422)
+WRITE_ERRORS = (401, 403, 413, 422, 503)
 
 
 def _idempotent(request: Request, principal_id: str, key: str | None, payload: BaseModel, run: Callable[[Any], Response]) -> Response:
@@ -111,7 +111,8 @@ def _add_routes(kind: str, create_model: type[BaseModel], patch_model: type[Base
         return Response(status_code=204)
 
     async def revisions(request: Request, item_id: ItemId, limit: Limit = DEFAULT, cursor: CursorParam = None) -> Response:
-        page = changes_service.list_revisions(store_of(request), resource=kind, resource_id=item_id, limit=limit, cursor=cursor)
+        store = store_of(request)
+        page = await store.call(changes_service.list_revisions, store, resource=kind, resource_id=item_id, limit=limit, cursor=cursor)
         return page_response(request, page.items, page.next_cursor)
 
     create.__doc__ = f"Create a {kind}. Needs a `write` key; honours `Idempotency-Key`."
@@ -133,7 +134,7 @@ def _add_routes(kind: str, create_model: type[BaseModel], patch_model: type[Base
     )
     router.add_api_route(
         f"/v1/{plural}/{{{kind}_id}}/revisions", revisions, methods=["GET"], name=f"list_{kind}_revisions", tags=[tag],
-        response_model=ChangePage, responses={304: {"description": "Not Modified."}, **problem_responses(400, 404, 422)},
+        response_model=ChangePage, responses={304: {"description": "Not Modified."}, **problem_responses(400, 404, 422, 503)},
     )
 
 
@@ -168,7 +169,7 @@ _add_routes("corroboration", CorroborationCreate, CorroborationPatch, Corroborat
 
 
 @router.get("/v1/changes", response_model=ChangePage, tags=["changes"],
-            responses={304: {"description": "Not Modified."}, **problem_responses(400, 422)})
+            responses={304: {"description": "Not Modified."}, **problem_responses(400, 422, 503)})
 async def list_changes(
     request: Request,
     after: Annotated[int | None, Query(ge=0, le=2**63 - 1, description="Only changes after this `seq` (resume a sync from the last one seen).")] = None,
@@ -176,5 +177,6 @@ async def list_changes(
     limit: Limit = DEFAULT, cursor: CursorParam = None,
 ) -> Response:
     """The feed of every change, in the order applied: a client stays in sync by following it."""
-    page = changes_service.list_changes(store_of(request), after=after, resource=resource, limit=limit, cursor=cursor)
+    store = store_of(request)
+    page = await store.call(changes_service.list_changes, store, after=after, resource=resource, limit=limit, cursor=cursor)
     return page_response(request, page.items, page.next_cursor)

@@ -20,11 +20,12 @@ router = APIRouter(tags=["engine"], route_class=StrictQueryRoute)
 @router.get("/v1/engine", response_model=EnginePublic, responses={**READ_RESPONSES, **problem_responses(422)})
 async def get_engine(request: Request) -> Response:
     """Get the detection rules and the declared knowledge tables in force: what decides propositions and relations."""
-    body = knowledge_service.describe(store_of(request))
+    store = store_of(request)
+    body = await store.call(knowledge_service.describe, store)
     return json_response(request, body, body_etag(body))
 
 
-@router.put("/v1/engine/knowledge", response_model=EnginePublic, responses=problem_responses(401, 403, 413, 422))
+@router.put("/v1/engine/knowledge", response_model=EnginePublic, responses=problem_responses(401, 403, 413, 422, 503))
 def replace_knowledge(request: Request, principal: AdminKey,
                       knowledge: Annotated[Knowledge, Body()]) -> Response:
     """Put new declared knowledge tables in force (an `admin` key; `version` above the one in force). Every

@@ -20,6 +20,6 @@ class Health(BaseModel):
 async def get_health(request: Request) -> Response:
     """Report that the service is up and its database answers."""
     store = store_of(request)
-    row = store.one("SELECT value FROM meta WHERE key = 'fingerprint'")
+    row = await store.call_health(store.one, "SELECT value FROM meta WHERE key = 'fingerprint'")
     body = Health(status="ok", dataset=str(row[0]) if row else "").model_dump_json().encode()
     return json_response(request, body, body_etag(body))

@@ -33,12 +33,13 @@ async def list_propositions(
         actor=actor, predicate=predicate, date_from=check_date("date_from", date_from), date_to=check_date("date_to", date_to),
         as_of=check_date("as_of", as_of),
     )
-    page = propositions_service.list_propositions(store, filters=filters, limit=limit, cursor=cursor)
+    page = await store.call(propositions_service.list_propositions, store, filters=filters, limit=limit, cursor=cursor)
     return page_response(request, page.items, page.next_cursor)
 
 
 @router.get("/v1/propositions/{proposition_id}", response_model=PropositionPublic, responses={**READ_RESPONSES, **problem_responses(404, 422)})
 async def get_proposition(request: Request, proposition_id: str, as_of: AsOfParam = None) -> Response:
     """Get a proposition with its claims in time order, each with its step, the status line they make, and the relations among them."""
-    body = propositions_service.get(store_of(request), proposition_id=proposition_id, as_of=check_date("as_of", as_of))
+    store = store_of(request)
+    body = await store.call(propositions_service.get, store, proposition_id=proposition_id, as_of=check_date("as_of", as_of))
     return json_response(request, body, body_etag(body))

@@ -1,10 +1,8 @@
 from __future__ import annotations
 
-from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 from starlette.responses import Response
 
@@ -46,7 +44,5 @@ async def search(
 ) -> Response:
     """Search actors (every spelling), claims (statements, quotes, translations) and sources (titles, texts), best first."""
     store = store_of(request)
-    # Search ranks every match (work that grows with the data), so it runs in the thread pool: a long
-    # search must not hold up the event loop, and with it every other request (`/healthz` included).
-    page = await run_in_threadpool(partial(search_service.search, store, q=q, kind=kind, limit=limit, cursor=cursor))
+    page = await store.call(search_service.search, store, q=q, kind=kind, limit=limit, cursor=cursor)
     return page_response(request, page.items, page.next_cursor)

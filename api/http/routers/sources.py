@@ -24,7 +24,7 @@ from api.http.deps import (
 from api.http.responses import StrictQueryRoute, json_response, page_response
 from api.services import claims as claims_service
 from api.services import sources as sources_service
-from api.services.common import exists_or_404
+from api.services.common import Page, exists_or_404
 from schemas.claim import ClaimPage
 from schemas.source import SourcePage, SourcePublic
 from schemas.vocab import SourceKind
@@ -42,8 +42,8 @@ async def list_sources(
 ) -> Response:
     """List sources (held documents and what they cite), by kind, language, publisher, citation or date."""
     store = store_of(request)
-    page = sources_service.list_sources(
-        store, kind=kind, language=language, publisher=publisher, cites=cites,
+    page = await store.call(
+        sources_service.list_sources, store, kind=kind, language=language, publisher=publisher, cites=cites,
         date_from=check_date("date_from", date_from), date_to=check_date("date_to", date_to),
         include_deleted=include_deleted, limit=limit, cursor=cursor,
     )
@@ -54,7 +54,7 @@ async def list_sources(
 async def get_source(request: Request, source_id: str) -> Response:
     """Get a source with its citation chain and, for held documents, the full text."""
     store = store_of(request)
-    body, etag = sources_service.get(store, source_id=source_id)
+    body, etag = await store.call(sources_service.get, store, source_id=source_id)
     return json_response(request, body, etag)
 
 
@@ -65,6 +65,10 @@ async def list_source_claims(
 ) -> Response:
     """List the claims quoted from a source, attributed to it, or tracing back to it."""
     store = store_of(request)
-    exists_or_404(store, "source", source_id, "Source")
-    page = claims_service.list_claims(store, filters=replace(filters, source=source_id), limit=limit, cursor=cursor)
+
+    def claims_of_source() -> Page:
+        exists_or_404(store, "source", source_id, "Source")
+        return claims_service.list_claims(store, filters=replace(filters, source=source_id), limit=limit, cursor=cursor)
+
+    page = await store.call(claims_of_source)
     return page_response(request, page.items, page.next_cursor)

@@ -1,0 +1,160 @@
+"""Reads run in worker threads with bounded pools, never on the event loop (api/store/db.py, Store.call).
+
+A read that holds the database (here, one made to wait on a lock in its worker thread) leaves the event loop
+free: /healthz, which has a lane of its own, answers meanwhile. Reads beyond CLAIMS_DB_POOL_SIZE wait for a
+token; one that waits longer than CLAIMS_DB_POOL_TIMEOUT_SECONDS gets 503 /problems/unavailable with
+Retry-After, and so does a write when the write pool stays taken. On PostgreSQL, the connections the server
+opens never exceed its documented bound, however many requests arrive at once.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+import anyio
+import anyio.to_thread
+import httpx
+import pytest
+from sqlalchemy import text
+
+from api.config import Settings
+from api.main import create_app
+from api.services import claims as claims_service
+from api.store.db import APPLICATION_NAME, make_engine
+from tests.conftest import BACKEND, assert_problem
+
+pytestmark = pytest.mark.anyio
+CLAIM = "us-representative-saw-no-missile-deliveries"
+UNAVAILABLE = (
+    "Every database connection of this server stayed busy for 0.2 s (CLAIMS_DB_POOL_SIZE=1); try again shortly."
+)
+
+
+@asynccontextmanager
+async def served(settings: Settings, **overrides: Any) -> AsyncIterator[tuple[Any, httpx.AsyncClient]]:
+    app = create_app(Settings(**{**settings.model_dump(), **overrides}))
+    async with app.router.lifespan_context(app):
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as client:
+            yield app, client
+
+
+class Held:
+    """Makes `claims_service.get` hold its read connection (after a first statement on it) until released."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.entered = threading.Semaphore(0)
+        self.release = threading.Event()
+        self.threads: set[str] = set()
+        original: Callable[..., tuple[bytes, str]] = claims_service.get
+
+        def held(store: Any, **kwargs: Any) -> tuple[bytes, str]:
+            store.one("SELECT 1")
+            self.threads.add(threading.current_thread().name)
+            self.entered.release()
+            assert self.release.wait(timeout=60), "never released"
+            return original(store, **kwargs)
+
+        monkeypatch.setattr(claims_service, "get", held)
+
+    async def wait_entered(self, count: int = 1) -> None:
+        for _ in range(count):
+            assert await anyio.to_thread.run_sync(lambda: self.entered.acquire(timeout=60)), "the held read never started"
+
+
+async def test_healthz_answers_while_a_read_holds_the_database(settings, monkeypatch):
+    held = Held(monkeypatch)
+    results: dict[str, httpx.Response] = {}
+    async with served(settings, db_pool_size=1) as (_, client), anyio.create_task_group() as tasks:
+        async def slow() -> None:
+            results["claim"] = await client.get(f"/v1/claims/{CLAIM}")
+
+        tasks.start_soon(slow)
+        await held.wait_entered()
+        health = await client.get("/healthz")
+        assert "claim" not in results  # still held, and /healthz has answered
+        assert health.status_code == 200
+        assert health.json()["status"] == "ok"
+        assert threading.main_thread().name not in held.threads  # the read ran in a worker thread
+        held.release.set()
+    assert results["claim"].status_code == 200
+    assert results["claim"].json()["id"] == CLAIM
+
+
+async def test_a_read_waiting_past_the_timeout_gets_503(settings, monkeypatch):
+    held = Held(monkeypatch)
+    results: dict[str, httpx.Response] = {}
+    async with served(settings, db_pool_size=1, db_pool_timeout_seconds=0.2) as (_, client), anyio.create_task_group() as tasks:
+        async def slow() -> None:
+            results["claim"] = await client.get(f"/v1/claims/{CLAIM}")
+
+        tasks.start_soon(slow)
+        await held.wait_entered()
+        waiting = await client.get("/v1/claims?limit=1")
+        held.release.set()
+    body = assert_problem(waiting, 503, "/problems/unavailable", UNAVAILABLE)
+    assert body == {"type": "/problems/unavailable", "title": "Service Unavailable", "status": 503, "detail": UNAVAILABLE,
+                    "instance": "/v1/claims"}
+    assert waiting.headers["retry-after"] == "1"
+    assert results["claim"].status_code == 200
+
+
+async def test_a_write_waiting_past_the_timeout_gets_503(settings, write_key):
+    actor = {"id": "pool-test-org", "kind": "organization", "name": "Pool Test Org",
+             "names": [{"value": "Pool Test Org", "language": "en"}], "description": "Made by the pool test."}
+    async with served(settings, db_write_pool_size=1, db_pool_timeout_seconds=0.2) as (app, client):
+        with app.state.engine.connect():  # the write pool's one connection, taken
+            refused = await client.post("/v1/actors", json=actor, headers={"Authorization": f"Bearer {write_key}"})
+        created = await client.post("/v1/actors", json=actor, headers={"Authorization": f"Bearer {write_key}"})
+    assert_problem(refused, 503, "/problems/unavailable",
+                   "Every database connection for writes stayed busy too long (CLAIMS_DB_WRITE_POOL_SIZE); try again shortly.")
+    assert refused.headers["retry-after"] == "1"
+    assert created.status_code == 201
+
+
+async def test_unavailable_is_documented_with_retry_after(settings):
+    spec = create_app(settings).openapi()
+    assert "/problems/unavailable" in spec["components"]["schemas"]["ProblemType"]["enum"]
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            response = operation["responses"].get("503")
+            assert response is not None, (method, path)
+            assert list(response["content"]) == ["application/problem+json"]
+            assert response["headers"]["Retry-After"]["schema"] == {"type": "integer"}
+
+
+@pytest.mark.skipif(BACKEND != "postgresql", reason="connections are counted on PostgreSQL")
+async def test_postgresql_connections_stay_within_the_bound(settings, monkeypatch):
+    pool_size, write_pool_size, extra = 3, 1, 5
+    bound = pool_size + write_pool_size + 1  # reads, writes, /healthz's own
+    held = Held(monkeypatch)
+    results: list[httpx.Response] = []
+    counter = make_engine(settings.database_url, pool_size=1)
+
+    def ours() -> int:
+        with counter.connect() as conn:
+            conn.execute(text("SET application_name = 'claims-test-counter'"))
+            return int(conn.execute(text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = :name"
+            ), {"name": APPLICATION_NAME}).scalar_one())
+
+    try:
+        async with served(settings, db_pool_size=pool_size, db_write_pool_size=write_pool_size) as (_, client), \
+                anyio.create_task_group() as tasks:
+            async def read() -> None:
+                results.append(await client.get(f"/v1/claims/{CLAIM}"))
+
+            for _ in range(pool_size + extra):
+                tasks.start_soon(read)
+            await held.wait_entered(pool_size)  # every read connection taken, `extra` requests waiting
+            health = await client.get("/healthz")
+            during = ours()
+            held.release.set()
+            await held.wait_entered(extra)
+        assert health.status_code == 200
+        assert pool_size + 1 <= during <= bound
+        assert [r.status_code for r in results] == [200] * (pool_size + extra)
+    finally:
+        counter.dispose()
