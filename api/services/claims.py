@@ -1,25 +1,28 @@
 """Claims: lookups, filtered lists and the timeline.
 
-A list page is one query driven by an index that yields rows in the list's order, so that its cost follows
-the page and the filters' selectivity, never the size of the database (`plan`; `list_query` gives the SQL, for
-the query-plan test and for EXPLAIN by hand):
+A list page is one query driven by an index that yields rows in the list's order, so that its cost follows the
+page and the filters' selectivity, never the size of the database (`plan`; `list_query` gives the SQL, for the
+query-plan test and for EXPLAIN by hand):
 
 - every filter has an index behind it: `claim_actor (actor_id, claim_id, role)` and `(actor_id, role, claim_id)`,
   `claim_source (source_id, claim_id)`, `claim_language (language, claim_id)`, `claim (predicate, id,
   deleted_at)` and the same for modality and polarity, `claim (published_to, id, deleted_at)` for `as_of`, the
-  timeline's `claim (event_from, event_to, id, deleted_at)` and `claim (<span level>, event_from, event_to, id,
+  timeline's `claim (event_from, event_to, id, deleted_at)`, and `claim (<span level>, event_from, event_to, id,
   deleted_at)` for event-time ranges (common.overlap_arms);
-- one filter drives and the others are checked per row (by primary key: `EXISTS` on a link table's leading
-  `claim_id`, or a column of the row). With several, each is counted up to a cap (`CAP`) in its index and the
-  rarest drives: an actor with one claim beats a common predicate. A link table lists live claims only (a
-  deleted claim's links are removed with it); the claim indexes end in `deleted_at`, so a tombstone is passed
-  over in the index;
+- one filter drives (`d`: its index read in the list's order) and the others are checked per row without
+  reading the claim's row: its columns on `ix_claim_filter` (`f`: id, deleted_at and every filtered column),
+  its links by `EXISTS` on a link table's primary key; the row (`c`) is read only for the claims served. With
+  several filters, each is counted in its index up to a cap (`CAP`; past it, the one given first) and the
+  rarest drives: an actor with one claim beats a common predicate. Link tables hold live claims only (a
+  deleted claim's links are removed with it), and the claim indexes hold `deleted_at`, so tombstones are
+  passed over in the index;
 - a date range or `as_of` on the id-ordered list cannot be range-scanned and id-ordered by one index: when it
-  matches fewer than `SET_CAP` claims (counted in its index, capped), their ids are read from the index, sorted
-  and paged (cost: the matches); else the list runs in id order and checks the dates per row (cost: about
-  `limit` / the share of claims that match, at most `limit * N / SET_CAP` rows);
-- the timeline runs down its index; with a date range, one ordered range per span level, merged; with a rare
-  filter (fewer than `GATHER` claims) its claims are gathered and sorted by event time.
+  matches fewer than `SET_CAP` claims (counted in its index), their ids after the cursor are read from the
+  index and sorted (cost: about the matches); else the list runs in id order on `ix_claim_filter` and checks
+  the dates there (cost: about `limit` / the share of claims that match, so at most `limit * N / SET_CAP`
+  index entries at N claims);
+- the timeline runs down its index (or, with a date range, one range of the span-level index per level, merged
+  in order); a filter with fewer than `GATHER` claims drives it instead, its claims read and sorted by event time.
 """
 
 from __future__ import annotations
@@ -39,13 +42,12 @@ from schemas.vocab import ClaimRole, Modality, Polarity, Predicate
 View = Literal["claims", "timeline"]
 
 CAP = 1000
-"""Counts that choose the driving filter stop here: past it, a filter is common, and the preference order decides."""
+"""Counts that choose the driving filter stop here: past it a filter is common, and the first given drives."""
 SET_CAP = 4000
 """A date range or `as_of` that matches fewer claims than this drives the id-ordered list (its ids read and sorted)."""
 GATHER = 1000
 """A filter with fewer claims than this drives the timeline: its claims are read and sorted by event time."""
 
-_ORDER: dict[View, tuple[str, ...]] = {"claims": ("c.id",), "timeline": ("c.event_from", "c.event_to", "c.id")}
 _KEYS: dict[View, list[KeyPart]] = {"claims": [TEXT], "timeline": [DAY, DAY, TEXT]}
 
 
@@ -66,10 +68,11 @@ class ClaimFilters:
 
 @dataclass
 class Query:
-    """The SQL of one page (`?` placeholders) with its parameters, and the filter that drives it (`driver`: `id`,
-    `timeline`, `actor`, `source`, `language`, `predicate`, `modality`, `polarity`, `date` or `as_of`) and how
-    (`how`: `ordered` when the driver's index yields the list's order, `sorted` when its rows are read and
-    sorted, `merged` for the timeline's date ranges). Each row is (summary, *sort key)."""
+    """The SQL of one page (`?` placeholders) with its parameters; each row is (summary, *sort key). `driver` is
+    the filter whose index drives it (`id` and `timeline`: the list's own order; else `actor`, `source`,
+    `language`, `predicate`, `modality`, `polarity`, `date` or `as_of`), `how` whether that index yields the
+    list's order (`ordered`), its rows are read and sorted (`sorted`), or the timeline's date ranges are merged
+    (`merged`)."""
 
     sql: str
     params: list[Any]
@@ -79,17 +82,17 @@ class Query:
 
 @dataclass
 class _Filter:
-    """One filter: its per-row condition on claim `c`, and, when it can drive, the SQL that counts its claims
-    (capped) and the FROM/WHERE that yields them."""
+    """One filter: its check on `f` (ix_claim_filter: the claim's filtered columns), and when it can drive, the
+    SQL that counts its claims (capped) and either the index read in id order (`stream`: FROM, WHERE, the
+    claim id column, parameters) or the index ranges whose union is its claims (`arms`, on table claim)."""
 
     name: str
     check: str
     params: list[Any]
     count: str | None = None
     count_params: list[Any] = field(default_factory=list)
-    link: tuple[str, str, list[Any]] | None = None  # (table d, its conditions, params): yields d.claim_id in order
-    column: str | None = None  # a claim column: `c.<column> = ?` on its (column, id, deleted_at) index
-    ids: tuple[str, list[Any]] | None = None  # SQL of the claim ids it matches (a set, read from its index)
+    stream: tuple[str, str, str, list[Any]] | None = None
+    arms: list[tuple[str, list[Any]]] | None = None
 
 
 def get(store: Store, *, claim_id: str, include_deleted: bool = False) -> tuple[bytes, str]:
@@ -107,61 +110,60 @@ def _check(store: Store, f: ClaimFilters) -> None:
 
 
 def _filters(store: Store, f: ClaimFilters) -> list[_Filter]:
-    """The filters given, in the order they are preferred as drivers when counts tie (all past the cap)."""
-    nx = "+" if store.sqlite else ""  # SQLite: a per-row check must not pick an index of its own
+    """The filters given, in the order they are preferred as drivers when their counts tie (all past the cap)."""
+    nx = "+" if store.sqlite else ""  # SQLite: a check on f must not choose an index of its own for f
     out: list[_Filter] = []
     if f.actor is not None:
         if f.role is not None:
             out.append(_Filter(
-                "actor", "EXISTS (SELECT 1 FROM claim_actor ca WHERE ca.claim_id = c.id AND ca.role = ? AND ca.actor_id = ?)",
+                "actor", "EXISTS (SELECT 1 FROM claim_actor ca WHERE ca.claim_id = f.id AND ca.role = ? AND ca.actor_id = ?)",
                 [f.role.value, f.actor],
                 count="SELECT 1 FROM claim_actor WHERE actor_id = ? AND role = ?", count_params=[f.actor, f.role.value],
-                link=("claim_actor", "d.actor_id = ? AND d.role = ?", [f.actor, f.role.value]),
+                stream=("claim_actor d", "d.actor_id = ? AND d.role = ?", "d.claim_id", [f.actor, f.role.value]),
             ))
         else:
             # An actor in two roles of one claim has two rows: the one with the first role stands for the claim.
             out.append(_Filter(
-                "actor", "EXISTS (SELECT 1 FROM claim_actor ca WHERE ca.claim_id = c.id AND ca.actor_id = ?)", [f.actor],
+                "actor", "EXISTS (SELECT 1 FROM claim_actor ca WHERE ca.claim_id = f.id AND ca.actor_id = ?)", [f.actor],
                 count="SELECT 1 FROM claim_actor WHERE actor_id = ?", count_params=[f.actor],
-                link=("claim_actor", "d.actor_id = ? AND NOT EXISTS (SELECT 1 FROM claim_actor e WHERE e.actor_id = d.actor_id"
-                      " AND e.claim_id = d.claim_id AND e.role < d.role)", [f.actor]),
+                stream=("claim_actor d", "d.actor_id = ? AND NOT EXISTS (SELECT 1 FROM claim_actor e WHERE e.actor_id = d.actor_id"
+                        " AND e.claim_id = d.claim_id AND e.role < d.role)", "d.claim_id", [f.actor]),
             ))
     if f.source is not None:
         out.append(_Filter(
-            "source", "EXISTS (SELECT 1 FROM claim_source cs WHERE cs.claim_id = c.id AND cs.source_id = ?)", [f.source],
+            "source", "EXISTS (SELECT 1 FROM claim_source cs WHERE cs.claim_id = f.id AND cs.source_id = ?)", [f.source],
             count="SELECT 1 FROM claim_source WHERE source_id = ?", count_params=[f.source],
-            link=("claim_source", "d.source_id = ?", [f.source]),
+            stream=("claim_source d", "d.source_id = ?", "d.claim_id", [f.source]),
         ))
     if f.language is not None and (key := range_key(f.language)) is not None:
         out.append(_Filter(
-            "language", "EXISTS (SELECT 1 FROM claim_language cl WHERE cl.claim_id = c.id AND cl.language = ?)", [key],
+            "language", "EXISTS (SELECT 1 FROM claim_language cl WHERE cl.claim_id = f.id AND cl.language = ?)", [key],
             count="SELECT 1 FROM claim_language WHERE language = ?", count_params=[key],
-            link=("claim_language", "d.language = ?", [key]),
+            stream=("claim_language d", "d.language = ?", "d.claim_id", [key]),
         ))
     if f.as_of is not None:
         out.append(_Filter(
-            "as_of", f"c.published_to IS NOT NULL AND {nx}c.published_to <= ?", [f.as_of],
+            "as_of", f"f.published_to IS NOT NULL AND {nx}f.published_to <= ?", [f.as_of],
             count="SELECT 1 FROM claim WHERE published_to <= ?", count_params=[f.as_of],
-            ids=("SELECT id FROM claim WHERE published_to <= ?", [f.as_of]),
+            arms=[("published_to <= ?", [f.as_of])],
         ))
     first, last = date_span(f.date_from, f.date_to)
     if first is not None or last is not None:
         checks, params = [], []
         if first is not None:
-            checks.append(f"{nx}c.event_to >= ?")
+            checks.append(f"{nx}f.event_to >= ?")
             params.append(first)
         if last is not None:
-            checks.append(f"{nx}c.event_from <= ?")
+            checks.append(f"{nx}f.event_from <= ?")
             params.append(last)
         arms = overlap_arms("event_from", "event_to", first, last)
-        union = " UNION ALL ".join(f"SELECT id FROM claim WHERE {sql}" for sql, _ in arms)
-        union_params = [p for _, ps in arms for p in ps]
-        out.append(_Filter("date", " AND ".join(checks), params, count=union, count_params=union_params,
-                           ids=(union, union_params)))
+        out.append(_Filter("date", " AND ".join(checks), params,
+                           count=" UNION ALL ".join(f"SELECT 1 FROM claim WHERE {sql}" for sql, _ in arms),
+                           count_params=[p for _, ps in arms for p in ps], arms=arms))
     for name, value in (("predicate", f.predicate), ("modality", f.modality), ("polarity", f.polarity)):
         if value is not None:
-            out.append(_Filter(name, f"{nx}c.{name} = ?", [value.value], count=f"SELECT 1 FROM claim WHERE {name} = ?",
-                               count_params=[value.value], column=name))
+            out.append(_Filter(name, f"{nx}f.{name} = ?", [value.value], count=f"SELECT 1 FROM claim WHERE {name} = ?",
+                               count_params=[value.value], stream=("claim d", f"d.{name} = ?", "d.id", [value.value])))
     return out
 
 
@@ -178,111 +180,122 @@ def _counts(store: Store, candidates: list[_Filter], cap: int) -> dict[str, int]
     return counts
 
 
-def _after(view: View, key: list[Any] | None, order: Sequence[str]) -> tuple[list[str], list[Any]]:
+def _choose(store: Store, filters: list[_Filter], view: View) -> tuple[_Filter | None, dict[str, int]]:
+    """The driving filter (None: the list's own order) and the counts that chose it."""
+    drivers = [x for x in filters if x.stream is not None or x.arms is not None]
+    if not drivers:
+        return None, {}
+    # Counted when there is a choice to make: between filters, between a set and id order, or (the timeline)
+    # between gathering a rare filter's claims and running down the timeline's own index.
+    if len(drivers) == 1 and drivers[0].arms is None and view == "claims":
+        return drivers[0], {}
+    cap = SET_CAP if any(x.arms is not None for x in drivers) else max(CAP, GATHER)
+    counts = _counts(store, drivers, cap)
+    ranked = sorted(drivers, key=lambda x: (counts.get(x.name, cap), drivers.index(x)))
+    best = ranked[0]
+    if best.arms is not None and counts.get(best.name, cap) >= SET_CAP:
+        # A wide date range or as_of: the list's order, behind another filter's index when there is one.
+        streams = [x for x in ranked if x.stream is not None]
+        return (streams[0] if streams else None), counts
+    return best, counts
+
+
+def _after(columns: Sequence[str], key: list[Any] | None) -> tuple[list[str], list[Any]]:
     if key is None:
         return [], []
-    return [f"({', '.join(order)}) > ({', '.join('?' * len(order))})"], list(key)
+    return [f"({', '.join(columns)}) > ({', '.join('?' * len(columns))})"], list(key)
+
+
+def _in_set(driver: _Filter, key: list[Any] | None, live: bool) -> tuple[str, list[Any]]:
+    """`f.id IN (...)`: the driver's claim ids after the cursor's (id order), read from its index ranges."""
+    assert driver.arms is not None
+    arms, params = [], []
+    for sql, ps in driver.arms:
+        after, after_params = _after(["id"], key)
+        arms.append(" AND ".join([sql, *after, *(["deleted_at IS NULL"] if live else [])]))
+        params += [*ps, *after_params]
+    return "f.id IN (" + " UNION ALL ".join(f"SELECT id FROM claim WHERE {arm}" for arm in arms) + ")", params
 
 
 def plan(store: Store, f: ClaimFilters, view: View, key: list[Any] | None, limit: int) -> Query:
     """The query of one page of `view` after the sort key `key` (None: the first page), `limit` + 1 rows."""
     filters = _filters(store, f)
-    live = [] if f.include_deleted else ["c.deleted_at IS NULL"]
-    timeline = ["c.event_from IS NOT NULL"] if view == "timeline" else []
-    drivers = [x for x in filters if x.link is not None or x.column is not None or x.ids is not None]
-    # Counted when there is a choice to make: between filters, between a set and id order, or (the timeline)
-    # between gathering a rare filter's claims and running down the timeline index.
-    needed = len(drivers) > 1 or any(x.ids is not None for x in drivers) or (view == "timeline" and bool(drivers))
-    cap = SET_CAP if any(x.ids is not None for x in drivers) else max(CAP, GATHER)
-    counts = _counts(store, drivers, cap) if needed else {}
-
-    def rest(driver: _Filter | None) -> tuple[list[str], list[Any]]:
-        clauses, params = [*timeline, *live], []
-        for x in filters:
-            if x is not driver:
-                clauses.append(x.check)
-                params += x.params
-        return clauses, params
-
-    def choose() -> _Filter | None:
-        """The rarest filter (the first given of those that tie: the cap makes common ones tie)."""
-        if not drivers:
-            return None
-        if not counts:
-            return drivers[0]
-        ranked = sorted(drivers, key=lambda x: (counts.get(x.name, cap), drivers.index(x)))
-        if ranked[0].ids is not None and counts.get(ranked[0].name, cap) >= SET_CAP:
-            # A wide date range or as_of: run in id order (behind another filter's index when there is one).
-            streams = [x for x in ranked if x.ids is None]
-            return streams[0] if streams else None
-        return ranked[0]
-
-    driver = choose()
+    driver, counts = _choose(store, filters, view)
+    live = not f.include_deleted
+    checks = [x.check for x in filters if x is not driver]
+    check_params = [p for x in filters if x is not driver for p in x.params]
+    # SQLite would rather look f up by the primary key's unique index than by ix_claim_filter, which holds the
+    # columns checked: named, the checks read no row.
+    fj = "claim f INDEXED BY ix_claim_filter" if store.sqlite else "claim f"
     if view == "claims":
-        return _claims_query(driver, rest, key, limit)
-    return _timeline_query(store, f, driver, counts, rest, key, limit)
+        return _claims_query(driver, checks, check_params, live, key, limit, fj)
+    return _timeline_query(store, f, filters, driver, counts, checks, check_params, live, key, limit, fj)
 
 
-def _claims_query(driver: _Filter | None, rest: Any, key: list[Any] | None, limit: int) -> Query:
-    clauses, params = rest(driver)
-    if driver is not None and driver.link is not None:
-        table, cond, cond_params = driver.link
-        after, after_params = _after("claims", key, ["d.claim_id"])
-        where = " AND ".join([cond, "c.id = d.claim_id", *after, *clauses])
-        return Query(f"SELECT c.summary, d.claim_id FROM {table} d CROSS JOIN claim c WHERE {where} ORDER BY d.claim_id LIMIT ?",
-                     [*cond_params, *after_params, *params, limit + 1], driver.name, "ordered")
-    after, after_params = _after("claims", key, ["c.id"])
-    head: list[str] = []
-    head_params: list[Any] = []
-    how = "ordered"
-    if driver is not None and driver.column is not None:
-        head, head_params = [f"c.{driver.column} = ?"], list(driver.params)
-    elif driver is not None and driver.ids is not None:
-        head, head_params, how = [f"c.id IN ({driver.ids[0]})"], list(driver.ids[1]), "sorted"
-    where = " AND ".join([*head, *after, *clauses]) or "1=1"
-    return Query(f"SELECT c.summary, c.id FROM claim c WHERE {where} ORDER BY c.id LIMIT ?",
-                 [*head_params, *after_params, *params, limit + 1], driver.name if driver else "id", how)
+def _claims_query(driver: _Filter | None, checks: list[str], check_params: list[Any], live: bool,
+                  key: list[Any] | None, limit: int, fj: str) -> Query:
+    if driver is not None and driver.stream is not None:
+        source, cond, id_col, params = driver.stream
+        after, after_params = _after([id_col], key)
+        where = [cond, *after, *(["d.deleted_at IS NULL"] if live and source == "claim d" else [])]
+        if checks:
+            joins, where = f"{source} CROSS JOIN {fj} CROSS JOIN claim c", [*where, f"f.id = {id_col}", *checks, "c.id = f.id"]
+        else:
+            joins, where = f"{source} CROSS JOIN claim c", [*where, f"c.id = {id_col}"]
+        return Query(f"SELECT c.summary, {id_col} FROM {joins} WHERE {' AND '.join(where)} ORDER BY {id_col} LIMIT ?",
+                     [*params, *after_params, *check_params, limit + 1], driver.name, "ordered")
+    if driver is not None:
+        head, params = _in_set(driver, key, live)
+        where, how = [head, *checks], "sorted"
+    else:
+        after, params = _after(["f.id"], key)
+        where, how = [*after, *(["f.deleted_at IS NULL"] if live else []), *checks], "ordered"
+    return Query(f"SELECT c.summary, f.id FROM {fj} CROSS JOIN claim c WHERE {' AND '.join([*where, 'c.id = f.id'])}"
+                 " ORDER BY f.id LIMIT ?", [*params, *check_params, limit + 1], driver.name if driver else "id", how)
 
 
-def _timeline_query(store: Store, f: ClaimFilters, driver: _Filter | None, counts: dict[str, int], rest: Any,
-                    key: list[Any] | None, limit: int) -> Query:
-    order = _ORDER["timeline"]
-    cols = ", ".join(order)
+def _timeline_query(store: Store, f: ClaimFilters, filters: list[_Filter], driver: _Filter | None, counts: dict[str, int],
+                    checks: list[str], check_params: list[Any], live: bool, key: list[Any] | None, limit: int, fj: str) -> Query:
     if driver is not None and driver.name != "date" and counts.get(driver.name, GATHER) < GATHER:
-        # A rare filter (or the only one, a link, uncounted): gather its claims and sort them by event time.
-        clauses, params = rest(driver)
-        after, after_params = _after("timeline", key, order)
-        if driver.link is not None:
-            table, cond, cond_params = driver.link
-            where = " AND ".join([cond, "c.id = d.claim_id", *after, *clauses])
-            return Query(f"SELECT c.summary, {cols} FROM {table} d CROSS JOIN claim c WHERE {where} ORDER BY {cols} LIMIT ?",
-                         [*cond_params, *after_params, *params, limit + 1], driver.name, "sorted")
-        if driver.ids is not None:
-            where = " AND ".join([f"c.id IN ({driver.ids[0]})", *after, *clauses])
-            return Query(f"SELECT c.summary, {cols} FROM claim c WHERE {where} ORDER BY {cols} LIMIT ?",
-                         [*driver.ids[1], *after_params, *params, limit + 1], driver.name, "sorted")
-        assert driver.column is not None
-        where = " AND ".join([f"c.{driver.column} = ?", *after, *clauses])
-        return Query(f"SELECT c.summary, {cols} FROM claim c WHERE {where} ORDER BY {cols} LIMIT ?",
-                     [*driver.params, *after_params, *params, limit + 1], driver.name, "sorted")
+        # A rare filter: gather its claims and sort them by event time.
+        order = ["f.event_from", "f.event_to", "f.id"]
+        after, after_params = _after(order, key)
+        rest = ["f.event_from IS NOT NULL", *after, *checks, "c.id = f.id"]
+        if driver.stream is not None:
+            source, cond, id_col, params = driver.stream
+            where = [cond, f"f.id = {id_col}", *rest]
+            joins = f"{source} CROSS JOIN {fj} CROSS JOIN claim c"
+        else:
+            head, params = _in_set(driver, None, live)
+            where, joins = [head, *rest], f"{fj} CROSS JOIN claim c"
+        if live:
+            where.append("f.deleted_at IS NULL")
+        cols = ", ".join(order)
+        return Query(f"SELECT c.summary, {cols} FROM {joins} WHERE {' AND '.join(where)} ORDER BY {cols} LIMIT ?",
+                     [*params, *after_params, *check_params, limit + 1], driver.name, "sorted")
+    # The timeline's own order drives: every filter but a date range (the ranges read) is checked per row.
+    order = ["d.event_from", "d.event_to", "d.id"]
+    cols = ", ".join(order)
+    date = next((x for x in filters if x.name == "date"), None)
+    checks = [x.check for x in filters if x is not date]
+    check_params = [p for x in filters if x is not date for p in x.params]
+    joins = f"claim d CROSS JOIN {fj} CROSS JOIN claim c" if checks else "claim d CROSS JOIN claim c"
+    rest = [*(["d.deleted_at IS NULL"] if live else []), *(["f.id = d.id", *checks] if checks else []), "c.id = d.id"]
+    if date is None:
+        after, after_params = _after(order, key)
+        where = ["d.event_from IS NOT NULL", *after, *rest]
+        return Query(f"SELECT c.summary, {cols} FROM {joins} WHERE {' AND '.join(where)} ORDER BY {cols} LIMIT ?",
+                     [*after_params, *check_params, limit + 1], "timeline", "ordered")
+    # One range of the span-level index per level, each in timeline order, merged.
     first, last = date_span(f.date_from, f.date_to)
-    if first is not None or last is not None:
-        # One range of the span-level index per level, each in timeline order, merged.
-        date = next(x for x in _filters(store, f) if x.name == "date")
-        clauses, params = rest(date)
-        arms, arm_params = [], []
-        resume = None if key is None else (order, key)
-        for sql, ps in overlap_arms("c.event_from", "c.event_to", first, last, after=resume):
-            arms.append(f"SELECT c.summary, {cols} FROM claim c WHERE {' AND '.join([sql, *clauses])}")
-            arm_params += [*ps, *params]
-        union = " UNION ALL ".join(arms)
-        return Query(f"SELECT * FROM ({union}) t ORDER BY event_from, event_to, id LIMIT ?" if not store.sqlite
-                     else f"{union} ORDER BY 2, 3, 4 LIMIT ?", [*arm_params, limit + 1], "date", "merged")
-    clauses, params = rest(None)
-    after, after_params = _after("timeline", key, order)
-    where = " AND ".join([*after, *clauses])
-    return Query(f"SELECT c.summary, {cols} FROM claim c WHERE {where} ORDER BY {cols} LIMIT ?",
-                 [*after_params, *params, limit + 1], "timeline", "ordered")
+    arms, params = [], []
+    for sql, ps in overlap_arms("d.event_from", "d.event_to", first, last, after=None if key is None else (order, key)):
+        arms.append(f"SELECT c.summary, {cols} FROM {joins} WHERE {' AND '.join([sql, *rest])}")
+        params += [*ps, *check_params]
+    union = " UNION ALL ".join(arms)
+    sql = (f"{union} ORDER BY 2, 3, 4 LIMIT ?" if store.sqlite  # SQLite merges the ranges' ordered outputs
+           else f"SELECT * FROM ({union}) t ORDER BY 2, 3, 4 LIMIT ?")  # PostgreSQL: a Merge Append
+    return Query(sql, [*params, limit + 1], "date", "merged")
 
 
 def _scope(f: ClaimFilters, **extra: object) -> dict[str, object]:
@@ -290,7 +303,7 @@ def _scope(f: ClaimFilters, **extra: object) -> dict[str, object]:
 
 
 def _scope_id(f: ClaimFilters, view: View) -> str:
-    # The list is named as it was when the cursor scope was `claim c` for both views, so issued cursors stay valid.
+    # The list keeps the name it had in cursors issued before the plans changed (`claim c`, both views).
     return Cursor.scope({**_scope(f, view=view), "@list": "claim c"})
 
 

@@ -3,7 +3,8 @@
 A page of a filtered list scanned the claims in id order and checked the filter on every row (an actor with
 one claim read every claim). These composite indexes lead with the filter and follow with the list's order
 (`id`, or the timeline's event time), ending in `deleted_at` where the table has tombstones so that they are
-passed over in the index; `ix_claim_event_span` and `ix_source_event_span` hold date ranges by how much of
+passed over in the index; `ix_claim_filter` holds every filtered column of a claim by id, so that the filters a
+page does not drive by are checked without reading the claim's row; `ix_claim_event_span` and `ix_source_event_span` hold date ranges by how much of
 their two ends' ISO text they share, so that an overlap query is one range per level (schemas/tables.py
 `span_level`, whose expression is copied here, as a migration keeps its own). The single-column indexes
 that each of them leads are dropped.
@@ -32,6 +33,7 @@ def _span_level(lo: str, hi: str) -> str:
 
 # (name, table, columns; an expression first where given)
 CREATED: list[tuple[str, str, list[str]]] = [
+    ('ix_claim_filter', 'claim', ['id', 'deleted_at', 'predicate', 'modality', 'polarity', 'published_to', 'event_from', 'event_to']),
     ('ix_claim_predicate_id', 'claim', ['predicate', 'id', 'deleted_at']),
     ('ix_claim_modality_id', 'claim', ['modality', 'id', 'deleted_at']),
     ('ix_claim_polarity_id', 'claim', ['polarity', 'id', 'deleted_at']),
