@@ -327,6 +327,9 @@ def _list_index(name: str, model: type[SQLModel], *columns: str, expression: str
 
 
 LIST_INDEXES = (
+    # A claim's filtered columns by id: a filter is checked here, without reading the claim's row.
+    _list_index("ix_claim_filter", Claim, "id", "deleted_at", "predicate", "modality", "polarity", "published_to", "event_from",
+                "event_to"),
     _list_index("ix_claim_predicate_id", Claim, "predicate", "id", "deleted_at"),
     _list_index("ix_claim_modality_id", Claim, "modality", "id", "deleted_at"),
     _list_index("ix_claim_polarity_id", Claim, "polarity", "id", "deleted_at"),
