@@ -362,3 +362,75 @@ LIST_INDEXES = (
     _list_index("ix_relation_rule_relation_rule", RelationRule, "relation", "rule", "relation_id"),
     _list_index("ix_revision_resource_seq", Revision, "resource", "seq"),
 )
+
+
+# -- Reference tables
+#
+# Which record refers to which id, and by which field: derived from each record's data (api/store/records.py
+# `links()`, and `role_references()` for the roles documents attest), rewritten with it, and indexed on the id
+# referred to, so that finding what refers to a record (a delete refused, the views to render again) is one
+# index lookup, not a scan of every record's JSON. Only live records have rows: a tombstone drops them.
+# References that other link tables already hold are not repeated here: a claim's actors (`claim_actor`,
+# every role), a relation's claims (`contradiction_claim`, `corroboration_claim`), a role's own actor
+# (`actor_role.actor_id`).
+
+
+class ActorReference(SQLModel, table=True):
+    """An actor's reference to another actor: `field` is `speaks_for` or `members`."""
+
+    __tablename__ = "actor_reference"
+    __table_args__ = (Index("ix_actor_reference_target", "target_id", "field"),)
+    actor_id: str = Field(primary_key=True, foreign_key="actor.id")
+    field: str = Field(primary_key=True)
+    target_id: str = Field(primary_key=True)
+
+
+class SourceReference(SQLModel, table=True):
+    """A source's reference to an actor (`publisher`, `authors`) or to another source (`cites`, `part_of`)."""
+
+    __tablename__ = "source_reference"
+    __table_args__ = (Index("ix_source_reference_target", "target_id", "field"),)
+    source_id: str = Field(primary_key=True, foreign_key="source.id")
+    field: str = Field(primary_key=True)
+    target_id: str = Field(primary_key=True)
+
+
+class ClaimReference(SQLModel, table=True):
+    """A claim's reference to a source: `evidence.source` (the document it quotes) or `evidence.attributed_to`
+    (the source a quoted passage relays). Its actors are in `claim_actor`."""
+
+    __tablename__ = "claim_reference"
+    __table_args__ = (Index("ix_claim_reference_target", "target_id", "field"),)
+    claim_id: str = Field(primary_key=True, foreign_key="claim.id")
+    field: str = Field(primary_key=True)
+    target_id: str = Field(primary_key=True)
+
+
+class RoleReference(SQLModel, table=True):
+    """A role's reference (the role is `actor_role`'s row at `file`, `position`): `of`, the body the role is held
+    in, or `evidence.source`, a document its evidence quotes."""
+
+    __tablename__ = "role_reference"
+    __table_args__ = (Index("ix_role_reference_target", "target_id", "field"),)
+    file: str = Field(primary_key=True)
+    position: int = Field(primary_key=True)
+    field: str = Field(primary_key=True)
+    target_id: str = Field(primary_key=True)
+
+
+class ActorClaimCount(SQLModel, table=True):
+    """How many live claims an actor plays each role in (`claim_actor`'s rows, counted): kept in step with
+    `claim_actor` by every claim write, so an actor's view reads its counts instead of counting its claims."""
+
+    __tablename__ = "actor_claim_count"
+    actor_id: str = Field(primary_key=True)
+    role: str = Field(primary_key=True)
+    count: int
+
+
+class SourceClaimCount(SQLModel, table=True):
+    """How many live claims are linked to a source (`claim_source`'s rows, counted), kept as `actor_claim_count` is."""
+
+    __tablename__ = "source_claim_count"
+    source_id: str = Field(primary_key=True)
+    count: int

@@ -16,9 +16,10 @@ from sqlalchemy import delete, func, insert, select
 from api.dataset.checks import RecordChecks, format_loc
 from api.dataset.loader import role_id
 from api.errors import NotFound, ValidationProblem
+from api.store.records import role_references
 from schemas.common import date_bounds
 from schemas.dataset import ActorRoleIn, RoleIn
-from schemas.tables import ActorRole, Document, Revision, table_of
+from schemas.tables import ActorRole, Document, Revision, RoleReference, table_of
 from schemas.vocab import ClaimRole
 
 if TYPE_CHECKING:
@@ -58,6 +59,7 @@ class RoleWrites:
         position = max(int(self.w.conn.execute(select(func.coalesce(func.max(t.c.position) + 1, 0)).where(t.c.file == file)).scalar() or 0),
                        self._next_unused(file))
         self.w.conn.execute(insert(t).values(file=file, position=position, actor_id=actor_id, data=record.model_dump_json()))
+        self.w.conn.execute(insert(table_of(RoleReference)), role_references(file, position, record))
         self._history(role_id(file, position), 1, "create", None, record.model_dump_json())
         self._changed(actor_id, record.of)
         return self.w.read("actor", actor_id)
@@ -72,6 +74,8 @@ class RoleWrites:
         if found is None:
             raise NotFound(f"Actor '{actor_id}' has no role '{rid}'.")
         file, position, data = found
+        refs = table_of(RoleReference)
+        self.w.conn.execute(delete(refs).where(refs.c.file == file, refs.c.position == position))
         self.w.conn.execute(delete(t).where(t.c.file == file, t.c.position == position))
         self._history(rid, 2, "delete", data, None)
         self._changed(actor_id, ActorRoleIn.model_validate_json(data).of)

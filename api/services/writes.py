@@ -13,6 +13,7 @@ Rules that live here:
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,7 +32,7 @@ from api.store.records import LINK_TABLES, MODEL_OF, TABLE_OF, columns, links, r
 from api.store.render import Renderer, etag_of
 from api.store.search import SearchIndex
 from schemas.dataset import ClaimIn
-from schemas.tables import Document, Revision, table_of
+from schemas.tables import ActorClaimCount, ClaimActor, ClaimSource, Document, Revision, SourceClaimCount, table_of
 from schemas.timestamps import rfc3339
 from schemas.vocab import ClaimRole
 from schemas.writes import SourceCreate
@@ -150,6 +151,8 @@ class Writer:
         # The rows are worked out before the old ones go: a claim keeps the proposition it is in
         # (the engine regroups it when the claim itself changes), which is read from those rows.
         derived = [] if record is None else links(kind, record, self.g)
+        if kind == "claim":
+            self._count_claims(item_id, derived)
         for table, column in LINK_TABLES[kind]:
             self.conn.execute(delete(table).where(table.c[column] == item_id))
         SearchIndex(self.conn).put(kind, item_id, None if record is None else search_rows(kind, record, self.g))
@@ -159,19 +162,44 @@ class Writer:
             if rows:
                 self.conn.execute(insert(table), rows)
 
+    def _count_claims(self, claim_id: str, derived: list[tuple[Any, list[dict[str, Any]]]]) -> None:
+        """Keep `actor_claim_count` and `source_claim_count` in step with the claim's `claim_actor` and `claim_source`
+        rows, which `derived` (empty for a claim deleted) is about to replace: each count changes by the rows the
+        claim gains or loses, so an actor's or a source's view reads its counts instead of counting its claims."""
+        actors, sources = table_of(ClaimActor), table_of(ClaimSource)
+        new = dict(derived)
+        change: Counter[tuple[str, str]] = Counter((row["actor_id"], row["role"]) for row in new.get(actors, []))
+        change.subtract((a, r) for a, r in self.conn.execute(select(actors.c.actor_id, actors.c.role).where(actors.c.claim_id == claim_id)))
+        linked: Counter[str] = Counter(row["source_id"] for row in new.get(sources, []))
+        linked.subtract(r[0] for r in self.conn.execute(select(sources.c.source_id).where(sources.c.claim_id == claim_id)))
+        for (actor_id, role), n in sorted(change.items()):
+            self._add_count(table_of(ActorClaimCount), {"actor_id": actor_id, "role": role}, n)
+        for source_id, n in sorted(linked.items()):
+            self._add_count(table_of(SourceClaimCount), {"source_id": source_id}, n)
+
+    def _add_count(self, table: Any, key: dict[str, str], n: int) -> None:
+        """Add `n` (may be negative or zero) to the count kept under `key`, starting from 0."""
+        if n == 0:
+            return
+        where = [table.c[column] == value for column, value in key.items()]
+        if self.conn.execute(update(table).where(*where).values(count=table.c.count + n)).rowcount == 0:
+            self.conn.execute(insert(table).values(**key, count=n))
+
     def _write_columns(self, kind: str, item_id: str, record: Any) -> None:
         """Work out a record's filterable columns again, from what the records it depends on say now."""
         t = TABLE_OF[kind]
         self.conn.execute(update(t).where(t.c.id == item_id).values(**columns(kind, record, self.g)))
 
-    def _sync_coverage(self, claim_id: str, record: ClaimIn | None) -> None:
-        """Keep each document's coverage account listing the claims quoted from each passage."""
+    def _sync_coverage(self, claim_id: str, record: ClaimIn | None, before: ClaimIn | None = None) -> None:
+        """Keep each document's coverage account listing the claims quoted from each passage: the accounts of the
+        documents the claim quotes now (`record`, None once deleted) and quoted before (`before`), no others."""
         doc = table_of(Document)
         quoted = {ev.source for ev in record.evidence} if record else set()
-        rows = self.conn.execute(select(doc.c.file, doc.c.source_id, doc.c.coverage)).all()
+        touched = quoted | ({ev.source for ev in before.evidence} if before else set())
+        if not touched:
+            return
+        rows = self.conn.execute(select(doc.c.file, doc.c.source_id, doc.c.coverage).where(doc.c.source_id.in_(sorted(touched)))).all()
         for file, source_id, coverage_json in rows:
-            if source_id not in quoted and json.dumps(claim_id) not in coverage_json:
-                continue
             segments = json.loads(coverage_json)
             changed = False
             for seg in segments:
@@ -249,10 +277,11 @@ class Writer:
         elif kind == "actor":
             self._with_links(set(self.g.claims_of_actor(item_id)), out)
             self._with_corroborations(self._speeches_through(item_id), out)
-            for other, other_id, _record in self.g.mentioning("actor", item_id):
-                if other in ("source", "actor"):
-                    out[other].add(other_id)
-            out["actor"].update(role.actor for _, _, role in self.g.roles_mentioning(item_id))
+            # Views that name the actor: actors that speak for it or count it as a member, sources it publishes or
+            # writes, and the holders of roles held in it.
+            for other, other_id in self.g.referring("actor", item_id, kinds=("actor", "source")):
+                out[other].add(other_id)
+            out["actor"].update(role.actor for _, _, role in self.g.roles_referring(item_id))
         elif kind == "source":
             claims = set(self.g.claims_linked_to(item_id))
             for cid in claims:
@@ -270,7 +299,7 @@ class Writer:
                 if r.part_of:
                     out["source"].add(r.part_of)
             out["source"].update(self._descendants(item_id))
-            out["actor"].update(role.actor for _, _, role in self.g.roles_mentioning(item_id))
+            out["actor"].update(role.actor for _, _, role in self.g.roles_referring(item_id))
         elif kind == "contradiction":
             for r in records:
                 out["claim"].update(m.claim for m in r.claims)
@@ -380,7 +409,7 @@ class Writer:
         self.g.forget()
         self._write_links(kind, item_id, record)
         if isinstance(record, ClaimIn):
-            self._sync_coverage(item_id, record)
+            self._sync_coverage(item_id, record, ClaimIn.model_validate_json(before))
         self._history(kind, item_id, revision + 1, "update", before, record.model_dump_json())
 
     @staticmethod
@@ -397,7 +426,7 @@ class Writer:
             raise ValidationProblem(f"{NAMES[kind]} '{item_id}' was not saved: {summary}.", errors=issues)
 
     def _change_text(self, source_id: str, current: Any, new_text: str | None) -> None:
-        quoting = [cid for cid in self.g.claims_linked_to(source_id) if any(ev.source == source_id for ev in self.g.claims[cid].evidence)]
+        quoting = self.g.claims_quoting(source_id)
         if quoting:
             raise Conflict(
                 f"The text of source '{source_id}' is quoted by {len(quoting)} claim(s) ({', '.join(quoting[:10])}): "
@@ -449,48 +478,35 @@ class Writer:
         ))
         self._write_links(kind, item_id, None)
         if kind == "claim":
-            self._sync_coverage(item_id, None)
+            self._sync_coverage(item_id, None, ClaimIn.model_validate_json(before))
         if kind == "source":
             doc = table_of(Document)
             self.conn.execute(delete(doc).where(doc.c.source_id == item_id))
         self._history(kind, item_id, revision, "delete", before, None)
 
     def _referrers(self, kind: str, item_id: str) -> list[dict[str, str]]:
-        """Live records that reference the record, confirmed field by field."""
+        """Live records that reference the record by a field that holds it (`HOLDING`), by kind then id, then the
+        roles that do (as `<file>#roles[<position>]`): each found by index in the reference and link tables."""
         found: list[dict[str, str]] = []
-        if kind in ("contradiction", "corroboration"):
-            return found
-        for other, other_id, record in self.g.mentioning(kind, item_id):
-            if (other, other_id) != (kind, item_id) and item_id in references(other, record, kind):
-                found.append({"resource": other, "id": other_id})
+        for other, fields in HOLDING.get(kind, {}).items():
+            for _, other_id in self.g.referring(kind, item_id, kinds=(other,), fields=fields):
+                if (other, other_id) != (kind, item_id):
+                    found.append({"resource": other, "id": other_id})
         if kind in ("actor", "source"):
-            for file, position, role in self.g.roles_mentioning(item_id):
-                refs = {role.actor, role.of} if kind == "actor" else {ev.source for ev in role.evidence}
-                if item_id in refs:
-                    found.append({"resource": "role", "id": f"{file}#roles[{position}]"})
+            roles = {(f, p) for f, p, _ in self.g.roles_referring(item_id)}
+            if kind == "actor":
+                roles |= {(f, p) for f, p, _ in self.g.roles_held_by(item_id)}
+            found += [{"resource": "role", "id": f"{f}#roles[{p}]"} for f, p in sorted(roles)]
         return found
 
 
-def references(kind: str, record: Any, target_kind: str) -> set[str]:
-    """The ids of `target_kind` records that a record references."""
-    refs: set[str] = set()
-    if kind == "claim":
-        if target_kind == "actor":
-            refs = {a for _, a in claim_roles(record)}
-        elif target_kind == "source":
-            refs = {ev.source for ev in record.evidence} | {ev.attributed_to for ev in record.evidence if ev.attributed_to}
-    elif kind == "source":
-        if target_kind == "actor":
-            refs = {*(record.authors), *([record.publisher] if record.publisher else [])}
-        elif target_kind == "source":
-            refs = {*(record.cites), *([record.part_of] if record.part_of else [])}
-    elif kind == "actor" and target_kind == "actor" and record.speaks_for:
-        refs = {record.speaks_for}
-    elif kind == "contradiction" and target_kind == "claim":
-        refs = {m.claim for m in record.claims}
-    elif kind == "corroboration" and target_kind == "claim":
-        refs = set(record.claims)
-    return refs
+HOLDING: dict[str, dict[str, tuple[str, ...] | None]] = {
+    # For each kind of record: the kinds of records that hold it, and the fields by which they do (None: every
+    # field), so that it cannot be deleted while they do. An actor's `members` do not hold their actors.
+    "actor": {"actor": ("speaks_for",), "source": ("publisher", "authors"), "claim": None},
+    "source": {"source": ("cites", "part_of"), "claim": ("evidence.source", "evidence.attributed_to")},
+    "claim": {"contradiction": None, "corroboration": None},
+}
 
 
-__all__ = ["FIRST_REVISION", "Writer", "Written", "references"]
+__all__ = ["FIRST_REVISION", "HOLDING", "Writer", "Written"]

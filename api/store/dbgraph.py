@@ -7,7 +7,7 @@ drops what the write has since changed, so re-rendering sees the new state.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
@@ -20,16 +20,22 @@ from api.store.records import MODEL_OF, TABLE_OF
 from schemas.dataset import ActorIn, ActorRoleIn, ClaimIn, ContradictionIn, CorroborationIn, SourceIn
 from schemas.knowledge import Knowledge
 from schemas.tables import (
+    ActorClaimCount,
+    ActorReference,
     ActorRole,
     ClaimActor,
     ClaimProposition,
+    ClaimReference,
     ClaimSource,
     ContradictionClaim,
     CorroborationClaim,
     Document,
     DocumentName,
     Meta,
+    RoleReference,
     SourceCite,
+    SourceClaimCount,
+    SourceReference,
     table_of,
 )
 from schemas.vocab import ClaimRole
@@ -143,24 +149,35 @@ class DbGraph(Graph):
         return sorted(r[0] for r in self.conn.execute(select(t.c.corroboration_id).where(t.c.claim_id == claim_id)))
 
     def claim_counts(self, actor_id: str) -> dict[ClaimRole, int]:
-        t = table_of(ClaimActor)
-        rows: dict[str, int] = {r[0]: r[1] for r in self.conn.execute(select(t.c.role, func.count()).where(t.c.actor_id == actor_id).group_by(t.c.role))}
+        """Claims the actor plays each role in, as kept in `actor_claim_count` (one primary-key range, not a count)."""
+        t = table_of(ActorClaimCount)
+        rows: dict[str, int] = {r[0]: r[1] for r in self.conn.execute(select(t.c.role, t.c.count).where(t.c.actor_id == actor_id))}
         return {role: int(rows.get(role.value, 0)) for role in ClaimRole}
 
     def source_claim_count(self, source_id: str) -> int:
-        t = table_of(ClaimSource)
-        return int(self.conn.execute(select(func.count()).select_from(t).where(t.c.source_id == source_id)).scalar() or 0)
+        """Claims linked to the source, as kept in `source_claim_count`."""
+        t = table_of(SourceClaimCount)
+        return int(self.conn.execute(select(t.c.count).where(t.c.source_id == source_id)).scalar() or 0)
 
     def cited_by(self, source_id: str) -> list[str]:
         t = table_of(SourceCite)
         return sorted(r[0] for r in self.conn.execute(select(t.c.source_id).where(t.c.cited_id == source_id)))
 
     def group_candidates(self) -> list[ActorIn]:
-        t = TABLE_OF["actor"]
-        rows = self.conn.execute(
-            select(t.c.data).where(t.c.deleted_at.is_(None), t.c.data.contains('"members":["', autoescape=True))
-        )
-        return [ActorIn.model_validate_json(r[0]) for r in rows]
+        """Every live actor with members (through `actor_reference`; reference rows exist for live actors only)."""
+        t = table_of(ActorReference)
+        ids = sorted({r[0] for r in self.conn.execute(select(t.c.actor_id).where(t.c.field == "members"))})
+        return [self.actors[i] for i in ids if i in self.actors]
+
+    def groups_of(self, members: set[str]) -> set[str]:
+        """Groups all of whose members are among the given actors: only groups with one of them as a member can
+        be, and those are found by index."""
+        if not members:
+            return set()
+        t = table_of(ActorReference)
+        query = select(t.c.actor_id).where(t.c.field == "members", t.c.target_id.in_(sorted(members)))
+        candidates = sorted({r[0] for r in self.conn.execute(query)})
+        return {a for a in candidates if a in self.actors and self.actors[a].members and set(self.actors[a].members) <= members}
 
     @property
     def knowledge(self) -> Knowledge:  # type: ignore[override]
@@ -175,7 +192,8 @@ class DbGraph(Graph):
         return self.conn.execute(select(t.c.proposition_id).where(t.c.claim_id == claim_id)).scalar()
 
     def claims_quoting(self, source_id: str) -> list[str]:
-        return self.claims_linked_to(source_id)
+        """Live claims with an evidence item quoting the source (`claim_reference`, field `evidence.source`), by id."""
+        return [claim_id for _, claim_id in self.referring("source", source_id, kinds=("claim",), fields=("evidence.source",))]
 
     def passages(self, source_id: str) -> list[tuple[int, int]]:
         t = table_of(Document)
@@ -208,32 +226,66 @@ class DbGraph(Graph):
 
     def acting_for(self, actor_id: str) -> list[str]:
         """Live actors that act for `actor_id` directly: through their `speaks_for`, or a role `of` it."""
-        t = TABLE_OF["actor"]
-        needle = json.dumps(actor_id)
-        rows = self.conn.execute(
-            select(t.c.id, t.c.data).where(t.c.deleted_at.is_(None), t.c.data.contains(needle, autoescape=True))
-        )
-        found = {rid for rid, data in rows if ActorIn.model_validate_json(data).speaks_for == actor_id}
-        found |= {role.actor for _, _, role in self.roles_mentioning(actor_id) if role.of == actor_id and role.actor != actor_id}
+        found = {rid for _, rid in self.referring("actor", actor_id, kinds=("actor",), fields=("speaks_for",))}
+        found |= {role.actor for _, _, role in self.roles_referring(actor_id, ("of",)) if role.actor != actor_id}
         return sorted(found)
 
-    def mentioning(self, kind: str, item_id: str) -> list[tuple[str, str, Any]]:
-        """(kind, id, record) of live records whose data mentions `item_id` as a JSON string.
-
-        A candidate filter only: callers confirm with the record's actual reference fields.
-        """
-        needle = json.dumps(item_id)
-        out: list[tuple[str, str, Any]] = []
-        for other, t in TABLE_OF.items():
-            rows = self.conn.execute(
-                select(t.c.id, t.c.data).where(t.c.deleted_at.is_(None), t.c.data.contains(needle, autoescape=True))
-            )
-            for rid, data in rows:
-                out.append((other, rid, MODEL_OF[other].model_validate_json(data)))
+    def referring(self, kind: str, item_id: str, *, kinds: Iterable[str] | None = None,
+                  fields: Iterable[str] | None = None) -> list[tuple[str, str]]:
+        """(kind, id) of the live records that refer to the `kind` record `item_id`, by kind then id, each once:
+        found by index in the reference and link tables (schemas/tables.py), not by reading records. `kinds`
+        limits the referring kinds and `fields` the fields (a claim's actor fields are its `claim_actor` roles:
+        subject, object, recipient, location, claimant, speaker; a relation's field is `claims`). Roles are not
+        records: see `roles_referring`."""
+        wanted = set(kinds) if kinds is not None else None
+        only = set(fields) if fields is not None else None
+        out: list[tuple[str, str]] = []
+        for referrer, table, owner, column, field_column in _REFERENCES.get(kind, ()):
+            if wanted is not None and referrer not in wanted:
+                continue
+            t = table_of(table)
+            query = select(t.c[owner]).where(t.c[column] == item_id)
+            if only is not None:
+                if field_column is None:
+                    if "claims" not in only:
+                        continue
+                else:
+                    query = query.where(t.c[field_column].in_(sorted(only)))
+            out += [(referrer, rid) for rid in sorted({r[0] for r in self.conn.execute(query)})]
         return out
 
-    def roles_mentioning(self, item_id: str) -> list[tuple[str, int, ActorRoleIn]]:
+    def roles_referring(self, item_id: str, fields: Iterable[str] | None = None) -> list[tuple[str, int, ActorRoleIn]]:
+        """(file, position, role) of the roles that refer to `item_id` (an actor or a source) by `of` or
+        `evidence.source` (or only the given fields), found through `role_reference`, in (file, position) order."""
+        r, t = table_of(RoleReference), table_of(ActorRole)
+        query = select(t.c.file, t.c.position, t.c.data).join(r, (r.c.file == t.c.file) & (r.c.position == t.c.position))
+        query = query.where(r.c.target_id == item_id)
+        if fields is not None:
+            query = query.where(r.c.field.in_(sorted(set(fields))))
+        rows = {(f, p): d for f, p, d in self.conn.execute(query)}
+        return [(f, p, ActorRoleIn.model_validate_json(rows[(f, p)])) for f, p in sorted(rows)]
+
+    def roles_held_by(self, actor_id: str) -> list[tuple[str, int, ActorRoleIn]]:
+        """(file, position, role) of the actor's own roles, in (file, position) order."""
         t = table_of(ActorRole)
-        needle = json.dumps(item_id)
-        rows = self.conn.execute(select(t.c.file, t.c.position, t.c.data).where(t.c.data.contains(needle, autoescape=True)))
+        rows = self.conn.execute(select(t.c.file, t.c.position, t.c.data).where(t.c.actor_id == actor_id).order_by(t.c.file, t.c.position))
         return [(f, p, ActorRoleIn.model_validate_json(d)) for f, p, d in rows]
+
+
+# For each kind referred to: (referring kind, table, column naming the referrer, column naming the record referred
+# to, column naming the field or None when the table holds one field only).
+_REFERENCES: dict[str, tuple[tuple[str, Any, str, str, str | None], ...]] = {
+    "actor": (
+        ("actor", ActorReference, "actor_id", "target_id", "field"),
+        ("source", SourceReference, "source_id", "target_id", "field"),
+        ("claim", ClaimActor, "claim_id", "actor_id", "role"),
+    ),
+    "source": (
+        ("source", SourceReference, "source_id", "target_id", "field"),
+        ("claim", ClaimReference, "claim_id", "target_id", "field"),
+    ),
+    "claim": (
+        ("contradiction", ContradictionClaim, "contradiction_id", "claim_id", None),
+        ("corroboration", CorroborationClaim, "corroboration_id", "claim_id", None),
+    ),
+}

@@ -18,13 +18,15 @@ from api.engine.world import world_in
 from api.store.render import Renderer, etag_of, event_range
 from api.store.search import KIND_CODES, Indexed, indexed
 from schemas.common import date_bounds
-from schemas.dataset import ActorIn, ClaimIn, ContradictionIn, CorroborationIn, SourceIn
+from schemas.dataset import ActorIn, ActorRoleIn, ClaimIn, ContradictionIn, CorroborationIn, SourceIn
 from schemas.tables import (
     Actor,
+    ActorReference,
     ClaimActor,
     ClaimKey,
     ClaimLanguage,
     ClaimProposition,
+    ClaimReference,
     ClaimSource,
     Contradiction,
     ContradictionClaim,
@@ -34,6 +36,7 @@ from schemas.tables import (
     Source,
     SourceCite,
     SourceLanguage,
+    SourceReference,
     table_of,
 )
 from schemas.tables import Claim as ClaimRow
@@ -48,10 +51,10 @@ MODEL_OF: dict[str, type[BaseModel]] = {
 }
 LINK_TABLES: dict[str, list[tuple[Any, str]]] = {
     # (table, column naming the record) for the link rows derived from a record
-    "actor": [],
-    "source": [(table_of(SourceCite), "source_id"), (table_of(SourceLanguage), "source_id")],
+    "actor": [(table_of(ActorReference), "actor_id")],
+    "source": [(table_of(SourceCite), "source_id"), (table_of(SourceLanguage), "source_id"), (table_of(SourceReference), "source_id")],
     "claim": [(table_of(ClaimActor), "claim_id"), (table_of(ClaimSource), "claim_id"), (table_of(ClaimLanguage), "claim_id"),
-              (table_of(ClaimKey), "claim_id"), (table_of(ClaimProposition), "claim_id")],
+              (table_of(ClaimKey), "claim_id"), (table_of(ClaimProposition), "claim_id"), (table_of(ClaimReference), "claim_id")],
     "contradiction": [(table_of(ContradictionClaim), "contradiction_id"), (table_of(RelationRule), "relation_id")],
     "corroboration": [(table_of(CorroborationClaim), "corroboration_id"), (table_of(RelationRule), "relation_id")],
 }
@@ -97,12 +100,16 @@ def published_range(claim: ClaimIn, graph: Graph) -> tuple[str | None, str | Non
 
 
 def links(kind: str, record: Any, graph: Graph) -> list[tuple[Any, list[dict[str, Any]]]]:
-    """(table, rows) of the link rows a record implies."""
+    """(table, rows) of the link rows a record implies, its reference rows (schemas/tables.py, "Reference tables") among them."""
+    if kind == "actor":
+        return [(table_of(ActorReference), [{"actor_id": record.id, "field": f, "target_id": t} for f, t in actor_references(record)])]
     if kind == "source":
         return [(table_of(SourceCite), [{"source_id": record.id, "cited_id": c} for c in dict.fromkeys(record.cites)]),
-                (table_of(SourceLanguage), [{"source_id": record.id, "language": r} for r in ranges_of([record.language])])]
+                (table_of(SourceLanguage), [{"source_id": record.id, "language": r} for r in ranges_of([record.language])]),
+                (table_of(SourceReference), [{"source_id": record.id, "field": f, "target_id": t} for f, t in source_references(record)])]
     if kind == "claim":
         return [
+            (table_of(ClaimReference), [{"claim_id": record.id, "field": f, "target_id": t} for f, t in claim_references(record)]),
             (table_of(ClaimActor), [{"claim_id": record.id, "role": r.value, "actor_id": a} for r, a in claim_roles(record)]),
             (table_of(ClaimSource), [{"claim_id": record.id, "source_id": s} for s in sorted(graph.claim_links(record))]),
             (table_of(ClaimLanguage), [
@@ -125,6 +132,35 @@ def links(kind: str, record: Any, graph: Graph) -> list[tuple[Any, list[dict[str
         return [(table_of(CorroborationClaim), [{"corroboration_id": record.id, "claim_id": c} for c in record.claims]),
                 (table_of(RelationRule), rules)]
     return []
+
+
+def actor_references(actor: ActorIn) -> list[tuple[str, str]]:
+    """(field, actor id) of the actors an actor refers to: `speaks_for`, `members`; without repeats."""
+    refs = [("speaks_for", actor.speaks_for)] if actor.speaks_for else []
+    return list(dict.fromkeys(refs + [("members", m) for m in actor.members]))
+
+
+def source_references(source: SourceIn) -> list[tuple[str, str]]:
+    """(field, id) of what a source refers to: actors (`publisher`, `authors`), sources (`cites`, `part_of`); without repeats."""
+    refs = [("publisher", source.publisher)] if source.publisher else []
+    refs += [("authors", a) for a in source.authors] + [("cites", c) for c in source.cites]
+    refs += [("part_of", source.part_of)] if source.part_of else []
+    return list(dict.fromkeys(refs))
+
+
+def claim_references(claim: ClaimIn) -> list[tuple[str, str]]:
+    """(field, source id) of the sources a claim's evidence refers to: `evidence.source`, `evidence.attributed_to`;
+    without repeats. (Its actors are its `claim_actor` rows.)"""
+    refs = [("evidence.source", ev.source) for ev in claim.evidence]
+    refs += [("evidence.attributed_to", ev.attributed_to) for ev in claim.evidence if ev.attributed_to]
+    return list(dict.fromkeys(refs))
+
+
+def role_references(file: str, position: int, role: ActorRoleIn) -> list[dict[str, Any]]:
+    """The `role_reference` rows of the role at `file`, `position`: its `of` and the documents its evidence quotes."""
+    refs = [("of", role.of)] if role.of else []
+    refs += [("evidence.source", ev.source) for ev in role.evidence]
+    return [{"file": file, "position": position, "field": f, "target_id": t} for f, t in dict.fromkeys(refs)]
 
 
 def claim_keys(claim: ClaimIn, graph: Graph) -> list[str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +16,22 @@ from api.config import Settings
 from api.dataset.loader import Dataset, fingerprint, load_dataset
 from api.engine.run import prepare
 from api.store.db import is_sqlite, make_engine, migrate, now, sqlite_path
-from api.store.records import KINDS, TABLE_OF, columns, links, rendered, search_rows
+from api.store.records import KINDS, TABLE_OF, columns, links, rendered, role_references, search_rows
 from api.store.render import Renderer
 from api.store.search import KIND_CODES, BulkIndex
-from schemas.tables import ActorRole, Document, DocumentName, Meta, Revision, table_of
+from schemas.tables import (
+    ActorClaimCount,
+    ActorRole,
+    ClaimActor,
+    ClaimSource,
+    Document,
+    DocumentName,
+    Meta,
+    Revision,
+    RoleReference,
+    SourceClaimCount,
+    table_of,
+)
 
 log = logging.getLogger("claims.db")
 
@@ -69,12 +82,16 @@ def seed(conn: Connection, ds: Dataset) -> None:
     for table, table_rows in link_rows.items():
         if table_rows:
             conn.execute(insert(table), table_rows)
-    documents, names, roles = [], [], []
+    documents, names, roles, role_refs = [], [], [], []
     for file, doc in ds.documents.items():
         documents.append({"file": file, "source_id": doc.source.id, "coverage": _json_list(doc.coverage)})
         names += [{"file": file, "position": i, "actor_id": n.actor, "value": n.value, "lang": n.language} for i, n in enumerate(doc.names)]
         roles += [{"file": file, "position": i, "actor_id": r.actor, "data": r.model_dump_json()} for i, r in enumerate(doc.roles)]
-    for table, table_rows in ((table_of(Document), documents), (table_of(DocumentName), names), (table_of(ActorRole), roles)):
+        role_refs += [row for i, r in enumerate(doc.roles) for row in role_references(file, i, r)]
+    stored: list[tuple[Any, list[dict[str, Any]]]] = [
+        (table_of(Document), documents), (table_of(DocumentName), names), (table_of(ActorRole), roles), (table_of(RoleReference), role_refs),
+    ]
+    for table, table_rows in stored + _claim_counts(link_rows):
         if table_rows:
             conn.execute(insert(table), table_rows)
     search.write(conn)
@@ -86,6 +103,14 @@ def seed(conn: Connection, ds: Dataset) -> None:
         {"key": "seeded_seq", "value": str(seeded_seq)},
         {"key": "knowledge", "value": ds.knowledge.model_dump_json()},
     ])
+
+
+def _claim_counts(link_rows: dict[Any, list[dict[str, Any]]]) -> list[tuple[Any, list[dict[str, Any]]]]:
+    """(table, rows) of the claim counts of actors (by role) and sources, counted from the claims' link rows."""
+    by_actor = Counter((r["actor_id"], r["role"]) for r in link_rows.get(table_of(ClaimActor), []))
+    by_source = Counter(r["source_id"] for r in link_rows.get(table_of(ClaimSource), []))
+    return [(table_of(ActorClaimCount), [{"actor_id": a, "role": role, "count": n} for (a, role), n in by_actor.items()]),
+            (table_of(SourceClaimCount), [{"source_id": s, "count": n} for s, n in by_source.items()])]
 
 
 def _json_list(models: list[Any]) -> str:
@@ -198,6 +223,7 @@ def build_database(settings: Settings, *, force: bool = False) -> bool:
 
 
 DATA_TABLES = (
+    "actor_reference", "source_reference", "claim_reference", "role_reference", "actor_claim_count", "source_claim_count",
     "idempotency_record", "search_posting", "search_doc", "search_word", "revision", "relation_rule", "claim_proposition", "claim_key",
     "corroboration_claim", "contradiction_claim", "claim_language",
     "claim_source", "claim_actor", "source_cite", "source_language", "actor_role", "document_name", "document", "corroboration",

@@ -1,0 +1,116 @@
+"""What refers to a record is found through the reference tables (schemas/tables.py, "Reference tables"), kept
+by every write: a delete is refused while a record holds the one deleted, by whichever field, and is allowed
+once it no longer does; the views that name a changed record are rendered again; the claim counts that actors'
+and sources' views show follow every claim written."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.api.test_writes import BUNA, SHUKRI_QUOTE, actor, claim_body, evidence_for
+from tests.conftest import assert_problem
+
+pytestmark = pytest.mark.anyio
+
+
+async def _post(client, auth, kind: str, body: dict) -> dict:
+    response = await client.post(f"/v1/{kind}", json=body, headers=auth)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+async def _delete(client, auth, path: str):
+    etag = (await client.get(path)).headers["etag"]
+    return await client.delete(path, headers={**auth, "If-Match": etag})
+
+
+async def _patch(client, auth, path: str, body: dict) -> dict:
+    etag = (await client.get(path)).headers["etag"]
+    response = await client.patch(path, json=body, headers={**auth, "If-Match": etag})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+async def test_an_actor_held_only_by_another_actors_speaks_for_is_not_deleted(client, auth):
+    await _post(client, auth, "actors", actor("example-ministry", kind="government_body", name="Example Ministry",
+                                              names=[{"value": "Example Ministry", "language": "en"}]))
+    spokesman = await _post(client, auth, "actors", actor("example-spokesman", kind="person", name="Example Spokesman",
+                                                          names=[{"value": "Example Spokesman", "language": "en"}],
+                                                          speaks_for="example-ministry"))
+    ministry = {"id": "example-ministry", "name": "Example Ministry", "kind": "government_body", "unnamed": False}
+    assert spokesman["speaks_for"] == ministry
+    refused = assert_problem(await _delete(client, auth, "/v1/actors/example-ministry"), 409, "/problems/conflict")
+    assert refused["references"] == [{"resource": "actor", "id": "example-spokesman"}]
+    # The name the spokesman's view shows follows the ministry's: found through the reference, rendered again.
+    await _patch(client, auth, "/v1/actors/example-ministry", {"name": "Example Ministry of Affairs"})
+    shown = (await client.get("/v1/actors/example-spokesman")).json()["speaks_for"]
+    assert shown == {**ministry, "name": "Example Ministry of Affairs"}
+    await _patch(client, auth, "/v1/actors/example-spokesman", {"speaks_for": None})
+    assert (await _delete(client, auth, "/v1/actors/example-ministry")).status_code == 204
+
+
+async def test_an_actor_held_only_by_a_roles_of_is_not_deleted(client, auth):
+    await _post(client, auth, "actors", actor("example-council", kind="government_body", name="Example Council",
+                                              names=[{"value": "Example Council", "language": "en"}]))
+    evidence = await evidence_for(client, BUNA, SHUKRI_QUOTE)
+    del evidence["speech"]
+    added = await client.post("/v1/actors/sameh-shukri/roles", json={"title": "Adviser", "of": "example-council", "evidence": [evidence]},
+                              headers=auth)
+    assert added.status_code == 201, added.text
+    [role_id] = [r["id"] for r in added.json()["roles"] if r["of"] and r["of"]["id"] == "example-council"]
+    stem, position = role_id.rsplit(".", 1)
+    refused = assert_problem(await _delete(client, auth, "/v1/actors/example-council"), 409, "/problems/conflict")
+    assert refused["references"] == [{"resource": "role", "id": f"documents/{stem}.yaml#roles[{position}]"}]
+    # The role holder's view names the council: renaming it renders the holder again.
+    await _patch(client, auth, "/v1/actors/example-council", {"name": "Example State Council"})
+    roles = (await client.get("/v1/actors/sameh-shukri")).json()["roles"]
+    council = {"id": "example-council", "name": "Example State Council", "kind": "government_body", "unnamed": False}
+    assert [r["of"] for r in roles if r["id"] == role_id] == [council]
+    etag = (await client.get("/v1/actors/sameh-shukri")).headers["etag"]
+    removed = await client.delete(f"/v1/actors/sameh-shukri/roles/{role_id}", headers={**auth, "If-Match": etag})
+    assert removed.status_code == 204
+    assert (await _delete(client, auth, "/v1/actors/example-council")).status_code == 204
+
+
+async def test_a_source_held_only_by_another_sources_cites_is_not_deleted(client, auth):
+    base = {"kind": "news_article", "language": "en", "publisher": "washington-post"}
+    await _post(client, auth, "sources", {**base, "id": "example-cited", "title": "Cited"})
+    await _post(client, auth, "sources", {**base, "id": "example-citing", "title": "Citing", "cites": ["example-cited"]})
+    refused = assert_problem(await _delete(client, auth, "/v1/sources/example-cited"), 409, "/problems/conflict")
+    assert refused["references"] == [{"resource": "source", "id": "example-citing"}]
+    await _patch(client, auth, "/v1/sources/example-citing", {"cites": []})
+    assert (await _delete(client, auth, "/v1/sources/example-cited")).status_code == 204
+
+
+async def test_sources_held_by_a_claims_evidence_are_not_deleted(client, auth):
+    base = {"kind": "news_article", "language": "en", "publisher": "washington-post"}
+    text = "Washington, 2 May 2024. Officials said Sameh Shukri would travel to Moscow for talks."
+    quote = "Sameh Shukri would travel to Moscow for talks"
+    await _post(client, auth, "sources", {**base, "id": "example-report", "title": "Report"})
+    await _post(client, auth, "sources", {**base, "id": "example-article", "title": "Article", "cites": ["example-report"], "text": text})
+    body = await claim_body(client, evidence=[{"source": "example-article", "quote": quote, "start": text.index(quote),
+                                               "end": text.index(quote) + len(quote), "speech": "narration",
+                                               "attributed_to": "example-report"}])
+    await _post(client, auth, "claims", body)
+    for source_id, held_also_by in (("example-report", [{"resource": "source", "id": "example-article"}]), ("example-article", [])):
+        refused = assert_problem(await _delete(client, auth, f"/v1/sources/{source_id}"), 409, "/problems/conflict")
+        assert refused["references"] == [*held_also_by, {"resource": "claim", "id": body["id"]}]
+    assert (await _delete(client, auth, f"/v1/claims/{body['id']}")).status_code == 204
+    assert (await _delete(client, auth, "/v1/sources/example-article")).status_code == 204
+    assert (await _delete(client, auth, "/v1/sources/example-report")).status_code == 204
+
+
+async def test_claim_counts_follow_each_claim_created_changed_and_deleted(client, auth):
+    async def counts() -> tuple[dict, dict, int]:
+        shukri = (await client.get("/v1/actors/sameh-shukri")).json()["claim_counts"]
+        egypt = (await client.get("/v1/actors/egypt")).json()["claim_counts"]
+        return shukri, egypt, (await client.get(f"/v1/sources/{BUNA}")).json()["claim_count"]
+
+    shukri, egypt, quoted = await counts()
+    body = await claim_body(client)
+    await _post(client, auth, "claims", body)
+    assert await counts() == ({**shukri, "subject": shukri["subject"] + 1}, egypt, quoted + 1)
+    await _patch(client, auth, f"/v1/claims/{body['id']}", {"subject": "egypt"})
+    assert await counts() == (shukri, {**egypt, "subject": egypt["subject"] + 1}, quoted + 1)
+    assert (await _delete(client, auth, f"/v1/claims/{body['id']}")).status_code == 204
+    assert await counts() == (shukri, egypt, quoted)
