@@ -155,8 +155,8 @@ def _fill(conn: sa.Connection) -> None:
 
     current: tuple[int, str] | None = None
     fields: list[tuple[str, str, str]] = []
-    rows = conn.execution_options(yield_per=BATCH).execute(
-        sa.text('SELECT kind, ref_id, field, lang, original FROM search_entry ORDER BY kind, ref_id, id'))
+    rows = conn.execute(
+        sa.text('SELECT kind, ref_id, field, lang, original FROM search_entry ORDER BY kind, ref_id, id').execution_options(yield_per=BATCH))
     for kind, ref_id, field, lang, original in rows:
         if kind not in KIND_CODES:
             continue
