@@ -6,17 +6,19 @@ rejected is never proposed again by the same rule.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, insert, select
 
 from api.engine.adopt import alike_in, covers, place, relation_of
 from api.engine.detect import detect_for, lookups, search_keys
-from api.engine.propositions import Facts, facts_of, group
+from api.engine.propositions import Facts, Key, facts_of, proposition_ids
 from api.engine.rules import Detection
 from api.engine.run import DETECTED_FILE
-from api.engine.world import World, world_in
+from api.engine.world import Span, World, world_in
 from api.errors import ValidationProblem
+from api.store.records import TABLE_OF
 from schemas.dataset import ClaimIn
 from schemas.knowledge import Knowledge
 from schemas.tables import ClaimKey, ClaimProposition, Meta, table_of
@@ -29,6 +31,10 @@ PROPOSED = {ContradictionStatus.PROPOSED.value, CorroborationStatus.PROPOSED.val
 WITHDRAWN = {ContradictionStatus.WITHDRAWN.value, CorroborationStatus.WITHDRAWN.value}
 REJECTED = {ContradictionStatus.REJECTED.value, CorroborationStatus.REJECTED.value}
 KINDS = ("contradiction", "corroboration")
+MAX_CANDIDATES = 25
+"""Claims compared with a claim being written, at most, under each key it is looked up by (its proposition key, the
+pair keys of the stances and characterizations it meets, its direct speakers, its outcomes). Keys shared by
+fewer claims (every key of the shipped dataset) are compared in full, as the build compares every key."""
 
 
 class EngineWrites:
@@ -51,28 +57,43 @@ class EngineWrites:
         return out
 
     def _candidates(self, facts: Facts, world: World) -> list[Facts]:
-        keys = search_keys(lookups(facts, world))
+        """The claims the rules compare a claim with: under each key it is looked up by, the first
+        `MAX_CANDIDATES` by id (one index range per key, `ix_claim_key_key_claim`), so that a claim of a
+        proposition, pair or speaker shared by thousands costs what one shared by a few does."""
         t = table_of(ClaimKey)
-        ids = sorted({r[0] for r in self.w.conn.execute(select(t.c.claim_id).where(t.c.key.in_(keys)))} - {facts.id})
-        return [facts_of(self.g.claims[c], world) for c in ids if c in self.g.claims]
+        ids: set[str] = set()
+        for key in search_keys(lookups(facts, world)):
+            query = select(t.c.claim_id).where(t.c.key == key, t.c.claim_id != facts.id).order_by(t.c.claim_id).limit(MAX_CANDIDATES)
+            ids.update(r[0] for r in self.w.conn.execute(query))
+        return [facts_of(self.g.claims[c], world) for c in sorted(ids) if c in self.g.claims]
 
     # -- propositions
 
-    def _regroup(self, keys: set[str], world: World) -> set[str]:
-        """Recompute the propositions of every claim under these proposition keys; the claims whose changed."""
-        t, p = table_of(ClaimKey), table_of(ClaimProposition)
+    def _regroup(self, keys: set[str]) -> set[str]:
+        """Recompute the propositions of every claim under these proposition keys (`k:`); the claims whose changed.
+        Works from the stored keys and event days (no claim is read): a key's claims are grouped by a sweep over
+        their event spans (`proposition_ids`)."""
+        t, p, c = table_of(ClaimKey), table_of(ClaimProposition), TABLE_OF["claim"]
         if not keys:
             return set()
-        ids = sorted({r[0] for r in self.w.conn.execute(select(t.c.claim_id).where(t.c.key.in_(sorted(keys))))})
-        facts = [facts_of(self.g.claims[c], world) for c in ids if c in self.g.claims]
-        wanted = {f.id: prop.id for prop in group(facts) for f in prop.claims}
-        current = dict(self.w.conn.execute(select(p.c.claim_id, p.c.proposition_id).where(p.c.claim_id.in_(ids))).all())
+        rows = self.w.conn.execute(
+            select(t.c.key, t.c.claim_id, c.c.event_from, c.c.event_to).join(c, c.c.id == t.c.claim_id)
+            .where(t.c.key.in_(sorted(keys)), c.c.deleted_at.is_(None))
+        ).all()
+        members: dict[str, list[tuple[str, Span | None]]] = {}
+        for key, claim_id, first, last in rows:
+            span = (date.fromisoformat(first), date.fromisoformat(last)) if first and last else None
+            members.setdefault(key, []).append((claim_id, span))
+        wanted = {claim_id: pid for key, found in members.items()
+                  for pid, ids in proposition_ids(Key.parse(key.removeprefix("k:")), found).items() for claim_id in ids}
+        ids = sorted({claim_id for found in members.values() for claim_id, _ in found})
+        current = dict(self.w.conn.execute(select(p.c.claim_id, p.c.proposition_id).where(p.c.claim_id.in_(ids))).all()) if ids else {}
         changed = {c for c in ids if wanted.get(c) != current.get(c)}
         if changed:
             self.w.conn.execute(delete(p).where(p.c.claim_id.in_(sorted(changed))))
-            rows = [{"claim_id": c, "proposition_id": wanted[c]} for c in sorted(changed) if c in wanted]
-            if rows:
-                self.w.conn.execute(insert(p), rows)
+            rows_in = [{"claim_id": c, "proposition_id": wanted[c]} for c in sorted(changed) if c in wanted]
+            if rows_in:
+                self.w.conn.execute(insert(p), rows_in)
         return changed
 
     # -- the operations
@@ -82,7 +103,7 @@ class EngineWrites:
         world = world_in(self.g)
         affected: dict[str, set[str]] = {"claim": set(), "contradiction": set(), "corroboration": set()}
         keys = {f"k:{facts_of(c, world).key}" for c in (old, new) if c is not None}
-        affected["claim"] |= self._regroup(keys, world)
+        affected["claim"] |= self._regroup(keys)
         detections: dict[str, Detection] = {}
         if new is not None:
             facts = facts_of(new, world)

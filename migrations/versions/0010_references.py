@@ -1,7 +1,8 @@
 """Reference tables: which record refers to which id, by which field, indexed on the id referred to, so that
 a write finds what refers to a record by lookup instead of searching every record's JSON; and the claim
-counts of actors and sources, kept with the claims instead of counted on each write. All are filled from
-the data already stored (live records only: tombstones refer to nothing), in batches.
+counts of actors and sources, kept with the claims instead of counted on each write; and an index of the
+engine's claim keys with their claims, so that a write reads the first few claims under a key from the index
+alone. All are filled from the data already stored (live records only: tombstones refer to nothing), in batches.
 
 Revision ID: 0010
 Revises: 0009
@@ -98,6 +99,7 @@ def upgrade() -> None:
     sa.Column('count', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('source_id')
     )
+    op.create_index('ix_claim_key_key_claim', 'claim_key', ['key', 'claim_id'], unique=False)
     conn = op.get_bind()
     for name, column, kind in REFERENCES:
         insert = sa.text(f'INSERT INTO {name} ({column}, field, target_id) VALUES (:owner, :field, :target)')
@@ -121,6 +123,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index('ix_claim_key_key_claim', table_name='claim_key')
     op.drop_table('source_claim_count')
     op.drop_table('actor_claim_count')
     for name in ('role_reference', *(name for name, _, _ in REFERENCES)):
