@@ -32,6 +32,11 @@ class Settings(BaseSettings):
         " each). With /healthz's own connection and the write pool, a process keeps at most db_pool_size +"
         " db_write_pool_size + 1 PostgreSQL connections.",
     )
+    db_heavy_size: int = Field(
+        default=2, ge=1, le=1000,
+        description="Searches and exports running at once per process, within db_pool_size: their Python holds the GIL,"
+        " and more of them at once would only slow every other request.",
+    )
     db_write_pool_size: int = Field(
         default=2, ge=1, le=100,
         description="Database connections for writes per process (writes apply one at a time, so more would only wait).",

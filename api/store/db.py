@@ -127,17 +127,20 @@ class Store:
     own connection (opening one costs about as much as a read), so the threads bound them. A call that waits
     longer than `timeout` seconds for a token raises Unavailable (503 with Retry-After). `/healthz` has its
     own lane of one token and one connection, so that a pool taken by slow requests does not hold it up.
+    Heavy calls (search, export: long stretches of Python that hold the GIL) take one of `heavy_size` tokens
+    first, so that only a few of them compete with the event loop for the GIL at once.
     Outside a call (a sync write route's key check, the export's stream), `one` and `all` take a pooled
     connection per statement, waiting at most `timeout` seconds too.
 
     Connections to PostgreSQL per process: at most `pool_size` + 1 here, plus the write engine's (make_engine).
     """
 
-    def __init__(self, database_url: str, *, pool_size: int = 10, timeout: float = 5.0) -> None:
+    def __init__(self, database_url: str, *, pool_size: int = 10, heavy_size: int = 2, timeout: float = 5.0) -> None:
         self.database_url = database_url
         self.sqlite = is_sqlite(database_url)
         self.timeout = timeout
         self.reads = _Lane("reads", pool_size)
+        self.heavy = _Lane("heavy", min(heavy_size, pool_size))
         self.health = _Lane("health", 1)
         self._local = threading.local()
         self._all: list[Any] = []
@@ -210,21 +213,36 @@ class Store:
         up within the timeout. Exceptions from `fn` propagate."""
         return await self._run(self.reads, fn, args, kwargs)
 
+    async def call_heavy(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """As `call`, for work that is mostly Python (search, export): at most `heavy_size` such calls at once."""
+        return await self._run(self.reads, fn, args, kwargs, first=self.heavy)
+
     async def call_health(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """As `call`, in the lane of its own that `/healthz` uses (one token, one connection)."""
         return await self._run(self.health, fn, args, kwargs)
 
-    async def _run(self, lane: _Lane, fn: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]) -> T:
+    async def _run(self, lane: _Lane, fn: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any],
+                   first: _Lane | None = None) -> T:
         tokens, threads = lane.limiters()
+        before = first.limiters()[0] if first is not None else None
         try:
             with anyio.fail_after(self.timeout):
-                await tokens.acquire()
+                if before is not None:
+                    await before.acquire()
+                try:
+                    await tokens.acquire()
+                except BaseException:
+                    if before is not None:
+                        before.release()
+                    raise
         except TimeoutError:
             raise self._unavailable() from None
         try:
             return await anyio.to_thread.run_sync(partial(self._in_lane, lane, fn, args, kwargs), limiter=threads)
         finally:
             tokens.release()
+            if before is not None:
+                before.release()
 
     def _in_lane(self, lane: _Lane, fn: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]) -> T:
         with self._held(lane):

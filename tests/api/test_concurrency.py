@@ -158,3 +158,32 @@ async def test_postgresql_connections_stay_within_the_bound(settings, monkeypatc
         assert [r.status_code for r in results] == [200] * (pool_size + extra)
     finally:
         counter.dispose()
+
+
+async def test_heavy_calls_wait_for_their_own_tokens(settings, monkeypatch):
+    """With CLAIMS_DB_HEAVY_SIZE=1, a search in progress makes a second search wait (here past the timeout), while a
+    claim read and /healthz go ahead."""
+    from api.services import search as search_service
+
+    entered, release = threading.Semaphore(0), threading.Event()
+    original = search_service.search
+
+    def held(store: Any, **kwargs: Any) -> Any:
+        entered.release()
+        assert release.wait(timeout=60), "never released"
+        return original(store, **kwargs)
+
+    monkeypatch.setattr(search_service, "search", held)
+    results: dict[str, httpx.Response] = {}
+    async with served(settings, db_heavy_size=1, db_pool_timeout_seconds=0.2) as (_, client), anyio.create_task_group() as tasks:
+        async def first() -> None:
+            results["first"] = await client.get("/v1/search?q=egypt&limit=1")
+
+        tasks.start_soon(first)
+        assert await anyio.to_thread.run_sync(lambda: entered.acquire(timeout=60))
+        second = await client.get("/v1/search?q=russia&limit=1")
+        claim = await client.get(f"/v1/claims/{CLAIM}")
+        health = await client.get("/healthz")
+        release.set()
+    assert_problem(second, 503, "/problems/unavailable")
+    assert (claim.status_code, health.status_code, results["first"].status_code) == (200, 200, 200)

@@ -75,5 +75,5 @@ async def _in_chunks(store: Store, lines: Iterator[bytes], size: int = EXPORT_CH
     """The lines, `size` at a time, each chunk read in a worker thread by Store.call (one read connection held per
     chunk, none between them): a long export never runs on the event loop, nor holds a connection while the client
     reads."""
-    while chunk := await store.call(lambda: b"".join(islice(lines, size))):
+    while chunk := await store.call_heavy(lambda: b"".join(islice(lines, size))):
         yield chunk
