@@ -26,14 +26,17 @@ def _item(row: tuple[Any, ...]) -> bytes:
     ).encode()
 
 
-def _page(store: Store, where: Where, limit: int, cursor: str | None, scope: dict[str, Any]) -> Page:
+def _page(store: Store, where: Where, limit: int, cursor: str | None, scope: dict[str, Any], order: str = "seq") -> Page:
+    """A page in `seq` order: the feed runs down the primary key (by resource, ix_revision_resource_seq). `order`
+    `+seq` sorts instead (a record's few revisions, found by ix_revision_resource, whose order SQLite would
+    otherwise take from the primary key by reading the whole feed)."""
     scope_id = Cursor.scope(scope)
     key = Cursor.decode(store, cursor, scope_id, [INT64])
     if key is not None:
         where.add("seq > ?", int(key[0]))
     rows = store.all(
-        "SELECT seq, resource, resource_id, revision, action, at, api_key_id, before, after FROM revision"
-        f" WHERE {where.sql()} ORDER BY seq LIMIT ?",
+        f"SELECT seq, resource, resource_id, revision, action, at, api_key_id, before, after FROM revision"
+        f" WHERE {where.sql()} ORDER BY {order} LIMIT ?",
         [*where.params, limit + 1],
     )
     next_cursor = Cursor.encode(store, [rows[limit - 1][0]], scope_id) if len(rows) > limit else None
@@ -56,4 +59,4 @@ def list_revisions(store: Store, *, resource: str, resource_id: str, limit: int,
     where = Where()
     where.add("resource = ?", resource)
     where.add("resource_id = ?", resource_id)
-    return _page(store, where, limit, cursor, {"resource": resource, "id": resource_id})
+    return _page(store, where, limit, cursor, {"resource": resource, "id": resource_id}, order="+seq")

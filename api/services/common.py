@@ -294,6 +294,47 @@ def members_published_by(where: Where, link: str, fk: str, alias: str, as_of: st
                   " AND (cp.published_to IS NULL OR cp.published_to > ?))", as_of)
 
 
+LINK_CAP = 1000
+"""A link filter with fewer rows than this drives its page (see link_filters)."""
+
+
+@dataclass(frozen=True)
+class LinkFilter:
+    """A filter kept through a link table: `ids`, the SQL of the ids it keeps (one index range, e.g. `SELECT
+    source_id FROM source_cite WHERE cited_id = ?`), and `exists`, the same as a per-row condition on the list's
+    row (its primary key reached from the row, e.g. `EXISTS (SELECT 1 FROM source_cite x WHERE x.source_id = s.id
+    AND x.cited_id = ?)`), with their parameters (`exists_params`, when they differ from those of `ids`)."""
+
+    ids: str
+    exists: str
+    params: tuple[Any, ...]
+    exists_params: tuple[Any, ...] | None = None
+
+
+def link_filters(store: Store, where: Where, column: str, filters: Sequence[LinkFilter]) -> None:
+    """Add link filters to `where` on an id-ordered list whose key is `column`.
+
+    The rarest (its ids counted in its index, up to LINK_CAP) drives when it has fewer than LINK_CAP: `column IN
+    (ids)`, whose ids are read, sorted and looked up in order (a claim's few relations, a source cited once).
+    The others, and a common one, are checked per row by primary key while the list runs in its own order
+    (about `limit` / the share of rows they keep).
+    """
+    if not filters:
+        return
+    counts = []
+    cap = LINK_CAP
+    for f in filters:
+        row = store.one(f"SELECT count(*) FROM ({f.ids} LIMIT ?) n", [*f.params, cap])
+        counts.append(row[0] if row else 0)
+        cap = min(cap, counts[-1])
+    best = min(range(len(filters)), key=lambda i: (counts[i], i))
+    for i, f in enumerate(filters):
+        if i == best and counts[i] < LINK_CAP:
+            where.add(f"{column} IN ({f.ids})", *f.params)
+        else:
+            where.add(f.exists, *(f.params if f.exists_params is None else f.exists_params))
+
+
 def keyset_page(
     store: Store,
     *,

@@ -4,25 +4,38 @@ from __future__ import annotations
 
 from api.engine.rules import RULES_BY_NAME
 from api.errors import InvalidParameter
-from api.services.common import Page, Where, fetch_doc, keyset_page, live, members_published_by, require
+from api.services.common import LinkFilter, Page, Where, fetch_doc, keyset_page, link_filters, live, members_published_by, require
 from api.store.db import Store
 from schemas.vocab import ContradictionKind, ContradictionStatus, CorroborationKind, CorroborationStatus
 
-_BY_ACTOR = "EXISTS (SELECT 1 FROM {link} l JOIN claim_actor ca ON ca.claim_id = l.claim_id WHERE l.{fk} = t.id AND ca.actor_id = ?)"
-_BY_RULE = "EXISTS (SELECT 1 FROM relation_rule r WHERE r.relation = ? AND r.relation_id = t.id AND r.rule = ?)"
 
-
-def _by_rule(where: Where, relation: str, rule: str | None) -> None:
-    """Relations a detection rule proposed or also finds; a name that is no rule is an error, not an empty list."""
-    if rule is None:
-        return
-    if rule not in RULES_BY_NAME:
-        names = ", ".join(sorted(RULES_BY_NAME))
-        raise InvalidParameter(
-            f"Query parameter 'rule': '{rule}' is not a detection rule. The rules are: {names}.",
-            errors=[{"loc": ["query", "rule"], "msg": f"not a detection rule; one of: {names}", "type": "unknown_rule"}],
-        )
-    where.add(_BY_RULE, relation, rule)
+def _links(relation: str, rule: str | None, claim: str | None, actor: str | None) -> list[LinkFilter]:
+    """The link filters of a relation list (common.link_filters): by rule (relation_rule), by claim (the link
+    table) and by actor (its claims, then their links; the link rows of the relation first when checked per row,
+    so that a common actor's claims are not read for each relation). A name that is no rule is an error, not
+    an empty list."""
+    link, fk = f"{relation}_claim", f"{relation}_id"
+    out = []
+    if rule is not None:
+        if rule not in RULES_BY_NAME:
+            names = ", ".join(sorted(RULES_BY_NAME))
+            raise InvalidParameter(
+                f"Query parameter 'rule': '{rule}' is not a detection rule. The rules are: {names}.",
+                errors=[{"loc": ["query", "rule"], "msg": f"not a detection rule; one of: {names}", "type": "unknown_rule"}],
+            )
+        out.append(LinkFilter(
+            "SELECT r.relation_id FROM relation_rule r WHERE r.relation = ? AND r.rule = ?",
+            "EXISTS (SELECT 1 FROM relation_rule r WHERE r.relation = ? AND r.relation_id = t.id AND r.rule = ?)",
+            (relation, rule)))
+    if claim is not None:
+        out.append(LinkFilter(f"SELECT l.{fk} FROM {link} l WHERE l.claim_id = ?",
+                              f"EXISTS (SELECT 1 FROM {link} l WHERE l.{fk} = t.id AND l.claim_id = ?)", (claim,)))
+    if actor is not None:
+        out.append(LinkFilter(
+            f"SELECT l.{fk} FROM claim_actor ca CROSS JOIN {link} l WHERE ca.actor_id = ? AND l.claim_id = ca.claim_id",
+            f"EXISTS (SELECT 1 FROM {link} l CROSS JOIN claim_actor ca WHERE l.{fk} = t.id AND ca.claim_id = l.claim_id"
+            " AND ca.actor_id = ?)", (actor,)))
+    return out
 
 
 def get(store: Store, *, contradiction_id: str, include_deleted: bool = False) -> tuple[bytes, str]:
@@ -43,11 +56,7 @@ def list_contradictions(
         where.add("t.status = ?", status.value)
     if origin is not None:
         where.add("t.origin = ?", origin)
-    _by_rule(where, "contradiction", rule)
-    if claim is not None:
-        where.add("EXISTS (SELECT 1 FROM contradiction_claim l WHERE l.contradiction_id = t.id AND l.claim_id = ?)", claim)
-    if actor is not None:
-        where.add(_BY_ACTOR.format(link="contradiction_claim", fk="contradiction_id"), actor)
+    link_filters(store, where, "t.id", _links("contradiction", rule, claim, actor))
     members_published_by(where, "contradiction_claim", "contradiction_id", "t", as_of)
     return keyset_page(
         store, source="contradiction t", payload="t.body", order=["t.id"], where=where, limit=limit, cursor=cursor,
@@ -71,13 +80,9 @@ def list_corroborations(
         where.add("t.status = ?", status.value)
     if origin is not None:
         where.add("t.origin = ?", origin)
-    _by_rule(where, "corroboration", rule)
     if independent is not None:
         where.add("t.independent = ?", independent)
-    if claim is not None:
-        where.add("EXISTS (SELECT 1 FROM corroboration_claim l WHERE l.corroboration_id = t.id AND l.claim_id = ?)", claim)
-    if actor is not None:
-        where.add(_BY_ACTOR.format(link="corroboration_claim", fk="corroboration_id"), actor)
+    link_filters(store, where, "t.id", _links("corroboration", rule, claim, actor))
     members_published_by(where, "corroboration_claim", "corroboration_id", "t", as_of)
     return keyset_page(
         store, source="corroboration t", payload="t.body", order=["t.id"], where=where, limit=limit, cursor=cursor,

@@ -15,7 +15,7 @@ from typing import Any
 
 from api.engine.propositions import Facts, Key, facts_of, status_line, step_of, time_order
 from api.errors import NotFound
-from api.services.common import TEXT, Cursor, Page, Where, date_span, published_by, require
+from api.services.common import TEXT, Cursor, LinkFilter, Page, Where, date_span, link_filters, published_by, require
 from api.store.db import Store
 from api.store.readgraph import read_world
 from api.store.render import dump
@@ -58,14 +58,25 @@ def _marks(values: Sequence[object]) -> str:
     return ", ".join("?" * len(values))
 
 
-def _with_a_claim(where: Where, condition: str, value: object, as_of: str | None) -> None:
-    """Keep the propositions with a claim (published by `as_of`) that meets the condition."""
+def _with_a_claim(kind: str, value: object, as_of: str | None) -> LinkFilter:
+    """The propositions with a claim (live, published by `as_of`) in which the actor `value` plays a role (`kind`
+    actor) or whose predicate is `value` (`kind` predicate): as the ids of those propositions, read from the
+    claims that meet it (by claim_actor's or claim's index), or checked per row of the grouped list
+    (common.link_filters)."""
     inner = Where()
-    inner.add(condition, value)
     inner.add("m.deleted_at IS NULL")
     published_by(inner, "m", as_of)
-    where.add(f"cp.proposition_id IN (SELECT mp.proposition_id FROM claim_proposition mp JOIN claim m ON m.id = mp.claim_id"
-              f" WHERE {inner.sql()})", *inner.params)
+    if kind == "actor":
+        ids = ("SELECT mp.proposition_id FROM claim_actor ca CROSS JOIN claim_proposition mp CROSS JOIN claim m"
+               " WHERE ca.actor_id = ? AND mp.claim_id = ca.claim_id AND m.id = ca.claim_id")
+        exists = ("EXISTS (SELECT 1 FROM claim_proposition mp CROSS JOIN claim_actor ca CROSS JOIN claim m"
+                  " WHERE mp.proposition_id = cp.proposition_id AND ca.claim_id = mp.claim_id AND ca.actor_id = ?"
+                  " AND m.id = mp.claim_id")
+    else:
+        ids = "SELECT mp.proposition_id FROM claim m CROSS JOIN claim_proposition mp WHERE m.predicate = ? AND mp.claim_id = m.id"
+        exists = ("EXISTS (SELECT 1 FROM claim_proposition mp CROSS JOIN claim m WHERE mp.proposition_id = cp.proposition_id"
+                  " AND m.id = mp.claim_id AND m.predicate = ?")
+    return LinkFilter(f"{ids} AND {inner.sql()}", f"{exists} AND {inner.sql()})", (value, *inner.params))
 
 
 def list_propositions(store: Store, *, filters: PropositionFilters, limit: int, cursor: str | None) -> Page:
@@ -78,10 +89,9 @@ def list_propositions(store: Store, *, filters: PropositionFilters, limit: int, 
     where = Where()
     where.add("c.deleted_at IS NULL")
     published_by(where, "c", f.as_of)
-    if f.actor is not None:
-        _with_a_claim(where, "EXISTS (SELECT 1 FROM claim_actor ca WHERE ca.claim_id = m.id AND ca.actor_id = ?)", f.actor, f.as_of)
-    if f.predicate is not None:
-        _with_a_claim(where, "m.predicate = ?", f.predicate.value, f.as_of)
+    links = [*([_with_a_claim("actor", f.actor, f.as_of)] if f.actor is not None else []),
+             *([_with_a_claim("predicate", f.predicate.value, f.as_of)] if f.predicate is not None else [])]
+    link_filters(store, where, "cp.proposition_id", links)
     if after is not None:
         where.add("cp.proposition_id > ?", after[0])
     having = Where()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from api.dataset.languages import range_key
-from api.services.common import Page, Where, date_range, fetch_doc, keyset_page, live, require
+from api.services.common import LinkFilter, Page, Where, date_span, fetch_doc, keyset_page, link_filters, live, overlap_arms, require
 from api.store.db import Store
 from schemas.vocab import SourceKind
 
@@ -22,13 +22,24 @@ def list_sources(
     live(where, "s", include_deleted)
     if kind is not None:
         where.add("s.kind = ?", kind.value)
-    if language is not None and (key := range_key(language)) is not None:
-        where.add("EXISTS (SELECT 1 FROM source_language sl WHERE sl.source_id = s.id AND sl.language = ?)", key)
     if publisher is not None:
         where.add("s.publisher_id = ?", publisher)
+    links = []
+    if language is not None and (key := range_key(language)) is not None:
+        links.append(LinkFilter("SELECT sl.source_id FROM source_language sl WHERE sl.language = ?",
+                                "EXISTS (SELECT 1 FROM source_language sl WHERE sl.source_id = s.id AND sl.language = ?)", (key,)))
     if cites is not None:
-        where.add("EXISTS (SELECT 1 FROM source_cite sc WHERE sc.source_id = s.id AND sc.cited_id = ?)", cites)
-    date_range(where, "s.published_from", "s.published_to", date_from, date_to)
+        links.append(LinkFilter("SELECT sc.source_id FROM source_cite sc WHERE sc.cited_id = ?",
+                                "EXISTS (SELECT 1 FROM source_cite sc WHERE sc.source_id = s.id AND sc.cited_id = ?)", (cites,)))
+    first, last = date_span(date_from, date_to)
+    if first is not None or last is not None:
+        # Publication dates overlapping the range: the ids read from the span-level index (one range per level).
+        arms = overlap_arms("published_from", "published_to", first, last)
+        ids = " UNION ALL ".join(f"SELECT id FROM source WHERE {sql}" for sql, _ in arms)
+        checks = [*(["s.published_to >= ?"] if first else []), *(["s.published_from <= ?"] if last else [])]
+        links.append(LinkFilter(ids, " AND ".join(checks), tuple(p for _, ps in arms for p in ps),
+                                tuple(d for d in (first, last) if d is not None)))
+    link_filters(store, where, "s.id", links)
     return keyset_page(
         store, source="source s", payload="s.summary", order=["s.id"], where=where, limit=limit, cursor=cursor,
         scope={"kind": kind, "language": language, "publisher": publisher, "cites": cites, "from": date_from, "to": date_to,

@@ -12,21 +12,25 @@ filter on the timeline run down its index).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 from urllib.parse import urlencode
 
 import pytest
+from sqlalchemy import create_engine, text
 
-from api.services import claims
+from api.services import actors, changes, claims, propositions, sources
+from api.services import contradictions as relations
 from api.services.claims import ClaimFilters, Query
-from api.services.common import use_cursor_secret
+from api.services.common import Page, use_cursor_secret
 from api.store.db import Store
-from schemas.vocab import ClaimRole, Modality, Polarity, Predicate
+from schemas.vocab import ActorKind, ClaimRole, ContradictionStatus, Modality, Polarity, Predicate, SourceKind
 from tests.conftest import walk
 
 pytestmark = pytest.mark.anyio
 
 ACTOR, SOURCE = "egypt", "alkhaleej-aljadeed-2023-09-26-russia-egypt-security-talks"
+CLAIM = "sisi-planned-40000-missiles-for-russia"
 
 # (name, filters, the filter that drives with every filter rare, as a query string for the HTTP check)
 CASES: list[tuple[str, ClaimFilters, str, dict[str, str]]] = [
@@ -57,12 +61,23 @@ CASES: list[tuple[str, ClaimFilters, str, dict[str, str]]] = [
 ]
 
 
+def without_seqscan(database_url: str) -> None:
+    """On PostgreSQL, every later connection to this test's own database plans without sequential scans."""
+    if database_url.startswith("postgresql"):
+        name = database_url.rsplit("/", 1)[1]
+        engine = create_engine(database_url.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
+        try:
+            with engine.connect() as conn:
+                conn.execute(text(f"ALTER DATABASE {name} SET enable_seqscan = off"))
+        finally:
+            engine.dispose()
+
+
 @pytest.fixture
 def store(database_url: str) -> Iterator[Store]:
+    without_seqscan(database_url)
     s = Store(database_url)
     use_cursor_secret(s, "query-plan-test-secret")
-    if not s.sqlite:
-        s.conn.execute("SET enable_seqscan = off")
     yield s
     s.close()
 
@@ -158,3 +173,84 @@ async def test_pages_are_the_same_whichever_filter_drives(client, monkeypatch: p
                 assert [i for i in order if i in set(ids)] == ids, name  # the list's own order
     for key, count in expected.items():
         assert len(walked[key]) == count, key
+
+
+class RecordingStore(Store):
+    """A store that keeps every statement it runs, with its parameters, to EXPLAIN them after."""
+
+    def __init__(self, database_url: str) -> None:
+        super().__init__(database_url)
+        self.statements: list[tuple[str, list[Any]]] = []
+
+    def one(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
+        self.statements.append((sql, list(params)))
+        return super().one(sql, params)
+
+    def all(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        self.statements.append((sql, list(params)))
+        return super().all(sql, params)
+
+
+@pytest.fixture
+def recording(database_url: str) -> Iterator[RecordingStore]:
+    without_seqscan(database_url)
+    s = RecordingStore(database_url)
+    use_cursor_secret(s, "query-plan-test-secret")
+    yield s
+    s.close()
+
+
+RELATION = {"kind": None, "status": None, "origin": None, "rule": None, "claim": None, "actor": None, "as_of": None,
+            "include_deleted": False}
+SOURCE = {"kind": None, "language": None, "publisher": None, "cites": None, "date_from": None, "date_to": None,
+          "include_deleted": False}
+
+# (name, the call of the service that serves the list, on a store)
+OTHER_LISTS: list[tuple[str, Callable[[Store], Page]]] = [
+    ("actors, kind", lambda s: actors.list_actors(s, kind=ActorKind("person"), unnamed=None, include_deleted=False, limit=5,
+                                                  cursor=None)),
+    ("actors, unnamed", lambda s: actors.list_actors(s, kind=None, unnamed=True, include_deleted=False, limit=5, cursor=None)),
+    ("sources, kind", lambda s: sources.list_sources(s, **{**SOURCE, "kind": SourceKind("news_article")}, limit=5, cursor=None)),
+    ("sources, language", lambda s: sources.list_sources(s, **{**SOURCE, "language": "ar"}, limit=5, cursor=None)),
+    ("sources, publisher", lambda s: sources.list_sources(s, **{**SOURCE, "publisher": "alkhaleej-aljadeed"}, limit=5,
+                                                          cursor=None)),
+    ("sources, cites", lambda s: sources.list_sources(s, **{**SOURCE, "cites": "abdul-atti-remarks-to-asharq-al-awsat-2013-russia-talks"},
+                                                      limit=5, cursor=None)),
+    ("sources, date range", lambda s: sources.list_sources(s, **{**SOURCE, "date_from": "2023-02", "date_to": "2023-09"},
+                                                           limit=5, cursor=None)),
+    ("contradictions, claim", lambda s: relations.list_contradictions(s, **{**RELATION, "claim": CLAIM}, limit=5, cursor=None)),
+    ("contradictions, actor", lambda s: relations.list_contradictions(s, **{**RELATION, "actor": ACTOR}, limit=5, cursor=None)),
+    ("contradictions, rule", lambda s: relations.list_contradictions(s, **{**RELATION, "rule": "opposite-polarity"}, limit=5,
+                                                                     cursor=None)),
+    ("contradictions, status", lambda s: relations.list_contradictions(s, **{**RELATION, "status": ContradictionStatus("open")},
+                                                                       limit=5, cursor=None)),
+    ("corroborations, claim", lambda s: relations.list_corroborations(s, **{**RELATION, "claim": CLAIM}, independent=None,
+                                                                      limit=5, cursor=None)),
+    ("corroborations, actor", lambda s: relations.list_corroborations(s, **{**RELATION, "actor": ACTOR}, independent=None,
+                                                                      limit=5, cursor=None)),
+    ("corroborations, independent", lambda s: relations.list_corroborations(s, **RELATION, independent=False, limit=5,
+                                                                            cursor=None)),
+    ("propositions, actor", lambda s: propositions.list_propositions(s, filters=propositions.PropositionFilters(actor=ACTOR),
+                                                                     limit=5, cursor=None)),
+    ("propositions, predicate", lambda s: propositions.list_propositions(
+        s, filters=propositions.PropositionFilters(predicate=Predicate("supply_arms")), limit=5, cursor=None)),
+    ("changes, resource", lambda s: changes.list_changes(s, after=None, resource="claim", limit=5, cursor=None)),
+    ("changes, after", lambda s: changes.list_changes(s, after=100, resource=None, limit=5, cursor=None)),
+    ("revisions", lambda s: changes.list_revisions(s, resource="claim", resource_id=CLAIM, limit=5, cursor=None)),
+]
+LISTED = ("actor", "source", "contradiction", "corroboration", "claim_proposition", "revision")
+
+
+@pytest.mark.parametrize("name,serve", OTHER_LISTS, ids=[name for name, _ in OTHER_LISTS])
+def test_other_lists_are_served_by_an_index(recording: RecordingStore, name: str, serve: Callable[[Store], Page]) -> None:
+    page = serve(recording)
+    assert page.items, name  # each case lists something on the shipped dataset
+    listing = [(sql, params) for sql, params in recording.statements if "LIMIT ?" in sql and "count(*)" not in sql]
+    assert listing, name
+    for sql, params in listing:
+        plan = plan_of(recording, Query(sql, params, "", ""))
+        shown = "\n".join(plan)
+        if recording.sqlite:
+            assert not [step for step in plan if step.startswith(tuple(f"SCAN {t}" for t in LISTED))], shown
+        else:
+            assert "Seq Scan" not in shown, shown
