@@ -42,9 +42,9 @@ from api.store.search import (
     MAX_EXPANSION,
     PREFIX_DIVISOR,
     RANK_SCALE,
+    PackedWords,
     query_terms,
     snippet,
-    unpack_words,
 )
 
 
@@ -56,14 +56,14 @@ class SearchKind(StrEnum):
 
 # A search cursor's key: the last hit's rank, kind and id.
 SEARCH_KEY = (INT64, KeyPart(str, "one of actor, claim, source", choices=frozenset(SearchKind)), TEXT)
-RARE_SINGLE = 5_000  # one term whose words are in at most this many records: its postings are read whole
+RARE_SINGLE = 256  # one term whose words are in at most this many records: its postings are read whole
 RARE_DRIVE = 1_000  # several terms: when one term's words are in at most this many records, only those are scored
 FIRST_BATCH = 16  # postings read from a list the first time; each further read doubles, up to MAX_BATCH
 MAX_BATCH = 1_024
 _IN_CHUNK = 500  # labels per IN (...) when records are read by label
 
 Key = tuple[int, int, int]  # (-rank, kind code, label): the API's order
-Doc = tuple[str, str, dict[int, tuple[int, int]]]  # ref_id, fields (JSON), words (id -> (impact, field position))
+Doc = tuple[str, str, PackedWords]  # ref_id, fields (JSON), its words with their impacts
 
 
 @dataclass(frozen=True)
@@ -236,7 +236,7 @@ def _start(word: _Word, kind: int, start: Key | None) -> tuple[int, int]:
     return (threshold, 0)
 
 
-def _score(words: dict[int, tuple[int, int]], term_words: list[_Word]) -> tuple[int, int] | None:
+def _score(words: PackedWords, term_words: list[_Word]) -> tuple[int, int] | None:
     """A term's score in a record from its stored words, with the field position it is best in; None if absent."""
     best: tuple[int, int] | None = None
     for w in term_words:
@@ -246,7 +246,7 @@ def _score(words: dict[int, tuple[int, int]], term_words: list[_Word]) -> tuple[
     return best
 
 
-def _total(words: dict[int, tuple[int, int]], expanded: list[list[_Word]]) -> int | None:
+def _total(words: PackedWords, expanded: list[list[_Word]]) -> int | None:
     total = 0
     for term_words in expanded:
         found = _score(words, term_words)
@@ -369,7 +369,7 @@ def _load_docs(store: Store, keys: Iterable[tuple[int, int]], docs: dict[tuple[i
         for chunk in _chunks(sorted(set(labels))):
             rows = store.all(f"SELECT label, ref_id, fields, words FROM search_doc WHERE kind = ? AND label IN ({_marks(chunk)})", [k, *chunk])
             for label, ref_id, fields, words in rows:
-                docs[(k, int(label))] = (str(ref_id), str(fields), unpack_words(words))
+                docs[(k, int(label))] = (str(ref_id), str(fields), PackedWords(words))
 
 
 def _render(store: Store, window: list[Key], docs: dict[tuple[int, int], Doc], expanded: list[list[_Word]], terms: list[str]) -> list[bytes]:

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import json
 from array import array
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -162,9 +163,27 @@ def unpack_words(blob: bytes) -> dict[int, tuple[int, int]]:
     return {values[i]: ((values[i + 1] >> 8) * 2, values[i + 1] & 0xFF) for i in range(0, len(values), 2)}
 
 
+class PackedWords:
+    """A record's packed words (`pack_words`), read a word at a time by binary search: (impact, field position)."""
+
+    __slots__ = ("ids", "values")
+
+    def __init__(self, blob: bytes) -> None:
+        self.values = array("I")
+        self.values.frombytes(bytes(blob))
+        self.ids = self.values[0::2]
+
+    def get(self, word_id: int) -> tuple[int, int] | None:
+        at = bisect_left(self.ids, word_id)
+        if at == len(self.ids) or self.ids[at] != word_id:
+            return None
+        packed = self.values[2 * at + 1]
+        return (packed >> 8) * 2, packed & 0xFF
+
+
 # -- snippets
 
-SNIPPET_CHUNK = 2_000  # characters folded at a time while looking for the first match
+SNIPPET_CHUNK = 400  # characters folded at a time while looking for the first match
 
 
 def snippet(field_text: str, terms: list[str]) -> str:
@@ -182,17 +201,24 @@ def snippet(field_text: str, terms: list[str]) -> str:
 
 
 def _first_match(field_text: str, terms: list[str]) -> int | None:
-    """The offset in `field_text` of the earliest occurrence of any term in the folded text, or None."""
+    """The offset in `field_text` of the earliest occurrence of any term in the folded text, or None.
+
+    Chunks are folded one after another (a prefix of a text folds to a prefix of its folding), and the
+    offset is found inside the chunks folded last, so the work is bounded by the text up to the match."""
     longest = max((len(t) for t in terms), default=0)
     folded = ""
+    starts: list[tuple[int, int]] = []  # (offset in the text, offset in the folding) where each chunk begins
     done = 0
     while done < len(field_text):
         start, done = done, min(len(field_text), done + SNIPPET_CHUNK)
+        starts.append((start, len(folded)))
         folded += normalize(field_text[start:done])
         found = [at for at in (folded.find(t) for t in terms) if at >= 0]
         # A match is final once no term starting before it can still run past what is folded so far.
         if found and (min(found) + longest <= len(folded) or done == len(field_text)):
-            return original_offset(field_text[:done], min(found))
+            first = min(found)
+            text_at, folded_at = next(pair for pair in reversed(starts) if pair[1] <= first)
+            return text_at + original_offset(field_text[text_at:done], first - folded_at)
     return None
 
 
@@ -403,5 +429,5 @@ def _bulk(conn: Connection, table: str, columns: tuple[tuple[str, str], ...], ro
 
 __all__ = [
     "KIND_CODES", "KIND_NAMES", "LABEL_SPACE", "MAX_EXPANSION", "PREFIX_DIVISOR", "RANK_SCALE", "BulkIndex", "Indexed",
-    "SearchIndex", "field_impacts", "indexed", "pack_words", "query_terms", "rank", "snippet", "term_score", "unpack_words",
+    "PackedWords", "SearchIndex", "field_impacts", "indexed", "pack_words", "query_terms", "rank", "snippet", "term_score", "unpack_words",
 ]
