@@ -2,6 +2,8 @@
 # versions in requirements.lock on first use.
 PYTHON ?= python3
 PORT ?= 8000
+WORKERS ?= 1
+SERVE_ENV := $(if $(DATABASE_URL),DATABASE_URL='$(DATABASE_URL)')
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -14,9 +16,11 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev]'
 	touch $(STAMP)
 
+# `make serve PORT=8080 WORKERS=2 DATABASE_URL=postgresql://...`: the database is built (or migrated) once, then
+# WORKERS uvicorn processes share it (each with its own bounded pools: CLAIMS_DB_POOL_SIZE and the rest).
 serve: $(STAMP)
-	$(BIN)/python -m api.cli build
-	$(BIN)/uvicorn api.main:app --host 127.0.0.1 --port $(PORT)
+	$(SERVE_ENV) $(BIN)/python -m api.cli build
+	$(SERVE_ENV) CLAIMS_AUTO_BUILD=false $(BIN)/uvicorn api.main:app --host 127.0.0.1 --port $(PORT) --workers $(WORKERS)
 
 # The whole suite, on SQLite and then on PostgreSQL (TEST_POSTGRES_URL, by default the local server),
 # then the contract check against live servers on both (lint, generated clients, Schemathesis).

@@ -36,14 +36,16 @@ def free_port() -> int:
 
 
 class Server:
-    """One uvicorn worker serving `app` on a free port, in its own process (the one whose memory is read)."""
+    """uvicorn serving `app` on a free port: one worker in its own process, or `workers` processes under uvicorn's
+    supervisor (whose memory is read as the sum of its workers')."""
 
-    def __init__(self, app: str, env: dict[str, str]) -> None:
+    def __init__(self, app: str, env: dict[str, str], workers: int = 1) -> None:
         self.app = app
+        self.workers = workers
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(self.port), "--workers", "1",
+            [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(self.port), "--workers", str(workers),
              "--no-access-log", "--log-level", "warning"],
             cwd=ROOT, env={**os.environ, **env},
         )
@@ -60,13 +62,28 @@ class Server:
         raise SystemExit(f"{app} did not start on port {self.port}")
 
     def memory(self) -> dict[str, int]:
-        """Resident memory now (VmRSS) and at its peak so far (VmHWM), in bytes."""
-        found: dict[str, int] = {}
-        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
-            key, _, value = line.partition(":")
-            if key in ("VmRSS", "VmHWM"):
-                found[key] = int(value.split()[0]) * 1024
+        """Resident memory now (VmRSS) and at its peak so far (VmHWM), in bytes: of the worker, or summed over the
+        workers when there are several."""
+        found = {"VmRSS": 0, "VmHWM": 0}
+        for pid in self.worker_pids():
+            try:
+                lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+            except OSError:  # a worker that has just exited
+                continue
+            for line in lines:
+                key, _, value = line.partition(":")
+                if key in found:
+                    found[key] += int(value.split()[0]) * 1024
         return found
+
+    def worker_pids(self) -> list[int]:
+        """The processes that serve requests: the one process, or the supervisor's children."""
+        if self.workers == 1:
+            return [self.proc.pid]
+        children: list[int] = []
+        for task in Path(f"/proc/{self.proc.pid}/task").iterdir():
+            children += [int(pid) for pid in (task / "children").read_text().split()]
+        return [pid for pid in children if "spawn_main" in Path(f"/proc/{pid}/cmdline").read_text(errors="replace")]
 
     def stop(self) -> None:
         if self.proc.poll() is None:

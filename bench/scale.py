@@ -3,12 +3,13 @@ bare FastAPI endpoint measured in the same run, with the server's memory, the da
 build time and the latency of writes.
 
     python -m bench.scale --sizes 119,100000 [--database sqlite|postgresql|sqlite,postgresql] [--duration 10]
-                          [--json var/bench/scale.json]
+                          [--workers 1] [--json var/bench/scale.json]
 
 For each backend and size (119 is the curated dataset itself), the database is built by bench/generate.py
 (documents indexed by bench/indexed.py: the same data, built in reasonable time) or reused from var/bench/
 when one was built with the same size, seed, code and data; the benchmark runs on a copy of it, so the
-writes leave the cache as built. One uvicorn worker serves it (`CLAIMS_AUTO_BUILD=false`), and wrk
+writes leave the cache as built. One uvicorn worker serves it (`--workers N`: N processes, as `make serve WORKERS=N`
+runs them; memory is then their sum) with `CLAIMS_AUTO_BUILD=false`, and wrk
 (`-t1 -c16`, `--duration` seconds after a 2-second warm-up) loads each endpoint in turn; the bare endpoint
 (bench/bare_app.py) is loaded alone before and after them and the ratios use the mean of the two, since
 the machine's speed drifts during a run.
@@ -218,9 +219,10 @@ class Api:
 
     PATIENCE = 5.0  # seconds
 
-    def __init__(self, env: dict[str, str]) -> None:
+    def __init__(self, env: dict[str, str], workers: int = 1) -> None:
         self.env = env
-        self.server = Server("api.main:app", env)
+        self.workers = workers
+        self.server = Server("api.main:app", env, workers)
         self.memory_at_start = self.server.memory()["VmRSS"]
         self.memory_at_end = 0
         self.peak = 0
@@ -235,7 +237,7 @@ class Api:
         if settle(self.base, limit=self.PATIENCE):
             return False
         self.stop()
-        self.server = Server("api.main:app", self.env)
+        self.server = Server("api.main:app", self.env, self.workers)
         self.restarts += 1
         return True
 
@@ -270,9 +272,10 @@ def run(size: int, backend: str, args: argparse.Namespace, steps: Steps) -> dict
     found = probes(url)
     env = {"DATABASE_URL": url, "CLAIMS_AUTO_BUILD": "false"}
     print(f"{backend}, {size:,} claims: measuring", file=sys.stderr, flush=True)
-    results: dict[str, Any] = {"size": size, "backend": backend, "duration": args.duration, "build": report, "probes": found}
+    results: dict[str, Any] = {"size": size, "backend": backend, "duration": args.duration, "workers": args.workers, "build": report,
+                               "probes": found}
     results["bare before"] = bare_endpoint(args)
-    api = Api(env)
+    api = Api(env, args.workers)
     try:
         deep = deep_cursor(api.base, min(DEEP_PAGE, max(1, math.ceil(size / 50))))
         task = steps.task(f"{backend} {size:,}: endpoints", len(endpoints(found, deep)))
@@ -304,6 +307,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES, help="a PostgreSQL server URL (its databases claims_bench_* are used)")
     parser.add_argument("--duration", type=float, default=10, help="seconds of load per endpoint (default 10)")
     parser.add_argument("--connections", type=int, default=16, help="wrk connections (default 16, on one wrk thread)")
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes serving the API (default 1)")
     parser.add_argument("--writes", type=int, default=40, help="requests per write operation (default 40)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--rebuild", action="store_true", help="build the databases even when cached")
@@ -325,7 +329,8 @@ def main(argv: list[str] | None = None) -> int:
                 print("\n" + run_table(runs[-1]) + "\n", flush=True)
                 if runs[-1]["build"]["profile"]:
                     print(profile_table(runs[-1]["build"]) + "\n", flush=True)
-    print(f"wrk -t1 -c{args.connections} -d{args.duration:g}s after a 2 s warm-up, one uvicorn worker, {os.cpu_count()} cores,"
+    workers = "one uvicorn worker" if args.workers == 1 else f"{args.workers} uvicorn workers"
+    print(f"wrk -t1 -c{args.connections} -d{args.duration:g}s after a 2 s warm-up, {workers}, {os.cpu_count()} cores,"
           f" Python {platform.python_version()}, {started:%Y-%m-%d}\n")
     print(across_table(runs))
     if args.json:
