@@ -298,15 +298,17 @@ def _one_term(store: Store, words: list[_Word], kinds: list[int], start: Key | N
 def _several_terms(store: Store, expanded: list[list[_Word]], kinds: list[int], start: Key | None, need: int,
                    docs: dict[tuple[int, int], Doc]) -> list[Key]:
     """The first `need` hits after `start` for a query of several terms (every term must match)."""
-    found: list[Key] = []
+    found: list[Key] = []  # the best `need` hits so far (memory stays bounded by the page, not by the matches)
 
     def score(keys: Iterable[tuple[int, int]]) -> None:
-        keys = list(keys)
-        _load_docs(store, keys, docs)
-        for k, label in keys:
-            total = _total(docs[(k, label)][2], expanded)
+        met: dict[tuple[int, int], Doc] = {}
+        _load_docs(store, keys, met)
+        for (k, label), doc in met.items():
+            total = _total(doc[2], expanded)
             if total is not None and (start is None or (-total, k, label) > start):
                 found.append((-total, k, label))
+        found.sort()
+        del found[need:]
 
     rarest = min(range(len(expanded)), key=lambda t: sum(w.df for w in expanded[t]))
     if sum(w.df for w in expanded[rarest]) <= RARE_DRIVE:
@@ -340,7 +342,6 @@ def _several_terms(store: Store, expanded: list[list[_Word]], kinds: list[int], 
         if min(bounds) < 0:
             break  # a term has no postings left to read: every record not met lacks it
         threshold = sum(bounds)
-        found.sort()
         if len(found) >= need and -found[need - 1][0] > threshold:
             break
         round_size = min(round_size * 2, 4 * MAX_BATCH)
