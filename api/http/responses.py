@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import inspect
 import json
+import re
 from collections.abc import Callable, Coroutine, Sequence
+from functools import lru_cache
 from typing import Any
 
 from fastapi import Request
@@ -16,17 +18,78 @@ from starlette.responses import Response
 from api.errors import BadRequest, InvalidParameter, ProblemError
 from api.http.auth import SCOPE_OF_DEPENDENCY, SCOPES, authenticate
 from api.services.preconditions import not_modified
+from api.store.bodies import gzip_etag, inflate, is_packed
 
 JSON = "application/json"
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 
 
+# One element of Accept-Encoding (RFC 9110 §12.5.3): a coding, then parameters, of which only q counts.
+_CODING = re.compile(r"\s*([!#$%&'*+.^_`|~0-9A-Za-z-]+)\s*((?:;[^,]*)?)")
+_QVALUE = re.compile(r";\s*q\s*=\s*(0(?:\.[0-9]{0,3})?|1(?:\.0{0,3})?)\s*(?:;|$)", re.IGNORECASE)
+
+
+@lru_cache(maxsize=512)
+def gzip_preferred(accept_encoding: str | None) -> bool:
+    """Whether a client that sent this Accept-Encoding (None: the header is absent) gets the gzip form of a
+    stored view rather than its identity form (RFC 9110 §12.5.3).
+
+    gzip (or x-gzip, §8.4.1.3) is acceptable with a q-value above 0, given for it by name or else by `*`;
+    identity is acceptable unless `identity;q=0`, or `*;q=0` without `identity` named. gzip is chosen when
+    acceptable and weighted at least as high as identity. Without the header identity is sent (any coding
+    would do, but a client that says nothing may not decode). When neither is acceptable the header is
+    disregarded (§12.1) and identity is sent. An element that does not parse, or a q-value out of the
+    grammar, is ignored, never an error."""
+    if accept_encoding is None:
+        return False
+    weights: dict[str, float] = {}
+    for element in accept_encoding.split(","):
+        match = _CODING.fullmatch(element)
+        if match is None:
+            continue
+        coding, params = match.group(1).lower(), match.group(2)
+        weight = 1.0
+        if params:
+            q = _QVALUE.search(params)
+            if q is None:
+                if re.search(r";\s*q\s*=", params, re.IGNORECASE):
+                    continue  # a q that is not a qvalue
+            else:
+                weight = float(q.group(1))
+        coding = "gzip" if coding == "x-gzip" else coding
+        weights[coding] = max(weight, weights.get(coding, 0.0)) if coding in weights else weight
+    star = weights.get("*")
+    gzip_q = weights.get("gzip", star if star is not None else 0.0)
+    identity_q = weights.get("identity", star if star is not None else 1.0)
+    return gzip_q > 0 and gzip_q >= identity_q
+
+
 def json_response(request: Request, body: bytes, etag: str, status_code: int = 200) -> Response:
-    """The body with its ETag, or 304 when the client already has it."""
-    if not_modified(request.headers.get("if-none-match"), etag):
-        return Response(status_code=304, headers={"ETag": etag})
-    return Response(body, status_code=status_code, media_type=JSON, headers={"ETag": etag})
+    """A JSON representation with its ETag, or 304 when the client already has it.
+
+    `body` is a stored view (api/store/bodies.py: a gzip member) or JSON. A stored view has two
+    representations: sent as stored with `Content-Encoding: gzip` and the ETag `gzip_etag(etag)` to a client
+    whose Accept-Encoding prefers gzip (`gzip_preferred`), decompressed with `etag` to the others; both carry
+    `Vary: Accept-Encoding`. If-None-Match (RFC 9110 §13.1.2) answers 304 when it names the representation
+    that would be sent, or the other one when the client may still use it (identity always, gzip when it
+    accepts gzip): the 304 names the tag it matched, so a cache freshens the response it holds."""
+    if not is_packed(body):
+        if not_modified(request.headers.get("if-none-match"), etag):
+            return Response(status_code=304, headers={"ETag": etag})
+        return Response(body, status_code=status_code, media_type=JSON, headers={"ETag": etag})
+    gzipped = gzip_preferred(request.headers.get("accept-encoding"))
+    zipped_tag = gzip_etag(etag)
+    tag = zipped_tag if gzipped else etag
+    if_none_match = request.headers.get("if-none-match")
+    if if_none_match is not None:
+        for candidate in (tag, etag) if gzipped else (tag,):
+            if not_modified(if_none_match, candidate):
+                return Response(status_code=304, headers={"ETag": candidate, "Vary": "Accept-Encoding"})
+    if gzipped:
+        headers = {"ETag": tag, "Vary": "Accept-Encoding", "Content-Encoding": "gzip"}
+        return Response(body, status_code=status_code, media_type=JSON, headers=headers)
+    return Response(inflate(body), status_code=status_code, media_type=JSON, headers={"ETag": tag, "Vary": "Accept-Encoding"})
 
 
 def body_etag(body: bytes) -> str:
@@ -34,10 +97,11 @@ def body_etag(body: bytes) -> str:
 
 
 def page_response(request: Request, items: Sequence[bytes], next_cursor: str | None) -> Response:
-    """A list page, composed from pre-rendered items, with `next` in the body and a Link header."""
+    """A list page, composed from pre-rendered items (stored views or JSON: each is inflated), with `next` in
+    the body and a Link header. Pages are sent as identity JSON (see api/store/bodies.py for why)."""
     next_url = str(request.url.include_query_params(cursor=next_cursor)) if next_cursor else None
     body = b"".join((
-        b'{"items":[', b",".join(items), b'],"next_cursor":',
+        b'{"items":[', b",".join([inflate(item) for item in items]), b'],"next_cursor":',
         json.dumps(next_cursor).encode(), b',"next":', json.dumps(next_url).encode(), b"}",
     ))
     response = json_response(request, body, body_etag(body))

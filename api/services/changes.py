@@ -9,6 +9,7 @@ from typing import Any
 from api.errors import NotFound
 from api.services.common import INT64, Cursor, Page, Where
 from api.store.db import Store
+from api.store.revisions import REVISION_AFTER
 from schemas.timestamps import rfc3339
 
 TABLES = {"actor", "source", "claim", "contradiction", "corroboration"}
@@ -35,7 +36,7 @@ def _page(store: Store, where: Where, limit: int, cursor: str | None, scope: dic
     if key is not None:
         where.add("seq > ?", int(key[0]))
     rows = store.all(
-        f"SELECT seq, resource, resource_id, revision, action, at, api_key_id, before, after FROM revision"
+        f"SELECT seq, resource, resource_id, revision, action, at, api_key_id, before, {REVISION_AFTER} FROM revision"
         f" WHERE {where.sql()} ORDER BY {order} LIMIT ?",
         [*where.params, limit + 1],
     )

@@ -26,6 +26,7 @@ from api.errors import Conflict, Gone, NotFound, PreconditionFailed, Preconditio
 from api.services.engine import EngineWrites
 from api.services.preconditions import parse_tags
 from api.services.roles import RoleWrites
+from api.store.bodies import etags_of, inflate, pack, pack_summary
 from api.store.db import now
 from api.store.dbgraph import DbGraph
 from api.store.records import LINK_TABLES, MODEL_OF, TABLE_OF, columns, links, rendered, search_rows
@@ -93,7 +94,7 @@ class Writer:
                 f"Send If-Match with the ETag of {NAMES[kind].lower()} '{item_id}' as you last read it, so that"
                 " a change made since then is not overwritten."
             )
-        if not tags.strong_match(row.etag):
+        if not any(tags.strong_match(tag) for tag in etags_of(row.etag)):  # identity or gzip form (api/store/bodies.py)
             raise PreconditionFailed(
                 f"{NAMES[kind]} '{item_id}' has changed or If-Match does not name it: its current ETag is {row.etag}"
                 f" (revision {row.revision}), and If-Match lists {(if_match or '').strip()[:200]}. Read it again and"
@@ -104,7 +105,7 @@ class Writer:
     def read(self, kind: str, item_id: str) -> Written:
         t = TABLE_OF[kind]
         row = self.conn.execute(select(t.c.body, t.c.etag, t.c.revision).where(t.c.id == item_id)).one()
-        return Written(bytes(row.body), row.etag, row.revision)
+        return Written(inflate(row.body), row.etag, row.revision)
 
     # -- validation
 
@@ -467,14 +468,15 @@ class Writer:
         revision += 1
         views = {"body": self.read(kind, item_id).body}
         if "summary" in t.c:
-            views["summary"] = bytes(self.conn.execute(select(t.c.summary).where(t.c.id == item_id)).scalar_one())
+            views["summary"] = inflate(self.conn.execute(select(t.c.summary).where(t.c.id == item_id)).scalar_one())
         stamp = rfc3339(self.now)
         for column, view in views.items():
             # The tombstone is the last view, marked deleted: nothing it embeds is rendered again.
             views[column] = json.dumps({**json.loads(view), "revision": revision, "deleted_at": stamp},
                                        ensure_ascii=False, separators=(",", ":")).encode()
         self.conn.execute(update(t).where(t.c.id == item_id).values(
-            revision=revision, deleted_at=self.now, updated_at=self.now, etag=etag_of(revision, views["body"]), **views,
+            revision=revision, deleted_at=self.now, updated_at=self.now, etag=etag_of(revision, views["body"]),
+            body=pack(views["body"]), **({"summary": pack_summary(views["summary"])} if "summary" in views else {}),
         ))
         self._write_links(kind, item_id, None)
         if kind == "claim":

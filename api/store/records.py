@@ -15,6 +15,7 @@ from api.dataset.languages import ranges_of
 from api.engine.detect import index_keys
 from api.engine.propositions import facts_of
 from api.engine.world import world_in
+from api.store.bodies import pack, pack_summary
 from api.store.render import Renderer, etag_of, event_range
 from api.store.search import KIND_CODES, Indexed, indexed
 from schemas.common import date_bounds
@@ -196,7 +197,8 @@ def search_rows(kind: str, record: Any, graph: Graph) -> Indexed | None:
 
 
 def rendered(kind: str, item_id: str, renderer: Renderer, revision: int) -> dict[str, Any]:
-    """The rendered columns of a record: body, summary where it has one, and the ETag."""
+    """The rendered columns of a record as stored (api/store/bodies.py): body (`pack`: a gzip member of its JSON),
+    summary where it has one (`pack_summary`), and the ETag of the body's JSON."""
     if kind == "actor":
         body, summary = renderer.actor(item_id)
     elif kind == "source":
@@ -204,8 +206,8 @@ def rendered(kind: str, item_id: str, renderer: Renderer, revision: int) -> dict
     elif kind == "claim":
         body, summary = renderer.claim(item_id)
     elif kind == "contradiction":
-        return {"body": (b := renderer.contradiction(item_id)), "etag": etag_of(revision, b)}
+        return {"body": pack(b := renderer.contradiction(item_id)), "etag": etag_of(revision, b)}
     else:
-        return {"body": (b := renderer.corroboration(item_id)), "etag": etag_of(revision, b)}
-    return {"body": body, "summary": summary, "etag": etag_of(revision, body)}
+        return {"body": pack(b := renderer.corroboration(item_id)), "etag": etag_of(revision, b)}
+    return {"body": pack(body), "summary": pack_summary(summary), "etag": etag_of(revision, body)}
 

@@ -72,7 +72,7 @@ def seed(conn: Connection, ds: Dataset) -> None:
             })
             revisions.append({
                 "resource": kind, "resource_id": item_id, "revision": 1, "action": "create", "api_key_id": None,
-                "at": stamp, "before": None, "after": data,
+                "at": stamp, "before": None, "after": None,  # the data: api/store/revisions.py
             })
             for table, table_rows in links(kind, record, ds):
                 link_rows.setdefault(table, []).extend(table_rows)

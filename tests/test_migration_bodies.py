@@ -1,0 +1,84 @@
+"""Migration 0011 on a database that holds data: its downgrade gives every stored view back as JSON and every
+seeded `create` revision its copy of the data, its upgrade compresses the views again to exactly the bytes a fresh
+build stores and empties those copies, and the API serves the same documents and change feed either way."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+import pytest
+from alembic import command
+from sqlalchemy import Connection, text
+
+from api.config import ROOT, Settings
+from api.main import create_app
+from api.store.bodies import GZIP_MAGIC, inflate
+from api.store.db import make_engine
+from tests.test_migrations import _alembic
+
+pytestmark = pytest.mark.anyio
+
+VIEWS = {"actor": ("body", "summary"), "source": ("body", "summary"), "claim": ("body", "summary"),
+         "contradiction": ("body",), "corroboration": ("body",)}
+CLAIM = "sisi-planned-40000-missiles-for-russia"
+
+
+def _views(conn: Connection) -> dict[tuple[str, str, str], bytes]:
+    out = {}
+    for table, columns in VIEWS.items():
+        for row in conn.execute(text(f"SELECT id, {', '.join(columns)} FROM {table}")):
+            out.update({(table, row[0], c): bytes(v) for c, v in zip(columns, row[1:], strict=True)})
+    return out
+
+
+def _afters(conn: Connection) -> list[tuple[int, str, str | None]]:
+    return [(r[0], r[1], r[2]) for r in conn.execute(text("SELECT seq, action, after FROM revision ORDER BY seq"))]
+
+
+async def _served(database_url: str) -> tuple[bytes, dict, list[dict]]:
+    app = create_app(Settings(database_url=database_url, data_dir=ROOT / "data", auto_build=False))
+    transport = httpx.ASGITransport(app=app)
+    async with app.router.lifespan_context(app), httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        one = await client.get(f"/v1/claims/{CLAIM}", headers={"Accept-Encoding": "identity"})
+        page = await client.get("/v1/claims?limit=200")
+        changes = [await client.get(f"/v1/changes?limit=200&after={after}") for after in (0, 200)]
+    assert one.status_code == page.status_code == 200 and all(c.status_code == 200 for c in changes)
+    return one.content, page.json(), [item for c in changes for item in c.json()["items"]]
+
+
+async def test_views_are_compressed_in_place_and_back(database_url: str) -> None:
+    engine = make_engine(database_url)
+    try:
+        with engine.begin() as conn:
+            # A tombstone too: its views are stored like any other.
+            conn.execute(text("UPDATE claim SET deleted_at = updated_at WHERE id = 'blinken-visited-cairo'"))
+            seeded, seeded_afters = _views(conn), _afters(conn)
+        served = await _served(database_url)
+        _, page, changes = served
+        with engine.begin() as conn:
+            command.downgrade(_alembic(conn), "0010")
+        with engine.begin() as conn:
+            plain, afters = _views(conn), _afters(conn)
+            data = {(r[0], r[1]): r[2] for t in VIEWS for r in conn.execute(text(f"SELECT '{t}', id, data FROM {t}"))}
+        assert all(after is None for _, action, after in seeded_afters if action == "create")
+        assert [(seq, action) for seq, action, _ in afters] == [(seq, action) for seq, action, _ in seeded_afters]
+        resources = {c["seq"]: (c["resource"], c["resource_id"]) for c in changes}
+        assert all(after == data[resources[seq]] for seq, action, after in afters if action == "create" and seq in resources)
+        assert plain.keys() == seeded.keys()
+        assert all(view[:1] == b"{" and view == inflate(seeded[key]) for key, view in plain.items())
+        json.loads(plain[("claim", CLAIM, "body")])
+        # A database from before 0011 is served as it is: JSON views, identity only.
+        assert await _served(database_url) == served
+        with engine.begin() as conn:
+            command.upgrade(_alembic(conn), "head")
+        with engine.begin() as conn:
+            assert _views(conn) == seeded
+            assert _afters(conn) == seeded_afters
+        assert await _served(database_url) == served
+    finally:
+        engine.dispose()
+    assert seeded[("claim", CLAIM, "body")][:2] == GZIP_MAGIC and seeded[("claim", CLAIM, "summary")][:1] == b"\x78"
+    assert len(seeded) == 2 * (len(page["items"]) + 1) + 2 * 75 + 2 * 24 + 18 + 27  # every view of every record
+    assert "blinken-visited-cairo" not in {c["id"] for c in page["items"]}
+    assert len(changes) == 119 + 75 + 24 + 18 + 27 and all(c["action"] == "create" and c["after"]["id"] == c["resource_id"] for c in changes)
