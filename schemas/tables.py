@@ -334,6 +334,10 @@ LIST_INDEXES = (
     _list_index("ix_claim_modality_id", Claim, "modality", "id", "deleted_at"),
     _list_index("ix_claim_polarity_id", Claim, "polarity", "id", "deleted_at"),
     _list_index("ix_claim_published_id", Claim, "published_to", "id", "deleted_at"),
+    # The same filters in timeline order.
+    _list_index("ix_claim_predicate_timeline", Claim, "predicate", "event_from", "event_to", "id", "deleted_at"),
+    _list_index("ix_claim_modality_timeline", Claim, "modality", "event_from", "event_to", "id", "deleted_at"),
+    _list_index("ix_claim_polarity_timeline", Claim, "polarity", "event_from", "event_to", "id", "deleted_at"),
     _list_index("ix_claim_timeline", Claim, "event_from", "event_to", "id", "deleted_at"),
     _list_index("ix_claim_event_span", Claim, "event_from", "event_to", "id", "deleted_at",
                 expression=span_level("event_from", "event_to")),
@@ -362,7 +366,6 @@ LIST_INDEXES = (
     _list_index("ix_relation_rule_relation_rule", RelationRule, "relation", "rule", "relation_id"),
     _list_index("ix_revision_resource_seq", Revision, "resource", "seq"),
 )
-
 
 # -- Reference tables
 #

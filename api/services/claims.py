@@ -21,8 +21,11 @@ query-plan test and for EXPLAIN by hand):
   index and sorted (cost: about the matches); else the list runs in id order on `ix_claim_filter` and checks
   the dates there (cost: about `limit` / the share of claims that match, so at most `limit * N / SET_CAP`
   index entries at N claims);
-- the timeline runs down its index (or, with a date range, one range of the span-level index per level, merged
-  in order); a filter with fewer than `GATHER` claims drives it instead, its claims read and sorted by event time.
+- the timeline runs down its index, or that of a predicate, modality or polarity in timeline order (`claim
+  (predicate, event_from, event_to, id, deleted_at)`...), or with a date range one range of the span-level index
+  per level, merged in order; a filter with fewer than `GATHER` claims drives it instead, its claims read and
+  sorted by event time. An actor, source or language that is common has no index in timeline order (its link
+  table holds no event time): it is checked per row, about `limit` / its share of claims per page.
 """
 
 from __future__ import annotations
@@ -273,19 +276,22 @@ def _timeline_query(store: Store, f: ClaimFilters, filters: list[_Filter], drive
         cols = ", ".join(order)
         return Query(f"SELECT c.summary, {cols} FROM {joins} WHERE {' AND '.join(where)} ORDER BY {cols} LIMIT ?",
                      [*params, *after_params, *check_params, limit + 1], driver.name, "sorted")
-    # The timeline's own order drives: every filter but a date range (the ranges read) is checked per row.
+    # The timeline's order drives: its own index, or a claim column's in timeline order (the first given of
+    # predicate, modality and polarity), or a date range's; every other filter is checked per row.
     order = ["d.event_from", "d.event_to", "d.id"]
     cols = ", ".join(order)
     date = next((x for x in filters if x.name == "date"), None)
-    checks = [x.check for x in filters if x is not date]
-    check_params = [p for x in filters if x is not date for p in x.params]
+    column = next((x for x in filters if x.name in ("predicate", "modality", "polarity")), None) if date is None else None
+    checks = [x.check for x in filters if x is not date and x is not column]
+    check_params = [p for x in filters if x is not date and x is not column for p in x.params]
     joins = f"claim d CROSS JOIN {fj} CROSS JOIN claim c" if checks else "claim d CROSS JOIN claim c"
     rest = [*(["d.deleted_at IS NULL"] if live else []), *(["f.id = d.id", *checks] if checks else []), "c.id = d.id"]
     if date is None:
         after, after_params = _after(order, key)
-        where = ["d.event_from IS NOT NULL", *after, *rest]
+        head, head_params = ([f"d.{column.name} = ?"], column.params) if column is not None else ([], [])
+        where = [*head, "d.event_from IS NOT NULL", *after, *rest]
         return Query(f"SELECT c.summary, {cols} FROM {joins} WHERE {' AND '.join(where)} ORDER BY {cols} LIMIT ?",
-                     [*after_params, *check_params, limit + 1], "timeline", "ordered")
+                     [*head_params, *after_params, *check_params, limit + 1], column.name if column else "timeline", "ordered")
     # One range of the span-level index per level, each in timeline order, merged.
     first, last = date_span(f.date_from, f.date_to)
     arms, params = [], []
