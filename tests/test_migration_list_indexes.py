@@ -1,0 +1,54 @@
+"""Migration 0009: the database the migrations build has exactly the indexes schemas/tables.py declares on the
+tables the lists read, with the same columns, on both backends; the single-column indexes they replaced are gone."""
+
+from __future__ import annotations
+
+import importlib.util
+
+from sqlalchemy import Connection, inspect, text
+
+from api.config import ROOT
+from api.store.db import make_engine
+from schemas.tables import LIST_INDEXES, SQLModel
+
+LISTED_TABLES = {"claim", "claim_actor", "claim_source", "claim_language", "claim_proposition", "actor", "source",
+                 "source_language", "source_cite", "contradiction", "contradiction_claim", "corroboration",
+                 "corroboration_claim", "relation_rule", "revision"}
+
+
+def _migration() -> object:
+    spec = importlib.util.spec_from_file_location("list_indexes", ROOT / "migrations" / "versions" / "0009_list_indexes.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _indexes(conn: Connection, table: str) -> dict[str, list[str | None]]:
+    """The table's indexes but its primary key's: their columns in order, None for an expression."""
+    if conn.dialect.name == "sqlite":  # SQLAlchemy does not reflect SQLite's expression indexes
+        names = conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = :t"
+                                  " AND name NOT LIKE 'sqlite_autoindex_%'"), {"t": table}).scalars().all()
+        return {name: [row[2] for row in conn.execute(text(f"PRAGMA index_info('{name}')"))] for name in names}
+    return {ix["name"]: list(ix["column_names"]) for ix in inspect(conn).get_indexes(table)}  # type: ignore[misc]
+
+
+def test_the_migrated_database_has_the_declared_list_indexes(database_url: str) -> None:
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            found = {table: _indexes(conn, table) for table in LISTED_TABLES}
+    finally:
+        engine.dispose()
+    declared = {
+        table: {ix.name: [c.name if hasattr(c, "table") else None for c in ix.expressions]
+                for ix in SQLModel.metadata.tables[table].indexes}
+        for table in LISTED_TABLES
+    }
+    assert found == declared
+    names = {ix.name for ix in LIST_INDEXES}
+    assert "ix_claim_event_span" in names and "ix_claim_filter" in names
+    migration = _migration()
+    assert {name for name, _, _ in migration.CREATED} == names  # type: ignore[attr-defined]
+    dropped = {name for name, _, _ in migration.DROPPED}  # type: ignore[attr-defined]
+    assert not dropped & {name for indexes in found.values() for name in indexes}
