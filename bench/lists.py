@@ -8,7 +8,8 @@ The database is one bench.generate built (read only: nothing is written). One uv
 whose number is printed) is found by paging, then wrk (`-t1`, `--connections`, `--duration` seconds after a
 warm-up) loads the first page and that page in turn, after the bare endpoint of bench/bare_app.py and
 `/healthz` for comparison (the machine's speed and its other load change between runs). It prints a Markdown
-table: requests/s, p50 and p99 in milliseconds, and the items on the first page (a first page that is not
+table: requests/s, p50 and p99 in milliseconds under load, the median of 20 requests sent one at a time
+("alone": the page's own cost, without waiting behind the others), and the items on the first page (a first page that is not
 full is the whole list), and with `--json` writes it as JSON. The filters' arguments come from the database (bench.scale's probes: an actor with one
 claim, the source with the most claims, a date range holding about 1.4% of the claims).
 """
@@ -17,13 +18,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import sys
 import urllib.parse
 import urllib.request
 from typing import Any
 
-from bench.loadgen import Server, require_wrk, settle, wrk
+from bench.loadgen import Server, require_wrk, settle, timed_get, wrk
 from bench.scale import probes
+
+ALONE = 20  # sequential requests whose median is a page's latency alone, without queueing behind the others
 
 
 def lists(found: dict[str, Any]) -> list[tuple[str, str]]:
@@ -92,14 +96,14 @@ def main(argv: list[str] | None = None) -> int:
     require_wrk()
     found = probes(args.database)
     results = []
-    print("| list | first page: req/s | p50 ms | p99 ms | items | deep page | req/s | p50 ms | p99 ms |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("| list | first page: req/s | p50 ms | p99 ms | alone ms | items | deep page | req/s | p50 ms | p99 ms | alone ms |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     with Server("bench.bare_app:app", {}) as bare:
         base = wrk(bare.base + "/bare", seconds=args.duration, connections=args.connections).as_dict()
-    print(f"| bare FastAPI endpoint (bench/bare_app.py) | {base['rps']:,.0f} | {base['p50_ms']:.1f} | {base['p99_ms']:.1f} | | | | | |")
+    print(f"| bare FastAPI endpoint (bench/bare_app.py) | {base['rps']:,.0f} | {base['p50_ms']:.1f} | {base['p99_ms']:.1f} | | | | | | | |")
     with Server("api.main:app", {"DATABASE_URL": args.database, "CLAIMS_AUTO_BUILD": "false"}) as api:
         health = wrk(api.base + "/healthz", seconds=args.duration, connections=args.connections).as_dict()
-        print(f"| `GET /healthz` | {health['rps']:,.0f} | {health['p50_ms']:.1f} | {health['p99_ms']:.1f} | | | | | |", flush=True)
+        print(f"| `GET /healthz` | {health['rps']:,.0f} | {health['p50_ms']:.1f} | {health['p99_ms']:.1f} | | | | | | | |", flush=True)
         for label, path in lists(found):
             if args.only not in label:
                 continue
@@ -108,10 +112,11 @@ def main(argv: list[str] | None = None) -> int:
             for which, url in (("first", f"{path}&limit=50"), ("deep", deep_path)):
                 settle(api.base)
                 row[which] = wrk(api.base + url, seconds=args.duration, connections=args.connections).as_dict()
+                row[which]["alone_ms"] = statistics.median(timed_get(api.base + url)[0] for _ in range(ALONE))
             results.append(row)
             f, d = row["first"], row["deep"]
-            print(f"| {label} | {f['rps']:,.0f} | {f['p50_ms']:.1f} | {f['p99_ms']:.1f} | {first_len} | {page:,} |"
-                  f" {d['rps']:,.0f} | {d['p50_ms']:.1f} | {d['p99_ms']:.1f} |", flush=True)
+            print(f"| {label} | {f['rps']:,.0f} | {f['p50_ms']:.1f} | {f['p99_ms']:.1f} | {f['alone_ms']:.1f} | {first_len} |"
+                  f" {page:,} | {d['rps']:,.0f} | {d['p50_ms']:.1f} | {d['p99_ms']:.1f} | {d['alone_ms']:.1f} |", flush=True)
             if f["errors"] or d["errors"]:
                 print(f"  errors: {f['errors']} first, {d['errors']} deep", file=sys.stderr)
     if args.json:
