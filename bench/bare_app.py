@@ -16,10 +16,21 @@ services in four ways, each under its own prefix:
 
 Each prefix has `/claims/{id}`, `/claims` (the first page of 50), `/search?q=` and `/healthz`.
 
-    python -m bench.bare_app --database sqlite:///var/bench/loop-100k.db [--duration 5] [--variants a,b,c,d]
+- `/e`: as `/c`, with search in Store's heavy lane (CLAIMS_DB_HEAVY_SIZE threads at once), as the API does.
+
+    python -m bench.bare_app --database sqlite:///var/bench/loop-100k.db [--duration 5] [--variants a,b,c,e,d]
+                             [--switch-interval 0.001]
 
 loads, for each variant, a claim and a list page with wrk (`-t1 -c16`), then `/healthz` from one connection
-while 8 connections search for a common word, and prints a Markdown table.
+while 8 connections search for a common word, and prints a Markdown table. `--switch-interval` sets the
+server's sys.setswitchinterval (the API sets 1 ms; Python's default is 5 ms).
+
+    python -m bench.bare_app --database URL --workers 1,2 [--duration 10]
+
+serves the API itself (`api.main:app`) with each number of uvicorn workers in turn, on a copy of the database,
+and measures a mix of reads on 16 connections alone and while one writer creates and deletes claims, and
+`/healthz` while 8 connections search; then checks that the writes were applied one at a time (the change
+feed's `seq` has no gap, and every write that succeeded is in it once).
 """
 
 from __future__ import annotations
@@ -223,8 +234,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--variants", default="a,b,c,d", help="which of a,b,c,d (d: PostgreSQL only)")
     parser.add_argument("--q", default="egypt", help="the slow request's search word")
     parser.add_argument("--switch-interval", type=float, help="the server's sys.setswitchinterval (seconds)")
+    parser.add_argument("--workers", help="instead: serve the API with each of these numbers of workers (e.g. 1,2)")
     args = parser.parse_args(argv)
     require_wrk()
+    if args.workers:
+        return compare_workers(args.database, [int(n) for n in args.workers.split(",")], args.duration)
     store = Store(args.database)
     row = store.one("SELECT id FROM claim ORDER BY id LIMIT 1 OFFSET (SELECT count(*) / 2 FROM claim)")
     store.close()
@@ -255,6 +269,52 @@ def main(argv: list[str] | None = None) -> int:
     for v, got, listed, alone, loaded, searched in rows:
         print(f"| {v} | {got.rps:,.0f} | {got.p99_ms:.1f} | {listed.rps:,.0f} | {listed.p99_ms:.1f} | {alone.p99_ms:.2f} |"
               f" {loaded.rps:,.0f} | {loaded.p99_ms:.1f} | {searched.rps:,.1f} |")
+    return 0
+
+
+def compare_workers(url: str, counts: list[int], seconds: float) -> int:
+    """The API with each number of workers on a fresh copy of `url`: reads/s alone and with one writer, /healthz
+    while searching, and whether the writes were serialised (the change feed)."""
+    from sqlalchemy import text
+
+    from api.http.auth import create_key
+    from api.store.db import make_engine
+    from bench.loadgen import Server
+    from bench.scale import HEADLINE_CLAIM, working_copy
+    from bench.workload import healthz_under_search, mixed
+
+    backend = "sqlite" if url.startswith("sqlite") else "postgresql"
+    rows = []
+    for workers in counts:
+        work = working_copy(url, backend, name="loop-work")
+        engine = make_engine(work)
+        with engine.begin() as conn:
+            token = create_key(conn, name="workers benchmark", scopes=["write"])
+            middle = conn.execute(text("SELECT id FROM claim ORDER BY id LIMIT 1 OFFSET (SELECT count(*) / 2 FROM claim)")).scalar_one()
+            before = conn.execute(text("SELECT count(*), coalesce(max(seq), 0) FROM revision")).one()
+        reads = ["/v1/claims?limit=50", f"/v1/claims/{middle}", f"/v1/claims/{HEADLINE_CLAIM}", "/healthz", "/v1/timeline"]
+        with Server("api.main:app", {"DATABASE_URL": work, "CLAIMS_AUTO_BUILD": "false"}, workers) as server:
+            mixed_load = mixed(server.base, token, work, reads, seconds)
+            health = healthz_under_search(server.base, seconds)
+            memory = server.memory()["VmRSS"]
+        with engine.connect() as conn:
+            count, last = conn.execute(text("SELECT count(*), coalesce(max(seq), 0) FROM revision")).one()
+            bench_rows = conn.execute(text("SELECT count(*) FROM revision WHERE resource_id LIKE 'bench-mixed-%'")).scalar_one()
+        engine.dispose()
+        serialised = count - before[0] == last - before[1]  # every write since took the next seq: no gap, no repeat
+        rows.append((workers, mixed_load, health, memory, serialised, bench_rows))
+        print(f"{workers} worker(s) done", file=sys.stderr, flush=True)
+    print(f"\n{url}: the API with N uvicorn workers; reads on 16 connections (wrk -t1 -c16 -d{seconds:g}s); one writer creating and"
+          " deleting claims; /healthz from 1 connection while 8 search q=egypt\n")
+    print("| workers | reads/s alone (p99 ms) | reads/s with a writer (p99 ms) | writes (p50 / p99 ms) | write failures |"
+          " change feed without gaps | healthz under search req/s (p99 ms) | RSS MiB |")
+    print("|---|---|---|---|---|---|---|---|")
+    for workers, m, h, memory, serialised, bench_rows in rows:
+        alone, loaded, writes = m["reads alone"], m["reads while writing"], m["writes"]
+        hz = h["healthz while searching"]
+        print(f"| {workers} | {alone['rps']:,.0f} ({alone['p99_ms']:.1f}) | {loaded['rps']:,.0f} ({loaded['p99_ms']:.1f}) |"
+              f" {writes.get('p50_ms', 0):.1f} / {writes.get('p99_ms', 0):.1f} ({writes.get('n', 0)} writes) | {m['write failures']} |"
+              f" {'yes' if serialised else 'NO'} ({bench_rows} revisions) | {hz['rps']:,.0f} ({hz['p99_ms']:.1f}) | {memory / 2**20:,.0f} |")
     return 0
 
 

@@ -103,11 +103,12 @@ def _postgres_fingerprint(url: str) -> str | None:
         return None
 
 
-def working_copy(url: str, backend: str) -> str:
-    """A copy of a cached database to run on (writes change it): a file copy, or a database from a template."""
+def working_copy(url: str, backend: str, name: str = "work") -> str:
+    """A copy of a cached database to run on (writes change it): a file copy (var/bench/NAME.db), or a database from
+    a template (claims_bench_work, or NAME with `-` read as `_`)."""
     if backend == "sqlite":
         source = Path(make_url(url).database or "")
-        target = CACHE / "work.db"
+        target = CACHE / f"{name}.db"
         for suffix in ("", "-wal", "-shm"):
             Path(f"{target}{suffix}").unlink(missing_ok=True)
         shutil.copyfile(source, target)
@@ -115,11 +116,12 @@ def working_copy(url: str, backend: str) -> str:
     import psycopg
 
     template = make_url(url).database
-    work = make_url(url).set(database="claims_bench_work")
+    database = "claims_bench_work" if name == "work" else name.replace("-", "_")
+    work = make_url(url).set(database=database)
     admin = make_url(url).set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
     with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute('DROP DATABASE IF EXISTS "claims_bench_work" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "claims_bench_work" TEMPLATE "{template}"')
+        conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{database}" TEMPLATE "{template}"')
     return work.render_as_string(hide_password=False)
 
 
