@@ -39,6 +39,7 @@ from typing import Any, Literal
 from api.dataset.languages import range_key
 from api.errors import InvalidParameter
 from api.services.common import DAY, TEXT, Cursor, KeyPart, Page, date_span, fetch_doc, overlap_arms, require
+from api.store.bodies import inflate
 from api.store.db import Store
 from schemas.vocab import ClaimRole, Modality, Polarity, Predicate
 
@@ -333,7 +334,7 @@ def _as_of(store: Store, page: Page, as_of: str | None) -> Page:
     claims had been published. The summaries are rendered for today, so the later ones are taken out here."""
     if as_of is None or not page.items:
         return page
-    views = [json.loads(item) for item in page.items]
+    views = [json.loads(inflate(item)) for item in page.items]
     hidden: set[str] = set()
     # The relations' claims' publication dates, read on ix_claim_filter (SQLite would read each claim's row).
     claim = "claim c INDEXED BY ix_claim_filter" if store.sqlite else "claim c"
@@ -381,7 +382,7 @@ def export_lines(store: Store, batch: int = 200) -> Iterator[bytes]:
     while True:
         rows = store.all("SELECT id, body FROM claim WHERE deleted_at IS NULL AND id > ? ORDER BY id LIMIT ?", (after, batch))
         for row in rows:
-            yield row[1] + b"\n"
+            yield inflate(row[1]) + b"\n"
         if len(rows) < batch:
             return
         after = rows[-1][0]
