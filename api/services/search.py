@@ -26,9 +26,11 @@ from __future__ import annotations
 
 import heapq
 import json
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 from api.errors import InvalidParameter
@@ -61,6 +63,7 @@ RARE_DRIVE = 1_000  # several terms: when one term's words are in at most this m
 FIRST_BATCH = 16  # postings read from a list the first time; each further read doubles, up to MAX_BATCH
 MAX_BATCH = 1_024
 _IN_CHUNK = 500  # labels per IN (...) when records are read by label
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 Key = tuple[int, int, int]  # (-rank, kind code, label): the API's order
 Doc = tuple[str, str, PackedWords]  # ref_id, fields (JSON), its words with their impacts
@@ -391,45 +394,74 @@ def _render(store: Store, window: list[Key], docs: dict[tuple[int, int], Doc], e
         kind = KIND_NAMES[code]
         title, fields = texts[(kind, ref_id)]
         name, lang, text = fields[position]
-        items.append(json.dumps(
+        items.append(_ENCODER.encode(
             {"kind": kind, "id": ref_id, "label": title, "field": name, "language": lang, "snippet": snippet(text, terms),
              "score": -negated / RANK_SCALE},
-            ensure_ascii=False, separators=(",", ":"),
         ).encode())
     return items
+
+
+@lru_cache(maxsize=4_096)
+def _field_meta(fields: str) -> tuple[tuple[str, str], ...]:
+    """search_doc.fields parsed: (field, language) per position."""
+    return tuple((str(f), str(lang)) for f, lang in json.loads(fields))
+
+
+# The label and field texts of recently shown actors and claims, keyed by (kind, id, revision, updated_at): any
+# change to a record's text is a new revision (a rebuild, a new updated_at), so an entry is never stale. Sources
+# are read each time (their held texts are long). Bounded: emptied when it holds TEXTS_CACHED records.
+TEXTS_CACHED = 4_096
+_texts_cache: dict[tuple[str, str, int, str], tuple[str, list[str]]] = {}
+_texts_lock = threading.Lock()
+
+
+def _record_texts(kind: str, data: dict[str, Any], held_text: str | None, extra_names: list[tuple[str, str]]) -> tuple[str, list[str]]:
+    """A record's label and the texts of its searchable fields, in api/store/records.py `search_fields`' order."""
+    if kind == "actor":
+        names = [(n["value"], n["language"]) for n in data["names"]]
+        for name in extra_names:
+            if name not in names:
+                names.append(name)
+        return data["name"], [value for value, _ in names] + [data["description"]]
+    if kind == "claim":
+        texts = [data["statement"]]
+        for ev in data["evidence"]:
+            texts.append(ev["quote"])
+            if ev.get("translation"):
+                texts.append(ev["translation"])
+        return data["statement"], texts
+    return data["title"], [data["title"]] + ([held_text] if held_text is not None else [])
 
 
 def _field_texts(store: Store, wanted: dict[str, dict[str, set[int]]],
                  field_names: dict[tuple[str, str], str]) -> dict[tuple[str, str], tuple[str, dict[int, tuple[str, str, str]]]]:
     """(kind, id) -> (the record's label, {field position: (field, language, text)}) for the positions wanted,
-    read from the records as api/store/records.py `search_fields` lists them."""
+    read from the records (or the cache of recently shown ones) as api/store/records.py `search_fields` lists them."""
     out: dict[tuple[str, str], tuple[str, dict[int, tuple[str, str, str]]]] = {}
     for kind, positions in wanted.items():
         ids = sorted(positions)
-        table = {"actor": "actor", "claim": "claim", "source": "source"}[kind]
-        rows = {str(r[0]): (json.loads(r[1]), r[2]) for chunk in _chunks(ids) for r in store.all(
-            f"SELECT id, data, {'text' if kind == 'source' else 'NULL'} FROM {table} WHERE id IN ({_marks(chunk)})", chunk)}
-        extra_names = _document_names(store, ids) if kind == "actor" else {}
+        found: dict[str, tuple[str, list[str]]] = {}
+        if kind == "source":
+            for chunk in _chunks(ids):
+                for ref_id, data, held_text in store.all(f"SELECT id, data, text FROM source WHERE id IN ({_marks(chunk)})", chunk):
+                    found[str(ref_id)] = _record_texts(kind, json.loads(data), held_text, [])
+        else:
+            keys = {str(r[0]): (kind, str(r[0]), int(r[1]), str(r[2])) for chunk in _chunks(ids) for r in store.all(
+                f"SELECT id, revision, updated_at FROM {kind} WHERE id IN ({_marks(chunk)})", chunk)}
+            with _texts_lock:
+                found = {ref_id: _texts_cache[key] for ref_id, key in keys.items() if key in _texts_cache}
+            missing = [ref_id for ref_id in ids if ref_id not in found]
+            extra_names = _document_names(store, missing) if kind == "actor" and missing else {}
+            for chunk in _chunks(missing):
+                for ref_id, data in store.all(f"SELECT id, data FROM {kind} WHERE id IN ({_marks(chunk)})", chunk):
+                    found[str(ref_id)] = _record_texts(kind, json.loads(data), None, extra_names.get(str(ref_id), []))
+            with _texts_lock:
+                if len(_texts_cache) + len(missing) > TEXTS_CACHED:
+                    _texts_cache.clear()
+                _texts_cache.update((keys[ref_id], found[ref_id]) for ref_id in missing if ref_id in keys)
         for ref_id in ids:
-            data, held_text = rows[ref_id]
-            meta = json.loads(field_names[(kind, ref_id)])
-            if kind == "actor":
-                label = data["name"]
-                names = [(n["value"], n["language"]) for n in data["names"]]
-                for name in extra_names.get(ref_id, []):
-                    if name not in names:
-                        names.append(name)
-                texts = [value for value, _ in names] + [data["description"]]
-            elif kind == "claim":
-                label = data["statement"]
-                texts = [data["statement"]]
-                for ev in data["evidence"]:
-                    texts.append(ev["quote"])
-                    if ev.get("translation"):
-                        texts.append(ev["translation"])
-            else:
-                label = data["title"]
-                texts = [data["title"]] + ([held_text] if held_text is not None else [])
+            label, texts = found[ref_id]
+            meta = _field_meta(field_names[(kind, ref_id)])
             out[(kind, ref_id)] = (label, {p: (meta[p][0], meta[p][1], texts[p]) for p in positions[ref_id]})
     return out
 
