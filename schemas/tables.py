@@ -3,7 +3,7 @@ API keys and idempotency records. Alembic migrations (migrations/) create it on 
 
 Each resource row keeps `data`, the curated record as JSON (the dataset file format, so the
 database can be written back to data/ byte for byte), and `body`/`summary`, its public views as
-rendered JSON, so that a read is a primary-key lookup. Link tables are derived from `data` and
+rendered JSON, compressed (api/store/bodies.py), so that a read is a primary-key lookup. Link tables are derived from `data` and
 rewritten with it.
 """
 
@@ -14,6 +14,10 @@ from typing import Any, cast
 
 from sqlalchemy import BigInteger, Column, DateTime, Index, LargeBinary, SmallInteger, String, Table, Text, text
 from sqlmodel import Field, SQLModel
+
+LINK_TABLE = {"sqlite_with_rowid": False}
+"""A link table's rows are its primary key: on SQLite it is a WITHOUT ROWID table, stored once in primary-key order,
+rather than a rowid table and the index of its key holding the same columns twice (migration 0011)."""
 
 
 def _binary() -> Column:  # type: ignore[type-arg]
@@ -125,12 +129,14 @@ class ActorRole(SQLModel, table=True):
 
 class SourceCite(SQLModel, table=True):
     __tablename__ = "source_cite"
+    __table_args__ = LINK_TABLE
     source_id: str = Field(primary_key=True, foreign_key="source.id")
     cited_id: str = Field(primary_key=True, foreign_key="source.id")
 
 
 class ClaimActor(SQLModel, table=True):
     __tablename__ = "claim_actor"
+    __table_args__ = LINK_TABLE
     claim_id: str = Field(primary_key=True, foreign_key="claim.id")
     role: str = Field(primary_key=True)
     actor_id: str = Field(primary_key=True, foreign_key="actor.id")
@@ -140,6 +146,7 @@ class ClaimSource(SQLModel, table=True):
     """Every source a claim is linked to: quoted from, attributed to, or traced back to."""
 
     __tablename__ = "claim_source"
+    __table_args__ = LINK_TABLE
     claim_id: str = Field(primary_key=True, foreign_key="claim.id")
     source_id: str = Field(primary_key=True, foreign_key="source.id")
 
@@ -149,6 +156,7 @@ class ClaimLanguage(SQLModel, table=True):
     lower-cased: `en-GB` gives `en` and `en-gb`; api/dataset/languages.py): a language filter is one lookup."""
 
     __tablename__ = "claim_language"
+    __table_args__ = LINK_TABLE
     claim_id: str = Field(primary_key=True, foreign_key="claim.id")
     language: str = Field(primary_key=True)
 
@@ -157,12 +165,14 @@ class SourceLanguage(SQLModel, table=True):
     """Every language range that matches a source's language, as for claims."""
 
     __tablename__ = "source_language"
+    __table_args__ = LINK_TABLE
     source_id: str = Field(primary_key=True, foreign_key="source.id")
     language: str = Field(primary_key=True)
 
 
 class ContradictionClaim(SQLModel, table=True):
     __tablename__ = "contradiction_claim"
+    __table_args__ = LINK_TABLE
     contradiction_id: str = Field(primary_key=True, foreign_key="contradiction.id")
     claim_id: str = Field(primary_key=True, foreign_key="claim.id")
     side: str
@@ -170,6 +180,7 @@ class ContradictionClaim(SQLModel, table=True):
 
 class CorroborationClaim(SQLModel, table=True):
     __tablename__ = "corroboration_claim"
+    __table_args__ = LINK_TABLE
     corroboration_id: str = Field(primary_key=True, foreign_key="corroboration.id")
     claim_id: str = Field(primary_key=True, foreign_key="claim.id")
 
@@ -261,6 +272,7 @@ class ClaimKey(SQLModel, table=True):
     outcome keys (`o:`) and direct speakers (`s:`). Detection looks candidates up here, by index."""
 
     __tablename__ = "claim_key"
+    __table_args__ = LINK_TABLE
     claim_id: str = Field(primary_key=True, foreign_key="claim.id")
     key: str = Field(primary_key=True, index=True)
 
@@ -269,6 +281,7 @@ class ClaimProposition(SQLModel, table=True):
     """The proposition a claim belongs to."""
 
     __tablename__ = "claim_proposition"
+    __table_args__ = LINK_TABLE
     claim_id: str = Field(primary_key=True, foreign_key="claim.id")
     proposition_id: str
 
@@ -277,6 +290,7 @@ class RelationRule(SQLModel, table=True):
     """The detection rules that propose or also find a contradiction or corroboration."""
 
     __tablename__ = "relation_rule"
+    __table_args__ = LINK_TABLE
     relation: str = Field(primary_key=True)
     relation_id: str = Field(primary_key=True, index=True)
     rule: str = Field(primary_key=True, index=True)

@@ -1,6 +1,7 @@
 """Migration 0011 on a database that holds data: its downgrade gives every stored view back as JSON and every
 seeded `create` revision its copy of the data, its upgrade compresses the views again to exactly the bytes a fresh
-build stores and empties those copies, and the API serves the same documents and change feed either way."""
+build stores and empties those copies, and the API serves the same documents and change feed either way; on
+SQLite the link tables go back to rowid tables and become WITHOUT ROWID again, with the same indexes and rows."""
 
 from __future__ import annotations
 
@@ -9,12 +10,13 @@ import json
 import httpx
 import pytest
 from alembic import command
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, inspect, text
 
 from api.config import ROOT, Settings
 from api.main import create_app
 from api.store.bodies import GZIP_MAGIC, inflate
 from api.store.db import make_engine
+from tests.conftest import BACKEND
 from tests.test_migrations import _alembic
 
 pytestmark = pytest.mark.anyio
@@ -29,6 +31,20 @@ def _views(conn: Connection) -> dict[tuple[str, str, str], bytes]:
     for table, columns in VIEWS.items():
         for row in conn.execute(text(f"SELECT id, {', '.join(columns)} FROM {table}")):
             out.update({(table, row[0], c): bytes(v) for c, v in zip(columns, row[1:], strict=True)})
+    return out
+
+
+LINK_TABLES = ("claim_actor", "claim_source", "claim_language", "claim_key", "claim_proposition", "contradiction_claim",
+               "corroboration_claim", "relation_rule", "source_cite", "source_language")
+
+
+def _links(conn: Connection) -> dict[str, tuple[bool, list[str], int]]:
+    """Each link table: whether SQLite stores it WITHOUT ROWID (False elsewhere), its indexes, its rows."""
+    out = {}
+    for table in LINK_TABLES:
+        sql = conn.execute(text("SELECT sql FROM sqlite_master WHERE name = :t"), {"t": table}).scalar() if conn.dialect.name == "sqlite" else ""
+        indexes = sorted(i["name"] or "" for i in inspect(conn).get_indexes(table))
+        out[table] = ("WITHOUT ROWID" in (sql or ""), indexes, conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
     return out
 
 
@@ -53,13 +69,14 @@ async def test_views_are_compressed_in_place_and_back(database_url: str) -> None
         with engine.begin() as conn:
             # A tombstone too: its views are stored like any other.
             conn.execute(text("UPDATE claim SET deleted_at = updated_at WHERE id = 'blinken-visited-cairo'"))
-            seeded, seeded_afters = _views(conn), _afters(conn)
+            seeded, seeded_afters, links = _views(conn), _afters(conn), _links(conn)
         served = await _served(database_url)
         _, page, changes = served
         with engine.begin() as conn:
             command.downgrade(_alembic(conn), "0010")
         with engine.begin() as conn:
             plain, afters = _views(conn), _afters(conn)
+            assert _links(conn) == {t: (False, indexes, rows) for t, (_, indexes, rows) in links.items()}
             data = {(r[0], r[1]): r[2] for t in VIEWS for r in conn.execute(text(f"SELECT '{t}', id, data FROM {t}"))}
         assert all(after is None for _, action, after in seeded_afters if action == "create")
         assert [(seq, action) for seq, action, _ in afters] == [(seq, action) for seq, action, _ in seeded_afters]
@@ -75,10 +92,13 @@ async def test_views_are_compressed_in_place_and_back(database_url: str) -> None
         with engine.begin() as conn:
             assert _views(conn) == seeded
             assert _afters(conn) == seeded_afters
+            assert _links(conn) == links
         assert await _served(database_url) == served
     finally:
         engine.dispose()
     assert seeded[("claim", CLAIM, "body")][:2] == GZIP_MAGIC and seeded[("claim", CLAIM, "summary")][:1] == b"\x78"
     assert len(seeded) == 2 * (len(page["items"]) + 1) + 2 * 75 + 2 * 24 + 18 + 27  # every view of every record
     assert "blinken-visited-cairo" not in {c["id"] for c in page["items"]}
+    assert all(without_rowid == (BACKEND == "sqlite") for without_rowid, _, _ in links.values())
+    assert links["claim_actor"][2] > 300 and "ix_claim_actor_actor_claim" in links["claim_actor"][1]
     assert len(changes) == 119 + 75 + 24 + 18 + 27 and all(c["action"] == "create" and c["after"]["id"] == c["resource_id"] for c in changes)

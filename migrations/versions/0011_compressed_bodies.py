@@ -8,11 +8,16 @@ A record's `create` revision no longer keeps a copy of the data it created when 
 next revision holds as its `before`, or the record's own row when it has not changed since (api/store/revisions.py):
 those copies are emptied here, by ranges of `seq`, and put back by the downgrade.
 
+On SQLite the link tables become WITHOUT ROWID tables: each was a rowid table plus the index of its primary key,
+the same columns twice; now its rows are stored once, in primary-key order (schemas/tables.py says which). Only
+their parent tables refer to nothing in them, so each is copied, dropped and renamed (batch mode) with its indexes.
+
 Revision ID: 0011
 Revises: 0010
 Create Date: 2026-11-30 07:00:00
 """
 
+import warnings
 import zlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -85,6 +90,19 @@ CREATED = (
     f' AND n.revision = revision.revision + 1), CASE revision.resource {_CURRENT} END)'
 )
 SEQ_BATCH = 50_000
+LINK_TABLES = ('claim_actor', 'claim_source', 'claim_language', 'claim_key', 'claim_proposition', 'contradiction_claim',
+               'corroboration_claim', 'relation_rule', 'source_cite', 'source_language')
+
+
+def _rowid(with_rowid: bool) -> None:
+    if op.get_bind().dialect.name != 'sqlite':
+        return
+    for table in LINK_TABLES:
+        with warnings.catch_warnings():
+            # Reflecting the tables a link table refers to skips their expression indexes: they are not copied.
+            warnings.filterwarnings('ignore', 'Skipped unsupported reflection of expression-based index', sa.exc.SAWarning)
+            with op.batch_alter_table(table, recreate='always', table_kwargs={'sqlite_with_rowid': with_rowid}):
+                pass
 
 
 def _revisions(statement: str) -> None:
@@ -98,9 +116,11 @@ def upgrade() -> None:
     for table, columns in VIEWS.items():
         _convert(table, {c: _pack if c == 'body' else _pack_summary for c in columns}, lambda v: not _packed(v))
     _revisions(f"UPDATE revision SET after = NULL WHERE revision.action = 'create' AND revision.after = {CREATED}")
+    _rowid(False)
 
 
 def downgrade() -> None:
+    _rowid(True)
     for table, columns in VIEWS.items():
         _convert(table, dict.fromkeys(columns, _unpack), _packed)
     _revisions(f"UPDATE revision SET after = {CREATED} WHERE revision.action = 'create' AND revision.after IS NULL")
