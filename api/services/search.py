@@ -174,6 +174,12 @@ class _List:
             self.position = self.rows[-1]
         return self.rows[self.at]
 
+    def next_label(self) -> int:
+        """A label at or below that of the next posting (0 when nothing has been read)."""
+        if self.at < len(self.rows):
+            return self.rows[self.at][1]
+        return self.position[1] if self.rows else 0
+
     def bound(self) -> int:
         """The best weighted impact a posting not yet read can have."""
         if self.at < len(self.rows):
@@ -223,6 +229,22 @@ class _Merge:
             if lst.at < len(lst.rows) or not lst.done:
                 out[lst.term] = max(out[lst.term], lst.bound())
         return out
+
+    def frontier(self, terms: int) -> Key | None:
+        """The least key a record met in no list yet can have (None: none can match every term).
+
+        Its rank is at most the sum of the terms' bounds; when equal, the record has each term's bound in a
+        list of its kind whose next posting has that bound, at or after that posting's label: so for every term
+        its (kind, label) is at least the least (kind, next label) among the term's lists at the bound."""
+        bounds = self.bounds(terms)
+        if min(bounds) < 0:
+            return None
+        least: list[tuple[int, int]] = [(len(KIND_NAMES), 0)] * terms
+        for lst in self.lists:
+            if (lst.at < len(lst.rows) or not lst.done) and lst.bound() == bounds[lst.term]:
+                least[lst.term] = min(least[lst.term], (lst.kind, lst.next_label()))
+        kind, label = max(least)
+        return (-sum(bounds), kind, label)
 
 
 def _start(word: _Word, kind: int, start: Key | None) -> tuple[int, int]:
@@ -304,10 +326,8 @@ def _several_terms(store: Store, expanded: list[list[_Word]], kinds: list[int], 
     found: list[Key] = []  # the best `need` hits so far (memory stays bounded by the page, not by the matches)
 
     def score(keys: Iterable[tuple[int, int]]) -> None:
-        met: dict[tuple[int, int], Doc] = {}
-        _load_docs(store, keys, met)
-        for (k, label), doc in met.items():
-            total = _total(doc[2], expanded)
+        for (k, label), words in _load_words(store, keys).items():
+            total = _total(words, expanded)
             if total is not None and (start is None or (-total, k, label) > start):
                 found.append((-total, k, label))
         found.sort()
@@ -341,13 +361,12 @@ def _several_terms(store: Store, expanded: list[list[_Word]], kinds: list[int], 
         score(batch)
         if exhausted:
             break
-        bounds = merge.bounds(len(expanded))
-        if min(bounds) < 0:
+        frontier = merge.frontier(len(expanded))
+        if frontier is None:
             break  # a term has no postings left to read: every record not met lacks it
-        threshold = sum(bounds)
-        if len(found) >= need and -found[need - 1][0] > threshold:
+        if len(found) >= need and found[need - 1] < frontier:
             break
-        round_size = min(round_size * 2, 4 * MAX_BATCH)
+        round_size = min(round_size * 3 // 2, 4 * MAX_BATCH)
     return sorted(found)[:need]
 
 
@@ -374,6 +393,19 @@ def _load_docs(store: Store, keys: Iterable[tuple[int, int]], docs: dict[tuple[i
             rows = store.all(f"SELECT label, ref_id, fields, words FROM search_doc WHERE kind = ? AND label IN ({_marks(chunk)})", [k, *chunk])
             for label, ref_id, fields, words in rows:
                 docs[(k, int(label))] = (str(ref_id), str(fields), PackedWords(words))
+
+
+def _load_words(store: Store, keys: Iterable[tuple[int, int]]) -> dict[tuple[int, int], PackedWords]:
+    """The stored words of the records (kind code, label)."""
+    by_kind: dict[int, list[int]] = {}
+    for k, label in keys:
+        by_kind.setdefault(k, []).append(label)
+    out: dict[tuple[int, int], PackedWords] = {}
+    for k, labels in by_kind.items():
+        for chunk in _chunks(sorted(set(labels))):
+            for label, words in store.all(f"SELECT label, words FROM search_doc WHERE kind = ? AND label IN ({_marks(chunk)})", [k, *chunk]):
+                out[(k, int(label))] = PackedWords(words)
+    return out
 
 
 def _render(store: Store, window: list[Key], docs: dict[tuple[int, int], Doc], expanded: list[list[_Word]], terms: list[str]) -> list[bytes]:
