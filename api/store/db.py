@@ -10,6 +10,7 @@ other.
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -98,6 +99,15 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+def _on_event_loop() -> bool:
+    """Whether this thread is running an event loop (asyncio's, which anyio runs on here)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
 class _Lane:
     """A bound on concurrent database work: `size` tokens (threads at once), and on PostgreSQL a pool of at most
     `size` connections, one held per token. Made on first use (the limiter needs the running event loop's library)."""
@@ -129,10 +139,11 @@ class Store:
     own lane of one token and one connection, so that a pool taken by slow requests does not hold it up.
     Heavy calls (search, export: long stretches of Python that hold the GIL) take one of `heavy_size` tokens
     first, so that only a few of them compete with the event loop for the GIL at once.
-    Outside a call (a sync write route's key check, the export's stream), `one` and `all` take a pooled
-    connection per statement, waiting at most `timeout` seconds too.
+    Outside a call, `one` and `all` take a pooled connection per statement in a worker thread (waiting at most
+    `timeout` seconds), and on the event loop's own thread (the key check before a route runs: one primary-key
+    read) its one kept connection, so that the loop never waits for the pool.
 
-    Connections to PostgreSQL per process: at most `pool_size` + 1 here, plus the write engine's (make_engine).
+    Connections to PostgreSQL per process: at most `pool_size` + 2 here, plus the write engine's (make_engine).
     """
 
     def __init__(self, database_url: str, *, pool_size: int = 10, heavy_size: int = 2, timeout: float = 5.0) -> None:
@@ -146,8 +157,22 @@ class Store:
         self._all: list[Any] = []
         self._lock = threading.Lock()
         self._sql: dict[str, str] = {}
+        self._loop_conn: Any = None
 
     # -- connections
+
+    def _conninfo(self) -> str:
+        return make_url(self.database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+    def _loop_connection(self) -> Any:
+        """The event loop thread's own PostgreSQL connection, opened again if it broke."""
+        conn = self._loop_conn
+        if conn is None or conn.closed or conn.broken:
+            import psycopg
+
+            conn = self._loop_conn = psycopg.connect(self._conninfo(), autocommit=True, prepare_threshold=2,
+                                                     application_name=APPLICATION_NAME)
+        return conn
 
     def _sqlite_connection(self) -> Any:
         conn = getattr(self._local, "conn", None)
@@ -166,9 +191,8 @@ class Store:
                 if lane.pool is None:
                     from psycopg_pool import ConnectionPool
 
-                    conninfo = make_url(self.database_url).set(drivername="postgresql").render_as_string(hide_password=False)
                     lane.pool = ConnectionPool(
-                        conninfo, min_size=1, max_size=lane.size, timeout=self.timeout, name=f"claims-{lane.name}",
+                        self._conninfo(), min_size=1, max_size=lane.size, timeout=self.timeout, name=f"claims-{lane.name}",
                         kwargs={"autocommit": True, "prepare_threshold": 2, "application_name": APPLICATION_NAME},
                         open=True,
                     )
@@ -258,8 +282,18 @@ class Store:
             converted = self._sql[sql] = sql.replace("%", "%%").replace("?", "%s")
         return converted
 
+    def _unheld(self) -> Any:
+        """The connection for a statement outside `call`: SQLite's per-thread one, the event loop's own, or None
+        (then one is taken from the pool for the statement)."""
+        if self.sqlite:
+            return self._sqlite_connection()
+        held = getattr(self._local, "held", None)
+        if held is None and _on_event_loop():
+            return self._loop_connection()
+        return held
+
     def one(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
-        held = self._sqlite_connection() if self.sqlite else getattr(self._local, "held", None)
+        held = self._unheld()
         if held is None:
             with self._held(self.reads) as conn:
                 return self._one(conn, sql, params)
@@ -270,7 +304,7 @@ class Store:
         return row
 
     def all(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        held = self._sqlite_connection() if self.sqlite else getattr(self._local, "held", None)
+        held = self._unheld()
         if held is None:
             with self._held(self.reads) as conn:
                 return self._all_rows(conn, sql, params)
@@ -289,6 +323,9 @@ class Store:
                 if lane.pool is not None:
                     lane.pool.close()
                     lane.pool = None
+            if self._loop_conn is not None:
+                self._loop_conn.close()
+                self._loop_conn = None
         self._local = threading.local()
 
 
