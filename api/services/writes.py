@@ -478,6 +478,7 @@ class Writer:
             revision=revision, deleted_at=self.now, updated_at=self.now, etag=etag_of(revision, views["body"]),
             body=pack(views["body"]), **({"summary": pack_summary(views["summary"])} if "summary" in views else {}),
         ))
+        self.g.forget_row(kind, item_id)
         self._write_links(kind, item_id, None)
         if kind == "claim":
             self._sync_coverage(item_id, None, ClaimIn.model_validate_json(before))

@@ -113,6 +113,21 @@ class DbGraph(Graph):
         self.contradictions: _Records[ContradictionIn] = _Records(self.conn, "contradiction")
         self.corroborations: _Records[CorroborationIn] = _Records(self.conn, "corroboration")
         self.texts: _Texts = _Texts(self.conn)
+        self._bookkeeping: dict[tuple[str, str], tuple[int, datetime | None]] = {}
+
+    def forget_row(self, kind: str, item_id: str) -> None:
+        """Drop what is kept of one record's revision and deletion (after a write changed them)."""
+        self._bookkeeping.pop((kind, item_id), None)
+
+    def _revision_row(self, kind: str, item_id: str) -> tuple[int, datetime | None]:
+        """(revision, deleted_at) of a record, live or not ((0, None) when the id was never used): one read per
+        record until `forget`, since a view embeds both for every record it shows."""
+        key = (kind, item_id)
+        if key not in self._bookkeeping:
+            t = TABLE_OF[kind]
+            row = self.conn.execute(select(t.c.revision, t.c.deleted_at).where(t.c.id == item_id)).first()
+            self._bookkeeping[key] = (0, None) if row is None else (int(row[0] or 0), row[1])
+        return self._bookkeeping[key]
 
     def records(self, kind: str) -> Mapping[str, Any]:
         by_kind: dict[str, Mapping[str, Any]] = {
@@ -201,13 +216,10 @@ class DbGraph(Graph):
         return [] if row is None else [(seg["start"], seg["end"]) for seg in json.loads(row[0])]
 
     def revision_of(self, kind: str, item_id: str) -> int:
-        t = TABLE_OF[kind]
-        return int(self.conn.execute(select(t.c.revision).where(t.c.id == item_id)).scalar() or 0)
+        return self._revision_row(kind, item_id)[0]
 
     def deleted_at_of(self, kind: str, item_id: str) -> datetime | None:
-        t = TABLE_OF[kind]
-        value: datetime | None = self.conn.execute(select(t.c.deleted_at).where(t.c.id == item_id)).scalar()
-        return value
+        return self._revision_row(kind, item_id)[1]
 
     def claims_linked_to(self, source_id: str) -> list[str]:
         t = table_of(ClaimSource)

@@ -114,3 +114,25 @@ async def test_claim_counts_follow_each_claim_created_changed_and_deleted(client
     assert await counts() == (shukri, {**egypt, "subject": egypt["subject"] + 1}, quoted + 1)
     assert (await _delete(client, auth, f"/v1/claims/{body['id']}")).status_code == 204
     assert await counts() == (shukri, egypt, quoted)
+
+
+async def test_the_rules_compare_a_claim_with_at_most_max_candidates_claims_under_each_key(client, auth, monkeypatch):
+    from tests.api.test_engine import SOUTH, _claim, _plan, _relations, _world
+
+    await _world(client, auth)
+    await _plan(client, auth)
+    await _post(client, auth, "claims", _claim("plan-officials", SOUTH, "Officials say Borduria plans to deliver rockets to Syldavia",
+                                               "south-herald", modality="planned"))
+
+    def denial(claim_id: str) -> dict:
+        return _claim(claim_id, SOUTH, "Borduria denies that it plans to deliver rockets to Syldavia", "south-herald",
+                      polarity="negated", modality="planned", speech="indirect", speaker="borduria")
+
+    both = await _post(client, auth, "claims", denial("denial"))
+    assert [(r[2], r[4]) for r in _relations(both)] == [("proposed", ["plan"]), ("proposed", ["plan-officials"])]
+    etag = (await client.get("/v1/claims/denial")).headers["etag"]
+    assert (await client.delete("/v1/claims/denial", headers={**auth, "If-Match": etag})).status_code == 204
+    # Under the proposition key both plans are candidates; with one per key, only the first by id is compared.
+    monkeypatch.setattr("api.services.engine.MAX_CANDIDATES", 1)
+    bounded = await _post(client, auth, "claims", denial("denial-again"))
+    assert [(r[2], r[4]) for r in _relations(bounded)] == [("proposed", ["plan"])]
