@@ -43,7 +43,7 @@ async def list_actors(
 async def get_actor(request: Request, actor_id: str) -> Response:
     """Get an actor with every spelling of its name, its roles over time and its claim counts."""
     store = store_of(request)
-    body, etag = await store.call(actors_service.get, store, actor_id=actor_id)
+    body, etag = await store.lookup(actors_service.get, store, actor_id=actor_id)
     return json_response(request, body, etag)
 
 

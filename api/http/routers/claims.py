@@ -41,7 +41,7 @@ async def list_claims(
 async def get_claim(request: Request, claim_id: str) -> Response:
     """Get a claim with its evidence, contradictions and corroborations."""
     store = store_of(request)
-    body, etag = await store.call(claims_service.get, store, claim_id=claim_id)
+    body, etag = await store.lookup(claims_service.get, store, claim_id=claim_id)
     return json_response(request, body, etag)
 
 

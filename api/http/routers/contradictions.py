@@ -55,7 +55,7 @@ async def list_contradictions(
 async def get_contradiction(request: Request, contradiction_id: str) -> Response:
     """Get a contradiction with the statements of the claims on each side."""
     store = store_of(request)
-    body, etag = await store.call(contradictions_service.get, store, contradiction_id=contradiction_id)
+    body, etag = await store.lookup(contradictions_service.get, store, contradiction_id=contradiction_id)
     return json_response(request, body, etag)
 
 
@@ -80,5 +80,5 @@ async def list_corroborations(
 async def get_corroboration(request: Request, corroboration_id: str) -> Response:
     """Get a corroboration with its claims and the origins they share."""
     store = store_of(request)
-    body, etag = await store.call(contradictions_service.get_corroboration, store, corroboration_id=corroboration_id)
+    body, etag = await store.lookup(contradictions_service.get_corroboration, store, corroboration_id=corroboration_id)
     return json_response(request, body, etag)

@@ -54,7 +54,7 @@ async def list_sources(
 async def get_source(request: Request, source_id: str) -> Response:
     """Get a source with its citation chain and, for held documents, the full text."""
     store = store_of(request)
-    body, etag = await store.call(sources_service.get, store, source_id=source_id)
+    body, etag = await store.lookup(sources_service.get, store, source_id=source_id)
     return json_response(request, body, etag)
 
 
