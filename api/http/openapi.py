@@ -41,6 +41,12 @@ names the scope it needs. Reads are public unless the server requires a key with
 tag answers 304 with no body. `PATCH` and `DELETE` need `If-Match` with the record's current `ETag`:
 without it 428, with a stale one 412.
 
+**Compression** (RFC 9110 §8.4, §12.5.3). A record's view (`GET` of one actor, source, claim, contradiction
+or corroboration) is stored gzip-compressed and sent as it is, with `Content-Encoding: gzip`, to a client whose
+`Accept-Encoding` prefers gzip; the others get it decoded. The two forms have their own `ETag` (the gzip one
+ends in `-gzip"`), both answer 304 and both carry `Vary: Accept-Encoding`; `If-Match` takes either. Lists
+are sent uncompressed.
+
 **Errors** are `application/problem+json` (RFC 9457) with a stable `type` (see `ProblemType`).
 
 **Enumerations grow.** {UNKNOWN_VALUES} A problem `type` a client does not know is handled by its `status`."""
@@ -68,7 +74,19 @@ HEADERS = {
         "schema": {"type": "string"},
     },
     "Location": {"description": "Path of the record created.", "schema": {"type": "string"}},
+    "Content-Encoding": {
+        "description": "`gzip` when the body is sent gzip-compressed, as stored (the client's `Accept-Encoding` prefers gzip);"
+        " absent when it is sent decoded.",
+        "schema": {"type": "string", "enum": ["gzip"]},
+    },
+    "Vary": {
+        "description": "`Accept-Encoding`: the body is sent gzip-compressed or decoded, each form with its own `ETag`.",
+        "schema": {"type": "string"},
+    },
 }
+# Reads of one record's stored view (api/http/responses.py `json_response`): gzip or identity by Accept-Encoding.
+STORED_VIEWS = frozenset({"/v1/actors/{actor_id}", "/v1/sources/{source_id}", "/v1/claims/{claim_id}",
+                          "/v1/contradictions/{contradiction_id}", "/v1/corroborations/{corroboration_id}"})
 
 IF_NONE_MATCH = {
     "name": "If-None-Match", "in": "header", "required": False,
@@ -118,7 +136,17 @@ def complete(document: dict[str, Any], app: FastAPI) -> dict[str, Any]:
     for path, item in document["paths"].items():
         for method, operation in item.items():
             _complete_operation(operation, method, scopes.get((path, method.upper())))
+            if method == "get" and path in STORED_VIEWS:
+                _encoded(operation)
     return document
+
+
+def _encoded(operation: dict[str, Any]) -> None:
+    """The headers of a read served in either content coding: Vary on 200 and 304, Content-Encoding on 200."""
+    responses = operation["responses"]
+    responses["200"]["headers"] = {**responses["200"]["headers"], "Content-Encoding": {"$ref": "#/components/headers/Content-Encoding"},
+                                   "Vary": {"$ref": "#/components/headers/Vary"}}
+    responses["304"]["headers"] = {**responses["304"]["headers"], "Vary": {"$ref": "#/components/headers/Vary"}}
 
 
 def _complete_operation(operation: dict[str, Any], method: str, scope: str | None) -> None:

@@ -156,7 +156,8 @@ def test_reads_take_if_none_match_and_a_304_is_no_success_data():
         for status, response in responses.items():
             if status == "304":
                 assert "content" not in response, path
-                assert response["headers"] == {"ETag": {"$ref": "#/components/headers/ETag"}}
+                vary = {"Vary": {"$ref": "#/components/headers/Vary"}} if path in STORED_VIEWS else {}
+                assert response["headers"] == {"ETag": {"$ref": "#/components/headers/ETag"}, **vary}
             elif status.startswith("2") and status != "204":
                 assert response["content"], (path, status)
                 assert response["headers"]["ETag"] == {"$ref": "#/components/headers/ETag"}, (path, status)
@@ -175,7 +176,23 @@ def test_lists_send_link_and_creates_send_location():
         if method == "post" and path.count("/") == 2:
             assert op["responses"]["201"]["headers"]["Location"] == {"$ref": "#/components/headers/Location"}, path
     assert lists == 16
-    assert set(SPEC["components"]["headers"]) == {"ETag", "Link", "Location"}
+    assert set(SPEC["components"]["headers"]) == {"ETag", "Link", "Location", "Content-Encoding", "Vary"}
+
+
+STORED_VIEWS = {"/v1/actors/{actor_id}", "/v1/sources/{source_id}", "/v1/claims/{claim_id}",
+                "/v1/contradictions/{contradiction_id}", "/v1/corroborations/{corroboration_id}"}
+
+
+def test_reads_of_stored_views_state_their_content_coding():
+    """A record's view is sent gzip-compressed or decoded by Accept-Encoding (tests/api/test_content_encoding.py)."""
+    encoded = set()
+    for path, method, op in operations():
+        headers = op["responses"].get("200", {}).get("headers", {})
+        if "Content-Encoding" in headers:
+            encoded.add(path)
+            assert method == "get" and headers["Vary"] == {"$ref": "#/components/headers/Vary"}, path
+    assert encoded == STORED_VIEWS
+    assert SPEC["components"]["headers"]["Content-Encoding"]["schema"] == {"type": "string", "enum": ["gzip"]}
 
 
 def test_page_schemas_are_named_for_what_they_list():
