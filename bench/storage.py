@@ -121,7 +121,7 @@ def make_dictionary(url: str, size: int = 16 * 1024) -> bytes:
     """A preset dictionary for summaries (zlib `zdict`, api/store/bodies.py), made from a database built from the
     curated dataset: summaries of sources, then actors, then claims (the most numerous last, nearest to what is
     compressed), each kind its share of `size` bytes (half deflate's window: setting a dictionary costs time in proportion to
-    its size, and 32 KiB gave summaries only 6% smaller than 16 KiB at 60% more time), taken evenly spaced in id order. The result
+    its size, and 32 KiB made claim summaries 1.4% smaller than 16 KiB, 289 bytes against 293, at 60% more time), taken evenly spaced in id order. The result
     is fixed once committed: stored summaries name it by its Adler-32, so a new one is added beside it, never put in
     its place."""
     engine = make_engine(url)
