@@ -5,6 +5,9 @@ and sources' views show follow every claim written."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import httpx
 import pytest
 
 from tests.api.test_writes import BUNA, SHUKRI_QUOTE, actor, claim_body, evidence_for
@@ -136,3 +139,66 @@ async def test_the_rules_compare_a_claim_with_at_most_max_candidates_claims_unde
     monkeypatch.setattr("api.services.engine.MAX_CANDIDATES", 1)
     bounded = await _post(client, auth, "claims", denial("denial-again"))
     assert [(r[2], r[4]) for r in _relations(bounded)] == [("proposed", ["plan"])]
+
+
+async def test_no_write_scans_a_table(client, auth, settings):
+    """Every statement a claim create, patch and delete, an actor create, a role added and removed send is served by
+    an index: on SQLite no step of EXPLAIN QUERY PLAN is a SCAN; on PostgreSQL (whose planner prefers a sequential
+    scan of tables as small as the shipped dataset's) none is a Seq Scan with `enable_seqscan = off`."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    from api.store.db import is_sqlite, make_engine
+
+    sent: dict[str, Any] = {}
+    writing = False
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if writing and statement.lstrip().split(" ", 1)[0].upper() in ("SELECT", "UPDATE", "DELETE"):
+            sent.setdefault(statement, parameters[0] if executemany else parameters)
+
+    async def write(method: str, path: str, **kwargs: Any) -> httpx.Response:
+        nonlocal writing
+        writing = True
+        try:
+            return await client.request(method, path, headers={**auth, **kwargs.pop("headers", {})}, **kwargs)
+        finally:
+            writing = False
+
+    event.listen(Engine, "before_cursor_execute", record)
+    try:
+        created = await write("POST", "/v1/claims", json=await claim_body(client))
+        assert created.status_code == 201, created.text
+        url = f"/v1/claims/{created.json()['id']}"
+        patched = await write("PATCH", url, json={"note": "Checked."}, headers={"If-Match": created.headers["etag"]})
+        assert patched.status_code == 200, patched.text
+        assert (await write("DELETE", url, headers={"If-Match": patched.headers["etag"]})).status_code == 204
+        assert (await write("POST", "/v1/actors", json=actor())).status_code == 201
+        evidence = await evidence_for(client, BUNA, SHUKRI_QUOTE)
+        del evidence["speech"]
+        added = await write("POST", "/v1/actors/sameh-shukri/roles", json={"title": "Adviser", "of": "cairo-university",
+                                                                            "evidence": [evidence]})
+        assert added.status_code == 201, added.text
+        [role_id] = [r["id"] for r in added.json()["roles"] if r["of"] and r["of"]["id"] == "cairo-university"]
+        removed = await write("DELETE", f"/v1/actors/sameh-shukri/roles/{role_id}", headers={"If-Match": added.headers["etag"]})
+        assert removed.status_code == 204
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)
+    assert len(sent) > 50
+    scans: list[tuple[str, str]] = []
+    engine = make_engine(settings.database_url)
+    try:
+        with engine.connect() as conn:
+            raw = conn.connection.dbapi_connection
+            assert raw is not None
+            cursor = raw.cursor()
+            sqlite = is_sqlite(settings.database_url)
+            if not sqlite:
+                cursor.execute("SET enable_seqscan = off")
+            for statement, parameters in sent.items():
+                cursor.execute(("EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN ") + statement, parameters)
+                steps = [str(row[-1] if sqlite else row[0]) for row in cursor.fetchall()]
+                scans += [(statement, step) for step in steps if ("SCAN " in step and "CONSTANT ROW" not in step) or "Seq Scan" in step]
+    finally:
+        engine.dispose()
+    assert scans == []
