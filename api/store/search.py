@@ -69,7 +69,10 @@ _IMPACT_BITS = 22  # an impact is at most (K1 + 1) * RANK_SCALE = 2,200,000 < 2*
 # -- the rank
 
 
-def _impact(f: int, norm: float) -> int:
+@lru_cache(maxsize=65_536)
+def _impact(f: int, words: int) -> int:
+    """The impact of a word found f times in a field of `words` words (a function of the two numbers alone)."""
+    norm = K1 * (1 - B + B * words / REFERENCE_WORDS)
     return 2 * round(f * (K1 + 1) / (f + norm) * RANK_SCALE / 2)
 
 
@@ -77,14 +80,16 @@ def _impact(f: int, norm: float) -> int:
 def field_impacts(field_text: str) -> dict[str, int]:
     """Each word of a field (folded, and each word's stem) with its impact there, in 1/RANK_SCALE (an even
     integer). Cached, since copies of one text are common: the result must not be changed."""
-    words = _TOKEN.findall(normalize(field_text))
+    folded = normalize(field_text)
+    words = _TOKEN.findall(folded)
     counts: Counter[str] = Counter(words)
-    for word in words:
-        stemmed = stem(word)
-        if stemmed != word:
-            counts[stemmed] += 1
-    norm = K1 * (1 - B + B * len(words) / REFERENCE_WORDS)
-    return {word: _impact(f, norm) for word, f in counts.items()}
+    if not folded.isascii():  # only Arabic words have stems of their own
+        for word in words:
+            stemmed = stem(word)
+            if stemmed != word:
+                counts[stemmed] += 1
+    n = len(words)
+    return {word: _impact(f, n) for word, f in counts.items()}
 
 
 @dataclass(frozen=True)
@@ -104,7 +109,11 @@ def indexed(fields: Sequence[tuple[str, str, str]]) -> Indexed:
     """A record's index entry from its searchable fields, each (field name, language, text)."""
     words: dict[str, tuple[int, int]] = {}
     for position, (_, _, field_text) in enumerate(fields):
-        for word, impact in field_impacts(field_text).items():
+        impacts = field_impacts(field_text)
+        if not words:
+            words = {word: (impact, position) for word, impact in impacts.items()}
+            continue
+        for word, impact in impacts.items():
             held = words.get(word)
             if held is None or impact > held[0]:
                 words[word] = (impact, position)
