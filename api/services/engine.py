@@ -18,7 +18,7 @@ from api.engine.rules import Detection
 from api.engine.run import DETECTED_FILE
 from api.engine.world import Span, World, world_in
 from api.errors import ValidationProblem
-from api.store.records import TABLE_OF
+from api.store.records import TABLE_OF, claim_keys
 from schemas.dataset import ClaimIn
 from schemas.knowledge import Knowledge
 from schemas.tables import ClaimKey, ClaimProposition, Meta, table_of
@@ -184,8 +184,14 @@ class EngineWrites:
         self.g._knowledge = None
         affected: dict[str, set[str]] = {"claim": set(), "contradiction": set(), "corroboration": set()}
         claim_ids = list(self.g.claims)
+        keys = table_of(ClaimKey)
         for cid in claim_ids:
-            self.w._write_links("claim", cid, self.g.claims[cid])
+            # Only a claim's keys depend on the tables (its links, languages and search entries do not): rewritten
+            # alone, and its proposition by `after_claim` below.
+            self.w.conn.execute(delete(keys).where(keys.c.claim_id == cid))
+            rows = [{"claim_id": cid, "key": key} for key in claim_keys(self.g.claims[cid], self.g)]
+            if rows:
+                self.w.conn.execute(insert(keys), rows)
         for cid in claim_ids:
             claim = self.g.claims[cid]
             for kind, ids in self.after_claim(cid, claim, claim).items():
