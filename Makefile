@@ -10,11 +10,16 @@ STAMP := $(VENV)/.installed
 
 .PHONY: serve test contract clients check openapi lint bench lock clean
 
+# The first install says what it is doing: pip's own progress bars on a terminal, --quiet in CI or a pipe.
+PIP_QUIET := $(shell [ -t 2 ] || echo --quiet)
+
 $(STAMP): pyproject.toml requirements.lock
+	@echo "Creating $(VENV) and installing the pinned dependencies (requirements.lock); this takes a minute the first time."
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev]'
+	$(BIN)/pip install $(PIP_QUIET) --upgrade pip
+	$(BIN)/pip install $(PIP_QUIET) -c requirements.lock -e '.[dev]'
 	touch $(STAMP)
+	@echo "Installed into $(VENV)."
 
 # `make serve PORT=8080 WORKERS=2 DATABASE_URL=postgresql://...`: the database is built (or migrated) once, then
 # WORKERS uvicorn processes share it (each with its own bounded pools: CLAIMS_DB_POOL_SIZE and the rest).

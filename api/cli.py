@@ -85,10 +85,12 @@ def _coverage(args: argparse.Namespace) -> int:
 
 def _build(args: argparse.Namespace) -> int:
     from api.config import get_settings
+    from api.progress import Steps
     from api.store.seed import build_database
 
     try:
-        build_database(get_settings(), force=args.force)
+        with Steps() as steps:  # progress bars on a terminal (stderr), nothing elsewhere
+            build_database(get_settings(), force=args.force, steps=steps)
     except DatasetError as exc:
         print(exc, file=sys.stderr)
         return 1
@@ -97,11 +99,13 @@ def _build(args: argparse.Namespace) -> int:
 
 def _engine_for_cli() -> Any:
     from api.config import get_settings
+    from api.progress import Steps
     from api.store.db import make_engine
     from api.store.seed import build_database
 
     settings = get_settings()
-    build_database(settings)
+    with Steps() as steps:
+        build_database(settings, steps=steps)
     return make_engine(settings.database_url)
 
 
@@ -135,12 +139,16 @@ def _keys(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    from api.progress import Steps
     from api.store.export import export_dataset
 
     engine = _engine_for_cli()
     try:
-        with engine.connect() as conn:
+        with engine.connect() as conn, Steps() as steps:  # on a terminal, a bar with the time elapsed while it writes
+            task = steps.task(f"exporting to {args.output}")
             written = export_dataset(conn, Path(args.output))
+            task.advance(len(written))
+            task.finish()
     finally:
         engine.dispose()
     print(f"wrote {len(written)} files to {args.output}")

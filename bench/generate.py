@@ -11,8 +11,9 @@ is the curated dataset alone. The same seed gives the same corpus.
 Then it checks what it generated with the loader's own checks (every generated actor, source, relation
 and document; `--check` claims, all of them at the default size or below), and builds the database as
 `build_database` does: the migrations, then `api.store.seed.seed` (which runs the engine over every claim
-and renders every view) in one transaction. An SQLite file is built beside its target and moved into
-place; a PostgreSQL database is created (or, with `--replace`, dropped and created again).
+and renders every view, writing the records a batch at a time) in one transaction. An SQLite file is built
+beside its target with the build pragmas (`api.store.seed.build_engine`) and moved into place; a PostgreSQL
+database is created (or, with `--replace`, dropped and created again).
 
 The build uses bench/indexed.py's `IndexedDataset`, the same data with the loader's per-actor lookups
 indexed (`--plain-dataset`: the loader's own `Dataset`, whose lookups make a build quadratic in documents).
@@ -46,7 +47,7 @@ from api.dataset.coverage import coverage_problems
 from api.dataset.lint import statement_problems
 from api.dataset.loader import Dataset, _Checker, load_dataset
 from api.store.db import is_sqlite, make_engine, migrate, sqlite_path
-from api.store.seed import seed, swap_in
+from api.store.seed import build_engine, seed, swap_in
 from bench.indexed import IndexedDataset
 from bench.profiling import Sampler, SeedPhases, nothing
 from bench.progress import Steps
@@ -178,22 +179,16 @@ def build(ds: Dataset, url: str, *, replace: bool, steps: Steps, sampler: Abstra
     else:
         _postgres_fresh(url, replace=replace)
         build_url = url
-    engine = make_engine(build_url)
-    engine_task = steps.task("engine: propositions and relations")
-    render_task = steps.task("rendering and storing records")
-
-    def prepared(records: int) -> None:
-        engine_task.finish()
-        render_task.set_total(records)
-
-    phases = SeedPhases(engine, on_prepared=prepared, on_record=render_task.advance)
+    engine = build_engine(tmp) if is_sqlite(url) else make_engine(build_url)
+    phases = SeedPhases(engine)
     try:
         with phases, sampler, engine.begin() as conn:
+            migrations = steps.task("migrations")
             migrate(conn)
-            seed(conn, ds)
+            migrations.finish()
+            seed(conn, ds, steps=steps)
     finally:
         engine.dispose()
-    render_task.finish()
     if is_sqlite(url):
         swap_in(tmp, path)
     return time.perf_counter() - started, phases

@@ -1,9 +1,9 @@
 """Where a build's time goes: phase timers around the seed's own steps, and a sampling profiler.
 
 `SeedPhases` wraps, for the duration of a build, the functions `api.store.seed.seed` calls (the engine's
-`prepare`, and per record `columns`, `rendered`, `links`, `search_rows`) and times the SQL it sends, so a
-build reports engine, rendering, rows and inserts separately at the cost of a clock read per call. It
-also drives the progress display: the engine first, then one step per record rendered.
+`prepare`, per record `columns`, `rendered`, `links`, `search_rows`, and per batch `insert_rows`) and times
+the SQL it sends through SQLAlchemy, so a build reports engine, rendering, rows and inserts separately at
+the cost of a clock read per call.
 
 `Sampler` samples the main thread's stack every few milliseconds of CPU time: functions by the share of
 samples in which they run (self) or are on the stack (total). Unlike cProfile it slows the build by a few
@@ -26,27 +26,25 @@ from sqlalchemy import Engine, event
 import api.store.seed as seed_module
 
 ROOT = Path(__file__).resolve().parent.parent
-PHASES = ("prepare", "columns", "rendered", "links", "search_rows")
+PHASES = ("prepare", "columns", "rendered", "links", "search_rows", "insert_rows")
 LABELS = {
     "prepare": "engine: propositions and relations (prepare)",
     "columns": "filter columns (columns)",
     "rendered": "rendering views (rendered)",
     "links": "link rows and claim keys (links)",
     "search_rows": "search entries (search_rows)",
-    "sql": "SQL: inserts and migrations",
+    "insert_rows": "inserts through the driver, a batch of a table at a time (insert_rows)",
+    "sql": "SQL through SQLAlchemy: migrations, meta (the search index is in other)",
 }
 
 
 class SeedPhases:
-    """Seconds spent in each step of `seed`, while active; `on_prepared(records)` and `on_record()` report progress."""
+    """Seconds spent in each step of `seed`, while active (progress is the seed's own: its `steps`)."""
 
-    def __init__(self, engine: Engine, *, on_prepared: Callable[[int], None] | None = None,
-                 on_record: Callable[[], None] | None = None) -> None:
+    def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.seconds: defaultdict[str, float] = defaultdict(float)
         self.calls: Counter[str] = Counter()
-        self.on_prepared = on_prepared
-        self.on_record = on_record
         self._originals: dict[str, Any] = {}
         self._sql_started: list[float] = []
 
@@ -58,11 +56,6 @@ class SeedPhases:
             finally:
                 self.seconds[name] += time.perf_counter() - started
                 self.calls[name] += 1
-                if name == "prepare" and self.on_prepared:
-                    ds = args[0]
-                    self.on_prepared(sum(len(t) for t in (ds.actors, ds.sources, ds.claims, ds.contradictions, ds.corroborations)))
-                elif name == "rendered" and self.on_record:
-                    self.on_record()
 
         return timed
 
@@ -92,7 +85,7 @@ class SeedPhases:
     def report(self, total: float) -> list[tuple[str, float, int]]:
         """(phase, seconds, calls), the rest of `total` as "other" (the seed's own loop, JSON dumps, commit)."""
         rows: list[tuple[str, float, int]] = [(LABELS[name], self.seconds[name], self.calls[name]) for name in (*PHASES, "sql")]
-        rows.append(("other (seed's loop, record JSON, commit, checkpoint)", max(0.0, total - sum(r[1] for r in rows)), 0))
+        rows.append(("other (seed's loop, record JSON, search index, commit, checkpoint)", max(0.0, total - sum(r[1] for r in rows)), 0))
         return rows
 
 

@@ -10,13 +10,14 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, text
+from sqlalchemy import Connection, Engine, event, func, insert, select, text
 
 from api.config import Settings
 from api.dataset.loader import Dataset, fingerprint, load_dataset
 from api.engine.run import prepare
+from api.progress import NO_STEPS, Steps
 from api.store.db import is_sqlite, make_engine, migrate, now, sqlite_path
-from api.store.records import KINDS, TABLE_OF, columns, links, rendered, role_references, search_rows
+from api.store.records import KINDS, LINK_TABLES, TABLE_OF, columns, links, rendered, role_references, search_rows
 from api.store.render import Renderer
 from api.store.search import KIND_CODES, BulkIndex
 from schemas.tables import (
@@ -34,6 +35,10 @@ from schemas.tables import (
 )
 
 log = logging.getLogger("claims.db")
+BATCH = 2000  # records rendered and written at a time (with their link and revision rows)
+# (table, column): the link columns that name the record a row derives from (BulkWriter writes that record first)
+BUILD_PRAGMAS = ("journal_mode=MEMORY", "synchronous=OFF", "cache_size=-262144", "temp_store=MEMORY")  # build_engine
+RECORD_COLUMNS = {(table.name, column) for pairs in LINK_TABLES.values() for table, column in pairs}
 
 
 def _file_positions(ds: Dataset) -> dict[str, tuple[str, int]]:
@@ -47,9 +52,15 @@ def _file_positions(ds: Dataset) -> dict[str, tuple[str, int]]:
     return out
 
 
-def seed(conn: Connection, ds: Dataset) -> None:
-    """Store a validated dataset, after the engine has run over it (propositions, proposed relations)."""
+def seed(conn: Connection, ds: Dataset, *, steps: Steps = NO_STEPS, batch: int = BATCH) -> None:
+    """Store a validated dataset, after the engine has run over it (propositions, proposed relations), in the
+    caller's transaction. Records are rendered and written `batch` at a time with their link and revision rows
+    (`BulkWriter`: the driver's executemany on SQLite, COPY on PostgreSQL), so what the seed holds besides the
+    dataset and the search index does not grow with the dataset. `steps` shows the engine and the records'
+    progress (api/progress.py; nothing by default)."""
+    engine_task = steps.task("engine: propositions and relations")
     prepare(ds)
+    engine_task.finish()
     stamp = now()
     renderer = Renderer(ds)
     placed = _file_positions(ds)
@@ -57,47 +68,53 @@ def seed(conn: Connection, ds: Dataset) -> None:
         "actor": ds.actors, "source": ds.sources, "claim": ds.claims,
         "contradiction": ds.contradictions, "corroboration": ds.corroborations,
     }
-    revisions: list[dict[str, Any]] = []
+    task = steps.task("rendering and storing records", sum(len(r) for r in records.values()))
     search = BulkIndex({kind: records[kind].keys() for kind in KIND_CODES})
-    link_rows: dict[Any, list[dict[str, Any]]] = {}
+    writer = BulkWriter(conn, batch)
+    by_actor: Counter[tuple[str, str]] = Counter()
+    by_source: Counter[str] = Counter()
+    claim_actor, claim_source = table_of(ClaimActor), table_of(ClaimSource)
+    revision = table_of(Revision)
     for kind in KINDS:
-        rows = []
+        writer.begin(TABLE_OF[kind])
         for item_id, record in records[kind].items():
             file, position = placed[f"{kind}:{item_id}"]
-            data = record.model_dump_json()
-            rows.append({
+            writer.add(TABLE_OF[kind], {
                 **columns(kind, record, ds), **rendered(kind, item_id, renderer, 1),
-                "data": data, "file": file, "position": position, "revision": 1,
+                "data": record.model_dump_json(), "file": file, "position": position, "revision": 1,
                 "created_at": stamp, "updated_at": stamp, "deleted_at": None,
             })
-            revisions.append({
+            writer.add(revision, {
                 "resource": kind, "resource_id": item_id, "revision": 1, "action": "create", "api_key_id": None,
                 "at": stamp, "before": None, "after": None,  # the data: api/store/revisions.py
             })
             for table, table_rows in links(kind, record, ds):
-                link_rows.setdefault(table, []).extend(table_rows)
+                if table is claim_actor:
+                    by_actor.update((r["actor_id"], r["role"]) for r in table_rows)
+                elif table is claim_source:
+                    by_source.update(r["source_id"] for r in table_rows)
+                writer.extend(table, table_rows)
             search.add(kind, item_id, search_rows(kind, record, ds))
-        if rows:
-            conn.execute(insert(TABLE_OF[kind]), rows)
-    for table, table_rows in link_rows.items():
-        if table_rows:
-            conn.execute(insert(table), table_rows)
-    documents, names, roles, role_refs = [], [], [], []
+            task.advance()
+        writer.end()
+    task.finish()
+    writer.begin(None)
     for file, doc in ds.documents.items():
-        documents.append({"file": file, "source_id": doc.source.id, "coverage": _json_list(doc.coverage)})
-        names += [{"file": file, "position": i, "actor_id": n.actor, "value": n.value, "lang": n.language} for i, n in enumerate(doc.names)]
-        roles += [{"file": file, "position": i, "actor_id": r.actor, "data": r.model_dump_json()} for i, r in enumerate(doc.roles)]
-        role_refs += [row for i, r in enumerate(doc.roles) for row in role_references(file, i, r)]
-    stored: list[tuple[Any, list[dict[str, Any]]]] = [
-        (table_of(Document), documents), (table_of(DocumentName), names), (table_of(ActorRole), roles), (table_of(RoleReference), role_refs),
-    ]
-    for table, table_rows in stored + _claim_counts(link_rows):
-        if table_rows:
-            conn.execute(insert(table), table_rows)
+        writer.add(table_of(Document), {"file": file, "source_id": doc.source.id, "coverage": _json_list(doc.coverage)})
+        writer.extend(table_of(DocumentName), [
+            {"file": file, "position": i, "actor_id": n.actor, "value": n.value, "lang": n.language} for i, n in enumerate(doc.names)
+        ])
+        writer.extend(table_of(ActorRole), [
+            {"file": file, "position": i, "actor_id": r.actor, "data": r.model_dump_json()} for i, r in enumerate(doc.roles)
+        ])
+        writer.extend(table_of(RoleReference), [row for i, r in enumerate(doc.roles) for row in role_references(file, i, r)])
+    writer.extend(table_of(ActorClaimCount), [{"actor_id": a, "role": role, "count": n} for (a, role), n in by_actor.items()])
+    writer.extend(table_of(SourceClaimCount), [{"source_id": s, "count": n} for s, n in by_source.items()])
+    writer.end()
+    index_task = steps.task("search index")
     search.write(conn)
-    if revisions:
-        conn.execute(insert(table_of(Revision)), revisions)
-    seeded_seq = conn.execute(select(func.coalesce(func.max(table_of(Revision).c.seq), 0))).scalar()
+    index_task.finish()
+    seeded_seq = conn.execute(select(func.coalesce(func.max(revision.c.seq), 0))).scalar()
     conn.execute(insert(table_of(Meta)), [
         {"key": "fingerprint", "value": ds.fingerprint},
         {"key": "seeded_seq", "value": str(seeded_seq)},
@@ -105,12 +122,88 @@ def seed(conn: Connection, ds: Dataset) -> None:
     ])
 
 
-def _claim_counts(link_rows: dict[Any, list[dict[str, Any]]]) -> list[tuple[Any, list[dict[str, Any]]]]:
-    """(table, rows) of the claim counts of actors (by role) and sources, counted from the claims' link rows."""
-    by_actor = Counter((r["actor_id"], r["role"]) for r in link_rows.get(table_of(ClaimActor), []))
-    by_source = Counter(r["source_id"] for r in link_rows.get(table_of(ClaimSource), []))
-    return [(table_of(ActorClaimCount), [{"actor_id": a, "role": role, "count": n} for (a, role), n in by_actor.items()]),
-            (table_of(SourceClaimCount), [{"source_id": s, "count": n} for s, n in by_source.items()])]
+class BulkWriter:
+    """Rows written through the driver, `batch` rows of a table at a time, in the order they were added.
+
+    `begin(table)` starts a kind of record whose rows go to `table`; rows of a table whose foreign keys point at a
+    table not yet complete (other than the record's own row, which its batch writes first) are held until `end()`,
+    which writes everything pending and marks the kind's table complete: so every row is inserted after the rows it
+    refers to, as the foreign keys require on both backends (sources cite sources that may come later)."""
+
+    def __init__(self, conn: Connection, batch: int = BATCH) -> None:
+        self.conn = conn
+        self.batch = batch
+        self.pending: dict[Any, list[dict[str, Any]]] = {}
+        self.held: set[Any] = set()
+        self.complete: set[str] = set()
+        self.current: Any = None
+        self._count = 0
+
+    def begin(self, table: Any) -> None:
+        self.current = table
+        self.held = set()
+
+    def _holds(self, table: Any) -> bool:
+        if table is self.current:
+            return False
+        own = self.current.name if self.current is not None else None
+        return any(fk.column.table.name not in self.complete and not (fk.column.table.name == own and (table.name, fk.parent.name) in RECORD_COLUMNS)
+                   for fk in table.foreign_keys)
+
+    def add(self, table: Any, row: dict[str, Any]) -> None:
+        rows = self.pending.get(table)
+        if rows is None:
+            rows = self.pending[table] = []
+            if self._holds(table):
+                self.held.add(table)
+        rows.append(row)
+        if table is self.current:
+            self._count += 1
+            if self._count >= self.batch:
+                self.flush()
+
+    def extend(self, table: Any, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            for row in rows:
+                self.add(table, row)
+
+    def flush(self, *, everything: bool = False) -> None:
+        """Write what is pending (the current kind's table first), except held tables unless `everything`."""
+        order = sorted(self.pending, key=lambda t: t is not self.current)
+        for table in order:
+            if table in self.held and not everything:
+                continue
+            rows = self.pending.pop(table)
+            if rows:
+                insert_rows(self.conn, table, rows)
+        self._count = 0
+
+    def end(self) -> None:
+        """Write everything pending, the held tables too, and mark the current table complete."""
+        if self.current is not None:
+            self.complete.add(self.current.name)
+        self.flush(everything=True)
+        self.held = set()
+
+
+def insert_rows(conn: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
+    """Insert rows (dicts with the same keys) into `table` through the driver, in the caller's transaction: sqlite3's
+    executemany with the columns' SQLAlchemy bind processing (datetimes as SQLAlchemy stores them), or COPY on
+    PostgreSQL (psycopg 3, each value adapted by its Python type). As `conn.execute(insert(table), rows)` stores them."""
+    names = list(rows[0])
+    raw: Any = conn.connection.driver_connection
+    quoted = ", ".join(f'"{n}"' for n in names)
+    if conn.dialect.name == "postgresql":
+        with raw.cursor() as cur, cur.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy:
+            for row in rows:
+                copy.write_row([row[n] for n in names])
+        return
+    processors = [(i, p) for i, n in enumerate(names) if (p := table.c[n].type._cached_bind_processor(conn.dialect)) is not None]
+    values = [[row[n] for n in names] for row in rows]
+    for i, process in processors:
+        for v in values:
+            v[i] = process(v[i])
+    raw.cursor().executemany(f'INSERT INTO "{table.name}" ({quoted}) VALUES ({", ".join("?" * len(names))})', values)
 
 
 def _json_list(models: list[Any]) -> str:
@@ -158,6 +251,7 @@ def swap_in(built: Path, path: Path) -> None:
     new file). The rename is atomic, so a reader sees the old database or the new one, never half of one."""
     raw = sqlite3.connect(built)
     try:
+        raw.execute("PRAGMA journal_mode=WAL")  # a file built with build_engine's pragmas is served in WAL mode like the rest
         raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         raw.close()
@@ -167,12 +261,37 @@ def swap_in(built: Path, path: Path) -> None:
     os.replace(built, path)
 
 
-def build_database(settings: Settings, *, force: bool = False) -> bool:
+def build_engine(path: Path) -> Engine:
+    """The engine that builds an SQLite file beside its target (`*.building`, deleted and built again if a build fails,
+    then put in place by `swap_in`): make_engine's, with pragmas that trade durability for speed, which a file thrown
+    away on failure can: the rollback journal in memory (the file is new, so it holds little: SQLite journals no page
+    beyond the file's size at the start of the transaction; ROLLBACK still works), no fsync, a 256 MiB page cache
+    (the B-trees of the link tables' indexes are filled in their keys' order, not the rows'), temporary B-trees in memory."""
+    engine = make_engine(f"sqlite:///{path}")
+
+    @event.listens_for(engine, "connect")
+    def _build_pragmas(dbapi_conn: Any, _record: Any) -> None:  # after make_engine's own (listeners run in order)
+        cur = dbapi_conn.cursor()
+        for pragma in BUILD_PRAGMAS:
+            cur.execute(f"PRAGMA {pragma}")
+        cur.close()
+
+    return engine
+
+
+def _load(settings: Settings, steps: Steps) -> Dataset:
+    task = steps.task(f"reading and checking {settings.data_dir}")
+    ds = load_dataset(settings.data_dir)
+    task.finish()
+    return ds
+
+
+def build_database(settings: Settings, *, force: bool = False, steps: Steps = NO_STEPS) -> bool:
     """Create the database from data/ when it is missing, or rebuild it when data/ has changed
     and nothing was written through the API since it was seeded (or when forced).
 
-    Returns whether it built. Raises DatasetError, leaving any existing database as it was, when
-    the dataset does not validate.
+    `steps` shows the build's progress (api/progress.py; nothing by default). Returns whether it built.
+    Raises DatasetError, leaving any existing database as it was, when the dataset does not validate.
     """
     url = settings.database_url
     current = fingerprint(settings.data_dir)
@@ -190,16 +309,16 @@ def build_database(settings: Settings, *, force: bool = False) -> bool:
                         return False
             finally:
                 engine.dispose()
-        ds = load_dataset(settings.data_dir)
+        ds = _load(settings, steps)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + ".building")
         for stale in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
             stale.unlink(missing_ok=True)
-        engine = make_engine(f"sqlite:///{tmp}")
+        engine = build_engine(tmp)
         try:
             with engine.begin() as conn:
                 migrate(conn)
-                seed(conn, ds)
+                seed(conn, ds, steps=steps)
         finally:
             engine.dispose()
         swap_in(tmp, path)
@@ -213,10 +332,10 @@ def build_database(settings: Settings, *, force: bool = False) -> bool:
                 if _stale(conn, current):
                     log.warning("data/ has changed, but the database holds API writes: not rebuilt")
                 return False
-            ds = load_dataset(settings.data_dir)
+            ds = _load(settings, steps)
             if seeded:
                 clear(conn)
-            seed(conn, ds)
+            seed(conn, ds, steps=steps)
         return True
     finally:
         engine.dispose()
