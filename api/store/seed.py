@@ -286,6 +286,12 @@ def _load(settings: Settings, steps: Steps) -> Dataset:
     return ds
 
 
+def _migrate(conn: Connection, steps: Steps) -> None:
+    task = steps.task("migrations")
+    migrate(conn)
+    task.finish()
+
+
 def build_database(settings: Settings, *, force: bool = False, steps: Steps = NO_STEPS) -> bool:
     """Create the database from data/ when it is missing, or rebuild it when data/ has changed
     and nothing was written through the API since it was seeded (or when forced).
@@ -317,7 +323,7 @@ def build_database(settings: Settings, *, force: bool = False, steps: Steps = NO
         engine = build_engine(tmp)
         try:
             with engine.begin() as conn:
-                migrate(conn)
+                _migrate(conn, steps)
                 seed(conn, ds, steps=steps)
         finally:
             engine.dispose()
@@ -326,7 +332,7 @@ def build_database(settings: Settings, *, force: bool = False, steps: Steps = NO
     engine = make_engine(url)
     try:
         with engine.begin() as conn:
-            migrate(conn)
+            _migrate(conn, steps)
             seeded = _meta(conn, "fingerprint") is not None
             if seeded and not force and (not _stale(conn, current) or has_api_changes(conn)):
                 if _stale(conn, current):
