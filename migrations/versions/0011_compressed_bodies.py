@@ -10,14 +10,15 @@ those copies are emptied here, by ranges of `seq`, and put back by the downgrade
 
 On SQLite the link tables become WITHOUT ROWID tables: each was a rowid table plus the index of its primary key,
 the same columns twice; now its rows are stored once, in primary-key order (schemas/tables.py says which). Only
-their parent tables refer to nothing in them, so each is copied, dropped and renamed (batch mode) with its indexes.
+their parent tables refer to nothing in them, so each is created anew from its own CREATE statement, copied,
+dropped and renamed, and its indexes created again.
 
 Revision ID: 0011
 Revises: 0010
 Create Date: 2026-11-30 07:00:00
 """
 
-import warnings
+import re
 import zlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -95,14 +96,24 @@ LINK_TABLES = ('claim_actor', 'claim_source', 'claim_language', 'claim_key', 'cl
 
 
 def _rowid(with_rowid: bool) -> None:
-    if op.get_bind().dialect.name != 'sqlite':
+    """Rebuild each link table as a rowid table or WITHOUT ROWID, by its own CREATE statement (plain SQL, no
+    reflection: a fresh database's build runs this too): create it anew, copy, drop the old one, rename, and
+    create its indexes again."""
+    conn = op.get_bind()
+    if conn.dialect.name != 'sqlite':
         return
     for table in LINK_TABLES:
-        with warnings.catch_warnings():
-            # Reflecting the tables a link table refers to skips their expression indexes: they are not copied.
-            warnings.filterwarnings('ignore', 'Skipped unsupported reflection of expression-based index', sa.exc.SAWarning)
-            with op.batch_alter_table(table, recreate='always', table_kwargs={'sqlite_with_rowid': with_rowid}):
-                pass
+        create = conn.execute(sa.text("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = :t"), {'t': table}).scalar_one()
+        indexes = [r[0] for r in conn.execute(
+            sa.text("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = :t AND sql IS NOT NULL"), {'t': table})]
+        columns = re.sub(r'\s*WITHOUT ROWID\s*$', '', create.split('(', 1)[1].rstrip())
+        option = '' if with_rowid else ' WITHOUT ROWID'
+        conn.execute(sa.text(f'CREATE TABLE "_new_{table}" ({columns}{option}'))
+        conn.execute(sa.text(f'INSERT INTO "_new_{table}" SELECT * FROM "{table}"'))
+        conn.execute(sa.text(f'DROP TABLE "{table}"'))
+        conn.execute(sa.text(f'ALTER TABLE "_new_{table}" RENAME TO "{table}"'))
+        for index in indexes:
+            conn.execute(sa.text(index))
 
 
 def _revisions(statement: str) -> None:
