@@ -295,7 +295,7 @@ def members_published_by(where: Where, link: str, fk: str, alias: str, as_of: st
 
 
 LINK_CAP = 1000
-"""A link filter with fewer rows than this drives its page (see link_filters)."""
+"""A link filter with fewer rows than this drives its page (see link_filters), unless the list says otherwise."""
 
 
 @dataclass(frozen=True)
@@ -311,25 +311,25 @@ class LinkFilter:
     exists_params: tuple[Any, ...] | None = None
 
 
-def link_filters(store: Store, where: Where, column: str, filters: Sequence[LinkFilter]) -> None:
+def link_filters(store: Store, where: Where, column: str, filters: Sequence[LinkFilter], cap: int = LINK_CAP) -> None:
     """Add link filters to `where` on an id-ordered list whose key is `column`.
 
-    The rarest (its ids counted in its index, up to LINK_CAP) drives when it has fewer than LINK_CAP: `column IN
-    (ids)`, whose ids are read, sorted and looked up in order (a claim's few relations, a source cited once).
-    The others, and a common one, are checked per row by primary key while the list runs in its own order
-    (about `limit` / the share of rows they keep).
+    The rarest (its ids counted in its index, up to `cap`) drives when it has fewer than `cap`: `column IN
+    (ids)`, whose ids are read, sorted and looked up in order (a claim's few relations, a source cited once, the
+    sources in Arabic). The others, and a common one, are checked per row by primary key while the list runs in
+    its own order (about `limit` / the share of rows they keep).
     """
     if not filters:
         return
     counts = []
-    cap = LINK_CAP
+    limit = cap
     for f in filters:
-        row = store.one(f"SELECT count(*) FROM ({f.ids} LIMIT ?) n", [*f.params, cap])
+        row = store.one(f"SELECT count(*) FROM ({f.ids} LIMIT ?) n", [*f.params, limit])
         counts.append(row[0] if row else 0)
-        cap = min(cap, counts[-1])
+        limit = min(limit, counts[-1])
     best = min(range(len(filters)), key=lambda i: (counts[i], i))
     for i, f in enumerate(filters):
-        if i == best and counts[i] < LINK_CAP:
+        if i == best and counts[i] < cap:
             where.add(f"{column} IN ({f.ids})", *f.params)
         else:
             where.add(f.exists, *(f.params if f.exists_params is None else f.exists_params))

@@ -7,6 +7,9 @@ from api.services.common import LinkFilter, Page, Where, date_span, fetch_doc, k
 from api.store.db import Store
 from schemas.vocab import SourceKind
 
+SET_CAP = 20_000
+"""A source filter with fewer sources than this drives the page as a set of ids (common.link_filters)."""
+
 
 def get(store: Store, *, source_id: str, include_deleted: bool = False) -> tuple[bytes, str]:
     return fetch_doc(store, "source", source_id, "Source", include_deleted=include_deleted)
@@ -39,7 +42,10 @@ def list_sources(
         checks = [*(["s.published_to >= ?"] if first else []), *(["s.published_from <= ?"] if last else [])]
         links.append(LinkFilter(ids, " AND ".join(checks), tuple(p for _, ps in arms for p in ps),
                                 tuple(d for d in (first, last) if d is not None)))
-    link_filters(store, where, "s.id", links)
+    # A set of up to SET_CAP ids is read from one index range in a few milliseconds; checked per row instead, each
+    # source's row is read for its deleted_at, past its stored JSON (page 68 of the sources in Arabic, 17% of them
+    # at 100,000 claims: 173 ms checked row by row, 14 ms as a set).
+    link_filters(store, where, "s.id", links, cap=SET_CAP)
     return keyset_page(
         store, source="source s", payload="s.summary", order=["s.id"], where=where, limit=limit, cursor=cursor,
         scope={"kind": kind, "language": language, "publisher": publisher, "cites": cites, "from": date_from, "to": date_to,
