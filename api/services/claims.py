@@ -289,8 +289,8 @@ def _timeline_query(store: Store, f: ClaimFilters, filters: list[_Filter], drive
     rest = [*(["d.deleted_at IS NULL"] if live else []), *(["f.id = d.id", *checks] if checks else []), "c.id = d.id"]
     if date is None:
         after, after_params = _after(order, key)
-        head, head_params = ([f"d.{column.name} = ?"], column.params) if column is not None else ([], [])
-        where = [*head, "d.event_from IS NOT NULL", *after, *rest]
+        column_where, head_params = ([f"d.{column.name} = ?"], column.params) if column is not None else ([], [])
+        where = [*column_where, "d.event_from IS NOT NULL", *after, *rest]
         return Query(f"SELECT c.summary, {cols} FROM {joins} WHERE {' AND '.join(where)} ORDER BY {cols} LIMIT ?",
                      [*head_params, *after_params, *check_params, limit + 1], column.name if column else "timeline", "ordered")
     # One range of the span-level index per level, each in timeline order, merged.

@@ -400,12 +400,11 @@ async def test_405_on_the_docs_pages_allows_get(client, path):
 async def test_cors_lets_a_browser_put_and_read_every_documented_header(database_url):
     settings = Settings(database_url=database_url, auto_build=False, cors_origins="https://desk.example")
     app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as client:
-            preflight = await client.options("/v1/engine/knowledge", headers={
-                "Origin": "https://desk.example", "Access-Control-Request-Method": "PUT"})
-            assert preflight.status_code == 200
-            assert "PUT" in preflight.headers["access-control-allow-methods"]
-            read = await client.get("/v1/claims", headers={"Origin": "https://desk.example"})
+    async with app.router.lifespan_context(app), httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as client:
+        preflight = await client.options("/v1/engine/knowledge", headers={
+            "Origin": "https://desk.example", "Access-Control-Request-Method": "PUT"})
+        assert preflight.status_code == 200
+        assert "PUT" in preflight.headers["access-control-allow-methods"]
+        read = await client.get("/v1/claims", headers={"Origin": "https://desk.example"})
     exposed = {h.strip().lower() for h in read.headers["access-control-expose-headers"].split(",")}
     assert exposed >= {"etag", "link", "location", "allow", "www-authenticate", "idempotent-replayed"}
