@@ -34,6 +34,7 @@ from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import compile_path
 
+from schemas.locate import TextPassage
 from schemas.vocab import RecordKind
 
 PROBLEM_JSON = "application/problem+json"
@@ -43,6 +44,11 @@ class ValidationIssue(BaseModel):
     loc: list[str | int] = Field(description="Where the problem is: e.g. `[\"query\", \"limit\"]`.")
     msg: str
     type: str
+    closest: TextPassage | None = Field(None, description="For a quote not found (`quote_not_found`): the passage of the text most like it.")
+    matches: list[TextPassage] | None = Field(
+        None, description="For a quote found more than once (`quote_ambiguous`, `no_such_occurrence`): the places, in text order (at most 20)."
+    )
+    count: int | None = Field(None, description="With `matches`: how many times the quote is found.")
 
 
 class Reference(BaseModel):

@@ -16,11 +16,13 @@ from sqlalchemy import delete, func, insert, select
 from api.dataset.checks import RecordChecks, format_loc
 from api.dataset.loader import role_id
 from api.errors import NotFound, ValidationProblem
+from api.services.locate import locate_items
 from api.store.records import role_references
 from schemas.common import date_bounds
 from schemas.dataset import ActorRoleIn, RoleIn
 from schemas.tables import ActorRole, Document, Revision, RoleReference, table_of
 from schemas.vocab import ClaimRole
+from schemas.writes import RoleCreate
 
 if TYPE_CHECKING:
     from api.services.writes import Writer, Written
@@ -30,10 +32,16 @@ class RoleWrites:
     def __init__(self, writer: Writer) -> None:
         self.w = writer
 
-    def add(self, actor_id: str, role: RoleIn) -> Written:
+    def add(self, actor_id: str, role: RoleIn | RoleCreate) -> Written:
         self.w._live_row("actor", actor_id)
-        record = ActorRoleIn(actor=actor_id, **role.model_dump(exclude_unset=True))
+        data = role.model_dump(exclude_unset=True)
         issues: list[dict[str, Any]] = []
+        # Quotes given without offsets are located in their source's text first (api/services/locate.py).
+        locate_items(data["evidence"], self.w.g.texts.get, ("body", "evidence"), issues)
+        if issues:
+            summary = "; ".join(f"{format_loc(tuple(i['loc'][1:]))}: {i['msg']}" for i in issues)
+            raise ValidationProblem(f"The role of actor '{actor_id}' was not saved: {summary}.", errors=issues)
+        record = ActorRoleIn(actor=actor_id, **data)
 
         def report(loc: tuple[str | int, ...], msg: str, type_: str) -> None:
             issues.append({"loc": ["body", *loc], "msg": msg, "type": type_})

@@ -24,6 +24,7 @@ from api.dataset.checks import RecordChecks, format_loc
 from api.dataset.graph import claim_roles
 from api.errors import Conflict, Gone, NotFound, PreconditionFailed, PreconditionRequired, ValidationProblem
 from api.services.engine import EngineWrites
+from api.services.locate import locate_items
 from api.services.preconditions import parse_tags
 from api.services.roles import RoleWrites
 from api.store.bodies import etags_of, inflate, pack, pack_summary
@@ -116,6 +117,16 @@ class Writer:
             issues.append({"loc": ["body", *loc], "msg": msg, "type": type_})
 
         RecordChecks(self.g, report, creating=creating).record(kind, record)
+        if issues:
+            summary = "; ".join(f"{format_loc(tuple(i['loc'][1:]))}: {i['msg']}" for i in issues)
+            raise ValidationProblem(f"{NAMES[kind]} '{item_id}' was not saved: {summary}.", errors=issues)
+
+    def _locate(self, kind: str, data: dict[str, Any], item_id: str) -> None:
+        """Offsets for the evidence quotes given without them (api/services/locate.py): 422 for any not found once."""
+        if kind != "claim" or not data.get("evidence"):
+            return
+        issues: list[dict[str, Any]] = []
+        locate_items(data["evidence"], self.g.texts.get, ("body", "evidence"), issues)
         if issues:
             summary = "; ".join(f"{format_loc(tuple(i['loc'][1:]))}: {i['msg']}" for i in issues)
             raise ValidationProblem(f"{NAMES[kind]} '{item_id}' was not saved: {summary}.", errors=issues)
@@ -346,6 +357,7 @@ class Writer:
             text = data.pop("text", None)
             if text is not None:
                 data["text_file"] = f"corpus/{item_id}.txt"
+        self._locate(kind, data, item_id)
         record = self._validate(kind, data, item_id)
         self._check(kind, record, item_id, creating=True)
         self._insert_record(kind, record, self._file_for(kind, record, text is not None), text)
@@ -387,6 +399,7 @@ class Writer:
             self._change_text(item_id, current, changes.pop("text"))
         if kind in ("contradiction", "corroboration"):
             self._reviewable(kind, item_id, current, changes)
+        self._locate(kind, changes, item_id)
         merged = {**current.model_dump(exclude_unset=True), **changes}
         record = self._validate(kind, merged, item_id)
         self._check(kind, record, item_id)

@@ -25,7 +25,6 @@ from schemas.actor import ActorPublic
 from schemas.changes import ChangePage
 from schemas.claim import ClaimPublic
 from schemas.contradiction import ContradictionPublic, CorroborationPublic
-from schemas.dataset import RoleIn
 from schemas.source import SourcePublic
 from schemas.tables import IdempotencyRecord, table_of
 from schemas.vocab import ChangeResource
@@ -38,6 +37,7 @@ from schemas.writes import (
     ContradictionPatch,
     CorroborationCreate,
     CorroborationPatch,
+    RoleCreate,
     SourceCreate,
     SourcePatch,
 )
@@ -144,7 +144,7 @@ ActorId = Annotated[str, Path(description="Id of the actor.")]
 
 @router.post("/v1/actors/{actor_id}/roles", status_code=201, response_model=ActorPublic, tags=["actors"],
              responses=problem_responses(*WRITE_ERRORS, 404, 410))
-def add_actor_role(request: Request, actor_id: ActorId, principal: WriteKey, role: Annotated[RoleIn, Body(openapi_examples=CREATE["role"])]) -> Response:
+def add_actor_role(request: Request, actor_id: ActorId, principal: WriteKey, role: Annotated[RoleCreate, Body(openapi_examples=CREATE["role"])]) -> Response:
     """Add a role to an actor, with evidence from a held document. Needs a `write` key. Whom the actor acts
     for changes, so the rules run again for its claims. Answers the actor, its roles listed with their ids."""
     with request.app.state.engine.begin() as conn:
