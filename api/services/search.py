@@ -8,7 +8,8 @@ never shows a hit twice and never skips one that was there throughout (a record 
 between two pages may move).
 
 How a page is found, reading only as much of the index as the page needs:
-- each term expands to the words it begins (api/store/search.py MAX_EXPANSION), and each word has one
+- each term expands to the words it begins (api/store/search.py MAX_EXPANSION), and to the members of its
+  synonym group (data/synonyms.yaml) and the words they begin; each word has one
   posting list per kind, sorted best first; a list is opened only once its best possible score (the
   word's `top`) could reach the page;
 - one term: the lists are merged in the API's order from where the last page ended (a record found
@@ -48,6 +49,7 @@ from api.store.search import (
     query_terms,
     snippet,
 )
+from api.store.text import synonyms
 
 
 class SearchKind(StrEnum):
@@ -121,6 +123,19 @@ def _after_prefix(term: str) -> str:
 
 
 def _expand(store: Store, term: str) -> list[_Word]:
+    """The vocabulary's words that `term` matches: those `_expand_word` gives for the term and for each other
+    member of its synonym group (api/store/text.py `Synonyms`; a member counts as the term itself), each word
+    once, at its best weight."""
+    best: dict[int, _Word] = {}
+    for member in synonyms().of_term(term):
+        for word in _expand_word(store, member):
+            held = best.get(word.id)
+            if held is None or word.divisor < held.divisor:
+                best[word.id] = word
+    return sorted(best.values(), key=lambda w: (w.divisor, w.id))
+
+
+def _expand_word(store: Store, term: str) -> list[_Word]:
     """The vocabulary's words that `term` matches: itself (whole) and at most MAX_EXPANSION - 1 longer words it
     begins (half), the most frequent among the first EXPANSION_SCAN in code-point order; only words some record
     holds now."""

@@ -2,9 +2,11 @@
 
 A record's searchable fields (api/store/records.py `search_rows`: an actor's spellings and description,
 a claim's statement, quotes and translations, a source's title and held text) are folded and split
-into words (api/store/text.py); each word also stands for its stem. A query's terms are folded and
-stemmed the same way, and every term must match (AND): as a word of the record, or as the beginning
-of one (a prefix-only match counts half). Terms may match in different fields of one record.
+into words by one tokenizer (api/store/text.py: numbers read as numbers, "40,000" and "٤٠ ألف" alike); each
+word also stands for its stem, and a phrase of the synonym table is a word too. A query's terms are read the
+same way, and every term must match (AND): as a word of the record, or as the beginning of one (a prefix-only
+match counts half), or as a member of the term's synonym group (api/services/search.py). Terms may match in
+different fields of one record.
 
 The rank is a function of the record's own text and the query alone, so that it never moves when other
 records are written and a page of results can resume after the last rank served:
@@ -49,7 +51,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from api.store.text import _TOKEN, normalize, original_offset, query_terms, stem
+from api.store.text import fold_words, normalize, original_offset, query_terms, stem, synonyms
 
 SNIPPET_CONTEXT = 60
 # BM25's usual constants; REFERENCE_WORDS stands for the collection's average field length (about 18 words
@@ -78,16 +80,18 @@ def _impact(f: int, words: int) -> int:
 
 @lru_cache(maxsize=65_536)
 def field_impacts(field_text: str) -> dict[str, int]:
-    """Each word of a field (folded, and each word's stem) with its impact there, in 1/RANK_SCALE (an even
+    """Each word of a field (api/store/text.py: folded words and numbers, each Arabic word's stem, and the phrases of
+    the synonym table found in them) with its impact there, in 1/RANK_SCALE (an even
     integer). Cached, since copies of one text are common: the result must not be changed."""
     folded = normalize(field_text)
-    words = _TOKEN.findall(folded)
+    words = fold_words(folded)
     counts: Counter[str] = Counter(words)
     if not folded.isascii():  # only Arabic words have stems of their own
         for word in words:
             stemmed = stem(word)
             if stemmed != word:
                 counts[stemmed] += 1
+    counts.update(synonyms().phrase_words(words))  # a phrase of the synonym table is a word of its own too
     n = len(words)
     return {word: _impact(f, n) for word, f in counts.items()}
 

@@ -130,13 +130,15 @@ async def test_paging_while_records_are_written_serves_each_lasting_hit_once(cli
 
 
 # The answers for a few queries on the shipped dataset, every page of them, as a digest of their JSON: the same on
-# SQLite and PostgreSQL (the suite runs on each), and a change to them is a change to search to be explained.
+# SQLite and PostgreSQL (the suite runs on each), and a change to them is a change to search to be explained. Numbers
+# read as numbers changed field lengths ("40,000" is one word), so every score moved; "missiles" finds rockets and
+# صاروخ through the synonym table.
 ANSWERS = {
-    "Egypt": (150, "0697545eefe77ba2"),
-    "el-Sisi": (11, "827053d653cbde19"),
-    "missiles Russia": (11, "60eb7179063aa45b"),
-    "السيسي": (4, "d01af7bf7731309f"),
-    "قاهر": (9, "045486829dedd1b9"),
+    "Egypt": (150, "1aee151868904058"),
+    "el-Sisi": (11, "d2354789551080d7"),
+    "missiles Russia": (20, "5b484da66d322a13"),
+    "السيسي": (4, "52f7e411dd47c583"),
+    "قاهر": (9, "d1390c752bd71493"),
 }
 
 
