@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable, Coroutine, Sequence
 from functools import lru_cache
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 from fastapi import Request
 from fastapi.dependencies.models import Dependant
@@ -142,6 +143,27 @@ class UnknownParameter(ProblemError):
     title = "Unknown Parameter"
 
 
+_HIGH_ESCAPE = re.compile(rb"%[89a-fA-F][0-9a-fA-F]|[\x80-\xff]")  # an octet beyond ASCII, escaped or not
+
+
+def _undecodable_query(query_string: bytes) -> list[str]:
+    """The names of the query parameters whose name or value is not UTF-8 once percent-decoded (names shown
+    with U+FFFD for what does not decode), in order, each once. Starlette would decode them with replacement
+    characters and search for U+FFFD."""
+    bad: list[str] = []
+    for pair in query_string.split(b"&"):
+        name, _, value = pair.partition(b"=")
+        raw_name = unquote_to_bytes(name.replace(b"+", b" "))
+        try:
+            raw_name.decode("utf-8")
+            unquote_to_bytes(value.replace(b"+", b" ")).decode("utf-8")
+        except UnicodeDecodeError:
+            shown = raw_name.decode("utf-8", errors="replace")
+            if shown not in bad:
+                bad.append(shown)
+    return bad
+
+
 class StrictQueryRoute(APIRoute):
     """A route that refuses query parameters it does not declare.
 
@@ -165,6 +187,14 @@ class StrictQueryRoute(APIRoute):
                     "The request's path or query contains a NUL character, which no identifier or filter may hold.",
                     errors=[{"loc": ["query"], "msg": "contains a NUL character", "type": "value_error"}],
                 )
+            if _HIGH_ESCAPE.search(request.scope["query_string"]):
+                bad = _undecodable_query(request.scope["query_string"])
+                if bad:
+                    raise InvalidParameter(
+                        f"Query parameter(s) {', '.join(repr(n) for n in bad)}: not UTF-8 once percent-decoded"
+                        " (RFC 3986 section 2.5: characters beyond ASCII are percent-encoded UTF-8 octets).",
+                        errors=[{"loc": ["query", n], "msg": "not UTF-8 once percent-decoded", "type": "unicode_error"} for n in bad],
+                    )
             # Who is asking comes first (401/403 before any 400/422 about the request itself).
             if scope_needed is not None:
                 request.state.principal = authenticate(request.app.state.store, request, scope_needed)
