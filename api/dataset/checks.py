@@ -10,8 +10,9 @@ through a `Graph`.
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from api.dataset.graph import Graph
@@ -23,6 +24,28 @@ from schemas.vocab import ClaimRole, ContradictionStatus, CorroborationKind, Cor
 _QUOTATION_MARKS = set('"“”„«»‘')
 # Case matters: "US" (the country) is not "us".
 _FIRST_PERSON = re.compile(r"\b(I|[Mm]e|[Mm]y|[Mm]ine|[Ww]e|us|[Oo]ur|[Oo]urs)\b|(?:^|\s)(إننا|إنني|نحن|أنا|لنا|إنا)(?:\s|$)")
+
+CLOSEST = 3  # existing ids suggested for an unknown one, at most
+CLOSEST_CUTOFF = 0.6  # difflib's similarity ratio an id must reach to be suggested
+
+
+def closest_ids(value: str, ids: Iterable[str]) -> list[str]:
+    """The existing ids most like `value` (difflib's ratio, best first, at most CLOSEST), for "did you mean"; an id
+    that contains `value` or is contained in it comes first ('kremlin' and 'the-kremlin'). Reads every id: only
+    on the error path."""
+    pool = list(ids)
+    contained = sorted((i for i in pool if value and (value in i or i in value)), key=lambda i: (abs(len(i) - len(value)), i))
+    similar = difflib.get_close_matches(value, pool, n=CLOSEST, cutoff=CLOSEST_CUTOFF)
+    return list(dict.fromkeys([*contained, *similar]))[:CLOSEST]
+
+
+def did_you_mean(value: str, ids: Iterable[str]) -> str:
+    """'; did you mean 'a' or 'b'?' naming the closest existing ids, or '' when none is close."""
+    found = closest_ids(value, ids)
+    if not found:
+        return ""
+    return "; did you mean " + " or ".join(f"'{i}'" for i in found) + "?"
+
 
 Loc = tuple[str | int, ...]
 Report = Callable[[Loc, str, str], None]  # (location, message, problem type)
@@ -50,7 +73,7 @@ class RecordChecks:
 
     def ref(self, loc: Loc, value: str | None, registry: Mapping[str, Any], what: str) -> bool:
         if value is not None and value not in registry:
-            self.report(loc, f"unknown {what} '{value}'", "unknown_reference")
+            self.report(loc, f"unknown {what} '{value}'{did_you_mean(value, registry)}", "unknown_reference")
             return False
         return True
 

@@ -94,11 +94,17 @@ async def claim_filters(
     date_to: Annotated[DateParam, Query(description="Claims whose event time starts by this date.")] = None,
     as_of: AsOfParam = None,
     include_deleted: IncludeDeleted = False,
+    q: Annotated[str | None, Query(
+        min_length=1, max_length=500,
+        description="Claims whose statement, quotes or translations hold every word of `q` as /v1/search matches it"
+        " (folded; numbers however written: `40000`, `40,000`, `٤٠٠٠٠`, `40 ألف`; a word's beginning; synonyms)."
+        " Combined with the other filters; the order stays the list's own.",
+    )] = None,
 ) -> ClaimFilters:
     return ClaimFilters(
         actor=actor, role=role, source=source, language=language, predicate=predicate, modality=modality,
         polarity=polarity, date_from=check_date("date_from", date_from), date_to=check_date("date_to", date_to),
-        as_of=check_date("as_of", as_of), include_deleted=include_deleted,
+        as_of=check_date("as_of", as_of), include_deleted=include_deleted, q=q,
     )
 
 

@@ -38,6 +38,7 @@ from typing import Any, Literal
 
 from api.dataset.languages import range_key
 from api.errors import InvalidParameter
+from api.services import search as search_service
 from api.services.common import DAY, TEXT, Cursor, KeyPart, Page, date_span, fetch_doc, overlap_arms, require
 from api.store.bodies import inflate
 from api.store.db import Store
@@ -68,6 +69,7 @@ class ClaimFilters:
     date_to: str | None = None
     as_of: str | None = None
     include_deleted: bool = False
+    q: str | None = None  # full text, as /v1/search matches it (api/services/search.py `matching_ids_sql`)
 
 
 @dataclass
@@ -164,6 +166,15 @@ def _filters(store: Store, f: ClaimFilters) -> list[_Filter]:
         out.append(_Filter("date", " AND ".join(checks), params,
                            count=" UNION ALL ".join(f"SELECT 1 FROM claim WHERE {sql}" for sql, _ in arms),
                            count_params=[p for _, ps in arms for p in ps], arms=arms))
+    if f.q is not None:
+        # The matching claims' ids from the search index (postings intersected): driven in id order from
+        # search_doc's (kind, ref_id) index, or checked per row.
+        matching, q_params = search_service.matching_ids_sql(store, f.q, search_service.SearchKind.CLAIM)
+        out.append(_Filter(
+            "q", f"f.id IN ({matching})", q_params,
+            count=f"SELECT 1 FROM ({matching}) m", count_params=q_params,
+            stream=("search_doc d", f"d.kind = 1 AND d.ref_id IN ({matching})", "d.ref_id", q_params),
+        ))
     for name, value in (("predicate", f.predicate), ("modality", f.modality), ("polarity", f.polarity)):
         if value is not None:
             out.append(_Filter(name, f"{nx}f.{name} = ?", [value.value], count=f"SELECT 1 FROM claim WHERE {name} = ?",
@@ -306,7 +317,8 @@ def _timeline_query(store: Store, f: ClaimFilters, filters: list[_Filter], drive
 
 
 def _scope(f: ClaimFilters, **extra: object) -> dict[str, object]:
-    return {**{k: (v.value if hasattr(v, "value") else v) for k, v in asdict(f).items()}, **extra}
+    # `q` only when given, so that cursors issued before it existed stay valid.
+    return {**{k: (v.value if hasattr(v, "value") else v) for k, v in asdict(f).items() if k != "q" or v is not None}, **extra}
 
 
 def _scope_id(f: ClaimFilters, view: View) -> str:

@@ -521,3 +521,30 @@ def _document_names(store: Store, actor_ids: list[str]) -> dict[str, list[tuple[
         ):
             names.setdefault(str(actor_id), []).append((str(value), str(lang)))
     return names
+
+
+# -- a query as a filter of a list
+
+
+def matching_ids_sql(store: Store, q: str, kind: SearchKind, param: str = "q") -> tuple[str, list[Any]]:
+    """SQL (`?` placeholders) that selects the ids of the records of `kind` matching every term of `q` as search
+    matches them (a word, a word's beginning, a synonym), with its parameters: for a list's `q` filter. The
+    postings of each term's words are read whole (one primary-key range per word) and intersected, so its cost
+    follows how many records hold the rarest terms' words. Raises InvalidParameter (422, naming `param`) when `q`
+    has no searchable words; a term no record holds gives SQL that selects nothing."""
+    terms = query_terms(q)
+    if not terms:
+        raise InvalidParameter(
+            f"Query parameter '{param}': '{q}' has no searchable words.",
+            errors=[{"loc": ["query", param], "msg": "no searchable words", "type": "value_error"}],
+        )
+    code = KIND_CODES[kind.value]
+    selects: list[str] = []
+    params: list[Any] = []
+    for term in terms:
+        ids = [w.id for w in _expand(store, term)]
+        if not ids:
+            return "SELECT ref_id FROM search_doc WHERE 1 = 0", []
+        selects.append(f"SELECT label FROM search_posting WHERE word_id IN ({_marks(ids)}) AND kind = ?")
+        params += [*ids, code]
+    return f"SELECT ref_id FROM search_doc WHERE kind = ? AND label IN ({' INTERSECT '.join(selects)})", [code, *params]

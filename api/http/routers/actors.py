@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from api.http.deps import (
@@ -31,11 +32,17 @@ router = APIRouter(tags=["actors"], route_class=StrictQueryRoute)
 async def list_actors(
     request: Request, kind: ActorKind | None = None, unnamed: bool | None = None, include_deleted: IncludeDeleted = False,
     limit: Limit = DEFAULT, cursor: CursorParam = None,
+    q: Annotated[str | None, Query(
+        min_length=1, max_length=500,
+        description="Only actors any of whose names, in any spelling and language, or whose description holds every"
+        " word of `q`, folded as /v1/search folds it (case, diacritics, Arabic letter forms; a word's beginning matches;"
+        " synonyms): `q=sisi`, `q=السيسى` and `q=el-Sisi` find the same actor.",
+    )] = None,
 ) -> Response:
-    """List actors, by kind, or only the unnamed speakers."""
+    """List actors, by kind, by any spelling of a name (`q`), or only the unnamed speakers."""
     store = store_of(request)
     page = await store.call(actors_service.list_actors, store, kind=kind, unnamed=unnamed, include_deleted=include_deleted,
-                            limit=limit, cursor=cursor)
+                            limit=limit, cursor=cursor, q=q)
     return page_response(request, page.items, page.next_cursor)
 
 
