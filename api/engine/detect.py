@@ -15,6 +15,13 @@ from api.engine.rules import RULES, Detection, apply, outcome_parties
 from api.engine.world import World
 from schemas.vocab import Speech
 
+MAX_CANDIDATES = 25
+"""Claims compared with a claim, at most, under each key it is looked up by (its proposition key, the pair keys of
+the stances and characterizations it meets, its direct speakers, its outcomes): the first by id. The same cap holds
+for a write (api/services/engine.py) and for a build (`detect_all`), so both compare the same pairs and the work
+per claim does not grow with the database. Keys shared by fewer claims (every key of the shipped dataset) are
+compared in full."""
+
 
 @dataclass(frozen=True)
 class Lookups:
@@ -101,28 +108,48 @@ class Index:
             for key in outcome_keys(f, world):
                 self.by_outcome.setdefault(key, []).append(f)
 
-    def candidates(self, look: Lookups) -> list[Facts]:
+    def candidates(self, look: Lookups, exclude: str | None = None, cap: int | None = None) -> list[Facts]:
+        """The claims stored under the keys `look` names, but `exclude`; with `cap`, under each key only the first
+        `cap` by id, as storage finds them for a claim being written (api/services/engine.py `MAX_CANDIDATES`)."""
         found: dict[str, Facts] = {}
-        for key in look.keys:
-            found.update((f.id, f) for f in self.by_key.get(key, []))
-        for pair in look.pairs:
-            found.update((f.id, f) for f in self.by_pair.get(pair, []))
-        for speaker in look.speakers:
-            found.update((f.id, f) for f in self.by_speaker.get(speaker, []))
-        for key in look.outcomes:
-            found.update((f.id, f) for f in self.by_outcome.get(key, []))
+        for table, keys in ((self.by_key, look.keys), (self.by_pair, look.pairs), (self.by_speaker, look.speakers),
+                            (self.by_outcome, look.outcomes)):
+            for key in keys:
+                stored = table.get(key, ())
+                if cap is not None and len(stored) > cap:
+                    stored = [f for f in stored[:cap + 1] if f.id != exclude][:cap]
+                found.update((f.id, f) for f in stored)
+        if exclude is not None:
+            found.pop(exclude, None)
         return list(found.values())
+
+    def sort(self) -> None:
+        """Each key's claims in id order, the order storage reads them in."""
+        for table in (self.by_key, self.by_pair, self.by_speaker, self.by_outcome):
+            for stored in table.values():
+                stored.sort(key=lambda f: f.id)
 
 
 def detect_all(facts: Sequence[Facts], world: World,
-               rejected: Collection[tuple[str, frozenset[str]]] = ()) -> list[Detection]:
-    """Every relation the rules find among the claims (each pair once)."""
+               rejected: Collection[tuple[str, frozenset[str]]] = (), cap: int | None = None) -> list[Detection]:
+    """Every relation the rules find among the claims (each pair once).
+
+    With `cap`, a claim is compared under each key it looks up with the first `cap` claims stored there by id,
+    as a write compares it (api/services/engine.py `MAX_CANDIDATES`), so that the work grows with the number
+    of claims, not with the square of the largest key's; a pair is compared when either claim finds the other.
+    Without it, with every claim that shares a key."""
     index = Index(facts, world)
+    index.sort()
+    found = [index.candidates(lookups(f, world), f.id, cap) for f in facts]
+    partners = {f.id: {c.id for c in others} for f, others in zip(facts, found, strict=True)}
     out: list[Detection] = []
-    for f in facts:
-        for other in index.candidates(lookups(f, world)):
+    for f, others in zip(facts, found, strict=True):
+        for other in others:
+            # Once per pair: from the claim with the lower id when each finds the other, else from the finder.
             if other.id > f.id:
                 out += detect_pair(f, other, world, rejected)
+            elif f.id not in partners[other.id]:
+                out += detect_pair(other, f, world, rejected)
     return sorted(out, key=lambda d: (d.rule, d.a, d.b))
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import delete, insert, select
 
 from api.engine.adopt import alike_in, covers, place, relation_of
-from api.engine.detect import detect_for, lookups, search_keys
+from api.engine.detect import MAX_CANDIDATES, detect_for, lookups, search_keys
 from api.engine.propositions import Facts, Key, facts_of, proposition_ids
 from api.engine.rules import Detection
 from api.engine.run import DETECTED_FILE
@@ -31,10 +31,6 @@ PROPOSED = {ContradictionStatus.PROPOSED.value, CorroborationStatus.PROPOSED.val
 WITHDRAWN = {ContradictionStatus.WITHDRAWN.value, CorroborationStatus.WITHDRAWN.value}
 REJECTED = {ContradictionStatus.REJECTED.value, CorroborationStatus.REJECTED.value}
 KINDS = ("contradiction", "corroboration")
-MAX_CANDIDATES = 25
-"""Claims compared with a claim being written, at most, under each key it is looked up by (its proposition key, the
-pair keys of the stances and characterizations it meets, its direct speakers, its outcomes). Keys shared by
-fewer claims (every key of the shipped dataset) are compared in full, as the build compares every key."""
 
 
 class EngineWrites:
