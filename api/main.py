@@ -13,6 +13,7 @@ from fastapi.routing import APIRoute
 
 from api.config import Settings, get_settings
 from api.errors import install_problem_handlers
+from api.explorer import install_explorer
 from api.http.docs import install_docs
 from api.http.middleware import HeadAsGet, InternalErrors, RequestBody
 from api.http.openapi import complete
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (actors, sources, locate, claims, propositions, contradictions, engine, editing, search, health):
         app.include_router(module.router)
     install_docs(app)
+    install_explorer(app)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
