@@ -23,6 +23,16 @@ class Change(BaseModel):
     api_key_id: str | None = Field(description="Public id of the key that made the change; null for the curated dataset load.")
     before: dict[str, Any] | None = Field(description="The record before the change (null for a create).")
     after: dict[str, Any] | None = Field(description="The record after the change (null for a delete).")
+    etag: str | None = Field(
+        description="The record's `ETag` (its uncompressed form) after this change, when this is its latest change;"
+        " null once a later change supersedes it (the feed holds that one further on), and for roles and the"
+        " knowledge tables, which other views show."
+    )
+    view: dict[str, Any] | None = Field(
+        description="With `include_views=true`, when this is the record's latest change: the record as `GET` of it"
+        " serves it (for a deleted record, the tombstone: its last view with `deleted_at`); else null. A mirror that"
+        " follows the feed from `after=0` and keeps each record's last `view` holds what `GET` serves."
+    )
 
 
 class ChangePage(Page[Change]):

@@ -242,6 +242,8 @@ class Revision(SQLModel, table=True):
 
 
 Index("ix_revision_resource", Revision.resource, Revision.resource_id, Revision.revision, unique=True)  # type: ignore[arg-type]
+# The change feed's time filters (`since`, `until`): the first change at or after a moment, one seek (migration 0014).
+Index("ix_revision_at", Revision.at, Revision.seq)  # type: ignore[arg-type]
 
 
 class ApiKey(SQLModel, table=True):

@@ -329,6 +329,9 @@ class ChangeAction(DescribedEnum):
     CREATE = ("create", "The record was created: `before` is null.")
     UPDATE = ("update", "The record was changed: `before` and `after` are both given.")
     DELETE = ("delete", "The record was deleted (a tombstone remains): `after` is null.")
+    REFRESH = ("refresh", "The record's data is unchanged but its view changed, because a record it shows changed (a"
+               " relation proposed, reviewed or withdrawn, a proposition regrouped, a claim count, a name, an"
+               " independence): `before` and `after` are null, and `etag` (and `view`) give the new view.")
 
 
 class SearchField(DescribedEnum):

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -65,6 +66,9 @@ class Writer:
         self.roles = RoleWrites(self)
         # For a claim being changed or deleted: the sources it was linked to before, whose counts change.
         self._old_links: set[str] = set()
+        # Records this write has already put in the feed, and the feed's last (seq, at) as this write left it.
+        self._logged: set[tuple[str, str]] = set()
+        self._last_change: tuple[int, datetime] | None = None
 
     # -- reading rows
 
@@ -233,13 +237,23 @@ class Writer:
     def _history(self, kind: str, item_id: str, revision: int, action: str, before: str | None, after: str | None) -> None:
         """Append one change to the feed. `seq` is the last one plus one, taken under the write lock every write
         holds, never from a database sequence: a transaction that rolls back (or dies) takes no number, so the
-        feed has no gaps and `seq` N is only ever visible once 1..N-1 are."""
+        feed has no gaps and `seq` N is only ever visible once 1..N-1 are. `at` never goes back along `seq` (the
+        clock is read once the lock is held, and a clock set back is held at the last change's moment), so a time
+        filter on the feed is a range of `seq` (api/services/changes.py)."""
         r = table_of(Revision)
-        seq = self.conn.execute(select(func.coalesce(func.max(r.c.seq), 0) + 1)).scalar_one()
+        if self._last_change is None:
+            last = self.conn.execute(select(func.coalesce(func.max(r.c.seq), 0))).scalar_one()
+            last_at = self.conn.execute(select(r.c.at).where(r.c.seq == last)).scalar() if last else None
+            if last_at is not None and last_at.tzinfo is None:  # SQLite keeps UTC without its offset
+                last_at = last_at.replace(tzinfo=UTC)
+            self._last_change = (last, max(self.now, last_at) if last_at is not None else self.now)
+        seq, at = self._last_change[0] + 1, self._last_change[1]
         self.conn.execute(insert(r).values(
             seq=seq, resource=kind, resource_id=item_id, revision=revision, action=action, api_key_id=self.api_key_id,
-            at=self.now, before=before, after=after,
+            at=at, before=before, after=after,
         ))
+        self._last_change = (seq, at)
+        self._logged.add((kind, item_id))
 
     # -- what a change touches
 
@@ -331,6 +345,10 @@ class Writer:
         return seen
 
     def _rerender(self, affected: dict[str, set[str]]) -> None:
+        """Render the affected records' views again. A view that changes although its record's data did not (a
+        relation proposed or reviewed, a proposition regrouped, a count, a name shown, an independence) is a
+        change too: the record takes a new revision and the feed a `refresh`, so that a client mirroring the feed
+        misses no change to any view. A view rendered the same (by its ETag's digest) is left as it is."""
         self.g.forget()
         renderer = Renderer(self.g)
         for kind, ids in affected.items():
@@ -338,7 +356,16 @@ class Writer:
             for item_id in sorted(ids):
                 if item_id not in self.g.records(kind):
                     continue
-                values = rendered(kind, item_id, renderer, self.g.revision_of(kind, item_id))
+                revision = self.g.revision_of(kind, item_id)
+                values = rendered(kind, item_id, renderer, revision)
+                if (kind, item_id) not in self._logged:
+                    if self.conn.execute(select(t.c.etag).where(t.c.id == item_id)).scalar_one() == values["etag"]:
+                        continue
+                    revision += 1
+                    self.conn.execute(update(t).where(t.c.id == item_id).values(revision=revision, updated_at=self.now))
+                    self.g.forget_row(kind, item_id)
+                    self._history(kind, item_id, revision, "refresh", None, None)
+                    values = rendered(kind, item_id, renderer, revision)
                 if kind == "corroboration":
                     values["independent"] = columns(kind, self.g.corroborations[item_id], self.g)["independent"]
                 self.conn.execute(update(t).where(t.c.id == item_id).values(**values))

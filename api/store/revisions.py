@@ -7,7 +7,8 @@ claim, a copy of every record), and readers take it from `REVISION_AFTER`, an SQ
 PostgreSQL) for the `after` of a row of `revision` as every writer stores it:
 
 - the stored `after`, when there is one, or when the row is not a `create` (a delete has none);
-- else the `before` of the record's next revision (its data until then);
+- else the `before` of the record's next revision that has one (its data until then: a `refresh`, a change
+  of the record's view alone, stores neither `before` nor `after`);
 - else the record's current `data` (it has not changed since).
 
 Every write that changes a record's data records its `before` (api/services/writes.py `_replace_record`,
@@ -22,7 +23,8 @@ _CURRENT = " ".join(f"WHEN '{t}' THEN (SELECT x.data FROM {t} x WHERE x.id = rev
 REVISION_AFTER = (
     "CASE WHEN revision.after IS NOT NULL OR revision.action <> 'create' THEN revision.after ELSE coalesce("
     "(SELECT n.before FROM revision n WHERE n.resource = revision.resource AND n.resource_id = revision.resource_id"
-    f" AND n.revision = revision.revision + 1), CASE revision.resource {_CURRENT} END) END"
+    " AND n.revision > revision.revision AND n.before IS NOT NULL ORDER BY n.revision LIMIT 1),"
+    f" CASE revision.resource {_CURRENT} END) END"
 )
 """The `after` of the row of `revision` being read, in a query over `revision` (not aliased): JSON text or NULL."""
 

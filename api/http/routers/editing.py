@@ -8,7 +8,7 @@ import hashlib
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Header, Path, Query, Request
+from fastapi import APIRouter, Body, Header, Path, Request
 from pydantic import BaseModel
 from sqlalchemy import insert, select
 from starlette.responses import Response
@@ -27,7 +27,6 @@ from schemas.claim import ClaimPublic
 from schemas.contradiction import ContradictionPublic, CorroborationPublic
 from schemas.source import SourcePublic
 from schemas.tables import IdempotencyRecord, table_of
-from schemas.vocab import ChangeResource
 from schemas.writes import (
     ActorCreate,
     ActorPatch,
@@ -166,17 +165,3 @@ _add_routes("source", SourceCreate, SourcePatch, SourcePublic)
 _add_routes("claim", ClaimCreate, ClaimPatch, ClaimPublic)
 _add_routes("contradiction", ContradictionCreate, ContradictionPatch, ContradictionPublic)
 _add_routes("corroboration", CorroborationCreate, CorroborationPatch, CorroborationPublic)
-
-
-@router.get("/v1/changes", response_model=ChangePage, tags=["changes"],
-            responses={304: {"description": "Not Modified."}, **problem_responses(400, 422, 503)})
-async def list_changes(
-    request: Request,
-    after: Annotated[int | None, Query(ge=0, le=2**63 - 1, description="Only changes after this `seq` (resume a sync from the last one seen).")] = None,
-    resource: Annotated[ChangeResource | None, Query(description="Only changes to this kind of record.")] = None,
-    limit: Limit = DEFAULT, cursor: CursorParam = None,
-) -> Response:
-    """The feed of every change, in the order applied: a client stays in sync by following it."""
-    store = store_of(request)
-    page = await store.call(changes_service.list_changes, store, after=after, resource=resource, limit=limit, cursor=cursor)
-    return page_response(request, page.items, page.next_cursor)

@@ -1,0 +1,66 @@
+"""The change feed: every change to every record's served view, in the order applied."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from pydantic import AwareDatetime
+from starlette.responses import Response
+
+from api.errors import InvalidParameter, problem_responses
+from api.http.deps import DEFAULT, CursorParam, Limit, store_of
+from api.http.responses import StrictQueryRoute, page_response
+from api.services import changes as changes_service
+from schemas.changes import ChangePage
+from schemas.vocab import ChangeResource
+
+router = APIRouter(route_class=StrictQueryRoute)
+
+def _utc(param: str, moment: datetime | None) -> datetime | None:
+    if moment is None:
+        return None
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise InvalidParameter(
+            f"Query parameter '{param}': {moment.isoformat()} is outside the years 0001 to 9999 in UTC.",
+            errors=[{"loc": ["query", param], "msg": "outside the years 0001 to 9999 in UTC", "type": "datetime_range"}],
+        ) from None
+
+
+@router.get("/v1/changes", response_model=ChangePage, tags=["changes"],
+            responses={304: {"description": "Not Modified."}, **problem_responses(400, 422, 503)})
+async def list_changes(
+    request: Request,
+    after: Annotated[int | None, Query(ge=0, le=2**63 - 1, description="Only changes after this `seq` (resume a sync from the last one seen).")] = None,
+    resource: Annotated[ChangeResource | None, Query(description="Only changes to this kind of record.")] = None,
+    resource_id: Annotated[str | None, Query(
+        min_length=1, max_length=200, description="With `resource`: only changes to the record with this id (its key is"
+        " the pair), as `GET /v1/{resource}s/{id}/revisions` lists them, `refresh` included."
+    )] = None,
+    since: Annotated[AwareDatetime | None, Query(description="Only changes made at or after this moment: an RFC 3339 date-time with"
+                                                    " its offset, e.g. `2026-11-24T02:06:21Z` (compared in UTC).")] = None,
+    until: Annotated[AwareDatetime | None, Query(description="Only changes made before this moment (RFC 3339, as `since`).")] = None,
+    include_views: Annotated[bool, Query(description="Give each record's current `view` on its latest change (default"
+                                                     " false: `view` is null).")] = False,
+    limit: Limit = DEFAULT, cursor: CursorParam = None,
+) -> Response:
+    """The feed of every change to what the API serves, in the order applied: a record created, changed, deleted,
+    or shown differently because a record it shows changed (`refresh`). A client stays in sync by following it
+    from the last `seq` it has: with `include_views=true`, keeping each record's last `view` gives what `GET`
+    serves. Filter by record (`resource`, `resource_id`) and by time (`since`, `until`; `at` never goes back along
+    `seq`). `resource_id` without `resource` is a 422."""
+    if resource_id is not None and resource is None:
+        raise InvalidParameter(
+            "Query parameter 'resource_id' needs 'resource': a record is known by its kind and id (e.g."
+            " resource=claim&resource_id=...).",
+            errors=[{"loc": ["query", "resource_id"], "msg": "needs 'resource' with it", "type": "missing_dependency"}],
+        )
+    store = store_of(request)
+    page = await store.call(
+        changes_service.list_changes, store, after=after, resource=resource, resource_id=resource_id,
+        since=_utc("since", since), until=_utc("until", until), views=include_views, limit=limit, cursor=cursor,
+    )
+    return page_response(request, page.items, page.next_cursor)
