@@ -155,9 +155,14 @@ def open_view(page: Page, hash_route: str) -> None:
     wait_view(page, hash_route)
 
 
-def screenshot(page: Page, name: str) -> Path:
+def screenshot_path(name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
+    return SCREENSHOTS / f"{name}.png"
+
+
+def screenshot(page: Page, name: str) -> Path:
+    """var/screenshots/<name>.png: the whole page."""
+    path = screenshot_path(name)
     page.screenshot(path=path, full_page=True)
     return path
 

@@ -9,9 +9,9 @@ import re
 
 import httpx
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 
-from tests.browser.conftest import LiveServer, Watch, axe_violations, open_view, screenshot, wait_view
+from tests.browser.conftest import DESKTOP, LiveServer, Watch, axe_violations, open_view, screenshot, screenshot_path, wait_view
 
 HEADLINE = "sisi-planned-40000-missiles-for-russia"
 NOT_SEEN = "us-representative-saw-no-missile-deliveries"
@@ -130,6 +130,12 @@ def test_proposition_timeline_places_its_claims_in_date_order(page: Page, live_s
     tones = rows.evaluate_all("rows => rows.map(r => r.querySelector('rect.bar').classList[1])")
     assert tones == ["tone-planned", "tone-planned", "tone-actual-negated", "tone-planned", "tone-abandoned", "tone-planned"]
     screenshot(page, "proposition")
+    # The README's picture (docs/explorer-timeline.png): the story and its timeline, down to the legend.
+    top = page.locator("article.proposition .kicker").bounding_box()
+    bottom = page.locator("ul.legend").bounding_box()
+    assert top is not None and bottom is not None
+    clip = {"x": 0, "y": top["y"] - 12, "width": DESKTOP["width"], "height": bottom["y"] + bottom["height"] + 12 - (top["y"] - 12)}
+    page.screenshot(path=screenshot_path("proposition-timeline"), clip=clip, full_page=True)
 
 
 def test_citation_chain_of_a_source_as_a_graph(page: Page) -> None:
@@ -228,6 +234,19 @@ def test_review_sends_patch_with_if_match_and_shows_problems(page: Page, live_se
     page.locator("#key-panel summary").click()
     page.get_by_role("button", name="Forget the key").click()
     expect(page.locator("#key-state")).to_have_text("none")
+
+
+def test_a_view_shows_that_it_is_loading_until_the_api_answers(page: Page) -> None:
+    held: list[Route] = []
+    page.route("**/v1/claims/*", lambda route: held.append(route))
+    page.goto(f"/explore#/claims/{HEADLINE}")
+    expect(page.locator("main .loading[role=status]")).to_have_text("Loading…")
+    expect(page.locator("main")).to_have_attribute("aria-busy", "true")
+    assert [r.request.url.rsplit("/", 1)[1] for r in held] == [HEADLINE]
+    held[0].continue_()
+    wait_view(page, f"/claims/{HEADLINE}")
+    expect(page.locator("main")).not_to_have_attribute("aria-busy", "true")
+    expect(page.locator(".loading")).to_have_count(0)
 
 
 def test_a_missing_record_shows_the_api_problem(page: Page) -> None:

@@ -54,7 +54,8 @@ export function timeline(claims, contradictions) {
   const trackStart = LABEL + 16;
   const trackEnd = width - columns - 12;
   const x = (date) => trackStart + ((date - from) / (to - from)) * (trackEnd - trackStart);
-  const headerHeight = TOP + (contradictions.length ? 96 : 0);
+  // Room above the rows for the columns' labels, written upwards.
+  const headerHeight = TOP + (contradictions.length ? 120 : 0);
   const height = headerHeight + dated.length * ROW + 28;
   const rowOf = new Map(dated.map((c, i) => [c.id, i]));
   const rowY = (i) => headerHeight + i * ROW;
@@ -71,8 +72,9 @@ export function timeline(claims, contradictions) {
   const axis = s("g", { class: "axis" });
   for (const [date, label] of ticks(from, to)) {
     const tx = x(date);
-    axis.append(s("line", { x1: tx, x2: tx, y1: headerHeight - 8, y2: height - 24, class: "grid" }),
-      s("text", { x: tx + 3, y: height - 8, class: "tick" }, label));
+    axis.append(s("line", { x1: tx, x2: tx, y1: headerHeight - 26, y2: height - 24, class: "grid" }),
+      tx < trackEnd - 40 ? s("text", { x: tx + 3, y: headerHeight - 12, class: "tick" }, label) : null,
+      tx < trackEnd - 40 ? s("text", { x: tx + 3, y: height - 8, class: "tick" }, label) : null);
   }
   svg.append(axis);
 
@@ -84,7 +86,7 @@ export function timeline(claims, contradictions) {
     const ys = rows.map(([i]) => rowY(i) + ROW / 2);
     const group = s("a", { href: routes.contradiction(c.id), class: "contradiction-column", dataset: { contradiction: c.id } },
       s("title", {}, `${term(c.kind)} (${c.status}): ${c.explanation}`),
-      s("text", { x: cx, y: headerHeight - 12, transform: `rotate(-60 ${cx} ${headerHeight - 12})`, class: "column-label" }, wrap(term(c.kind), 18)),
+      s("text", { x: cx + 4, y: headerHeight - 12, transform: `rotate(-90 ${cx + 4} ${headerHeight - 12})`, class: "column-label" }, wrap(term(c.kind), 18)),
       s("line", { x1: cx, x2: cx, y1: Math.min(...ys), y2: Math.max(...ys), class: `join status-${c.status}` }));
     for (const [i, side] of rows) {
       const cy = rowY(i) + ROW / 2;
@@ -114,13 +116,17 @@ export function timeline(claims, contradictions) {
   return h("div", { class: "timeline-scroll", tabindex: "0", role: "region", "aria-label": "Timeline (scrolls sideways on a narrow screen)" }, svg);
 }
 
-/** The legend of the colours actually used. */
-export function legend(claims) {
+/** The legend of the colours and lines actually used. */
+export function legend(claims, contradictions = []) {
+  const settled = contradictions.some((c) => ["reconciled", "rejected", "withdrawn"].includes(c.status));
+  const standing = contradictions.some((c) => !["reconciled", "rejected", "withdrawn"].includes(c.status));
   const seen = new Map();
   for (const c of claims) seen.set(tone(c), `${term(c.modality)}${c.polarity === "negated" ? ", negated" : ""}`);
   return h("ul", { class: "legend", "aria-label": "Legend" },
     [...seen].map(([cls, label]) => h("li", {}, h("span", { class: `swatch ${cls}${cls.endsWith("-negated") ? " hatched" : ""}`, "aria-hidden": "true" }), en(label))),
     h("li", {}, h("span", { class: "swatch dashed", "aria-hidden": "true" }), en("dated by its publication (no event date given)")),
     h("li", {}, h("span", { class: "dot side-a", "aria-hidden": "true" }), en("side a of a contradiction")),
-    h("li", {}, h("span", { class: "dot side-b", "aria-hidden": "true" }), en("side b")));
+    h("li", {}, h("span", { class: "dot side-b", "aria-hidden": "true" }), en("side b")),
+    standing ? h("li", {}, h("span", { class: "rule standing", "aria-hidden": "true" }), en("contradiction standing (open, proposed, confirmed, resolved)")) : null,
+    settled ? h("li", {}, h("span", { class: "rule settled", "aria-hidden": "true" }), en("contradiction reconciled, rejected or withdrawn")) : null);
 }

@@ -38,7 +38,7 @@ export async function propositionView([id]) {
     en(propositionTitle(proposition.key), "h1"),
     section("Story", statusSteps(proposition.status_line)),
     section("Timeline",
-      proposition.claims.length > undated.length ? [timeline(proposition.claims, contradictions), legend(proposition.claims)] : h("p", {}, "No claim is dated."),
+      proposition.claims.length > undated.length ? [timeline(proposition.claims, contradictions), legend(proposition.claims, contradictions)] : h("p", {}, "No claim is dated."),
       h("h3", {}, "The claims, in order"),
       h("ol", { class: "story-claims" }, proposition.claims.map((c) => h("li", { dataset: { claim: c.id } },
         h("span", { class: `swatch ${tone(c)}`, "aria-hidden": "true" }),
