@@ -307,10 +307,11 @@ VIEWS = [
 
 
 def test_axe_finds_no_serious_or_critical_violation_on_any_view(page: Page) -> None:
-    # One page for every view (hash navigation keeps the document, so axe-core is injected once).
+    # One page for every view (hash navigation keeps the document, so axe-core is injected once); a screenshot of each.
     found = {}
     for route in VIEWS:
         open_view(page, route)
+        screenshot(page, "view-" + (re.sub(r"[^a-z0-9]+", "-", route.lower()).strip("-")[:80] or "home"))
         violations = axe_violations(page)
         if violations:
             found[route] = violations
@@ -342,9 +343,13 @@ def test_arabic_text_is_marked_arabic_and_right_to_left(page: Page) -> None:
 
 
 def test_the_page_loads_nothing_from_elsewhere_and_keeps_its_policy(page: Page, live_server: LiveServer, watch: Watch) -> None:
+    # The server runs with CORS off (CLAIMS_CORS_ORIGINS empty): the page is same-origin and needs none.
     response = page.goto("/explore")
     assert response is not None
     assert re.match(r"default-src 'none'; script-src 'self';", response.headers["content-security-policy"])
     wait_view(page, "/")
+    api_calls: list[dict[str, str]] = []
+    page.on("response", lambda r: api_calls.append(r.headers) if "/v1/" in r.url else None)
     open_view(page, f"/claims/{HEADLINE}")
+    assert api_calls and not any(k.startswith("access-control-") for headers in api_calls for k in headers)
     assert watch.foreign == []

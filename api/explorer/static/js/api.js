@@ -9,6 +9,7 @@ export class ApiError extends Error {
 }
 
 const KEY_STORE = "claims-explorer:key";
+const cache = new Map();
 
 /** The review key, kept for this browser tab only (sessionStorage), or null. */
 export function reviewKey() {
@@ -18,6 +19,14 @@ export function reviewKey() {
 export function setReviewKey(key) {
   if (key) sessionStorage.setItem(KEY_STORE, key);
   else sessionStorage.removeItem(KEY_STORE);
+  cache.clear(); // what was read with another key (or none) may differ
+}
+
+/** Headers for every request: JSON, and the key when one is set (a server with CLAIMS_READ_REQUIRES_KEY needs it
+ * on reads too). */
+function headersWithKey(extra) {
+  const key = reviewKey();
+  return { Accept: "application/json", ...(key ? { Authorization: `Bearer ${key}` } : {}), ...extra };
 }
 
 async function problemOf(response) {
@@ -46,12 +55,10 @@ async function send(path, init) {
   return response;
 }
 
-const cache = new Map();
-
 /** GET a JSON resource: {data, etag}. Reads are kept for the page's life until a write clears them. */
 export function get(path, { fresh = false } = {}) {
   if (!fresh && cache.has(path)) return cache.get(path);
-  const pending = send(path, { headers: { Accept: "application/json" }, cache: fresh ? "no-cache" : "default" })
+  const pending = send(path, { headers: headersWithKey(), cache: fresh ? "no-cache" : "default" })
     .then(async (response) => ({ data: await response.json(), etag: response.headers.get("ETag") }));
   cache.set(path, pending);
   pending.catch(() => cache.delete(path));
@@ -74,9 +81,7 @@ export function query(path, params) {
 
 /** PATCH a record with If-Match (RFC 9110 §13.1.1) and the review key; the changed record. */
 export async function patch(path, body, etag) {
-  const key = reviewKey();
-  const headers = { "Content-Type": "application/json", Accept: "application/json", "If-Match": etag };
-  if (key) headers.Authorization = `Bearer ${key}`;
+  const headers = headersWithKey({ "Content-Type": "application/json", "If-Match": etag });
   let response;
   try {
     response = await send(path, { method: "PATCH", headers, body: JSON.stringify(body) });
