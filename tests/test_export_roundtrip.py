@@ -3,7 +3,10 @@ same views, whatever Unicode its free text and held texts hold (U+0085, U+2028, 
 YAML's own words and indicators), and the exported dataset passes `check`.
 
 One test writes the issue's own case through the API on the shipped dataset; a property test (Hypothesis)
-writes arbitrary text into every free-text field of a small dataset and into its held text.
+writes arbitrary text into every free-text field of a small dataset and into its held text; another sends a
+generated sequence of writes (documents, claims quoted without offsets, patches, deletes, contradictions) and
+finds that the export passes `check` and a rebuild from it serves the same views. Both run few examples, without
+shrinking the second, to keep the file's time bounded (each example builds two databases).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import DateTime, select
 from sqlmodel import SQLModel
@@ -111,9 +114,8 @@ async def test_api_writes_with_nel_and_crlf_survive_export_and_rebuild(client, a
     exported = tmp_path / "exported"
     _export(settings.database_url, exported)
     assert (exported / "corpus" / "desk-x-report.txt").read_bytes() == text.encode()
-    # What `check` asks but coverage: a document posted through the API has no coverage account to list its claims in.
-    ds = load_dataset(exported)
-    assert statement_problems(ds) == []
+    # Everything `check` asks, coverage included: the claim is placed in the account of the document it quotes.
+    ds = _checked(exported)
     assert ds.actors["desk-x"].description == actor["description"]
     assert ds.texts["desk-x-report"] == text
     assert ds.claims["desk-x-egypt-plan"].evidence[0].quote == quote
@@ -207,7 +209,7 @@ def two_databases(empty_databases) -> tuple[str, str]:
     return empty_databases.new(), empty_databases.new()
 
 
-@settings(max_examples=25, deadline=None, derandomize=True,
+@settings(max_examples=12, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(st.fixed_dictionaries({**dict.fromkeys(_FIELDS, _TEXT), "resolution": _SETTLED, "rejection": _SETTLED}))
 async def test_export_then_rebuild_is_the_identity(tmp_path, two_databases, t):
@@ -245,3 +247,141 @@ def test_the_shipped_dataset_exports_byte_for_byte(database_url, tmp_path):
     _export(database_url, tmp_path / "exported")
     shipped = {name: data for name, data in _files(ROOT / "data").items() if not name.endswith(".md")}
     assert _files(tmp_path / "exported") == shipped
+
+
+# -- the property: any sequence of accepted writes exports to a dataset that passes `check`
+
+# Held texts for the documents the writes create: passages of the corpus (data/corpus/000_*.txt), one line each.
+_TEXTS = [
+    "Secret US documents show that Egyptian President Abdel Fattah el-Sisi planned to produce 40,000 missiles for Russia in"
+    " February.\nThe Washington Post writes about this, citing a leak of US intelligence data.\nWe have not seen this happen,"
+    " – the US representative noted.",
+    "The Egyptian president recently ordered subordinates to make a batch of missiles for Moscow.\nPart of the secret document"
+    " mentions plans to supply Russia with artillery shells and gunpowder.",
+]
+_STATEMENTS = {"produce_arms": "Egypt produces missiles for Russia.", "supply_arms": "Egypt supplies missiles to Russia."}
+_PICK = st.integers(0, 7)
+_CLAIM = st.tuples(st.just("claim"), _PICK, st.integers(0, 2), st.integers(2, 9), st.sampled_from([" ", "  ", "\n"]),
+                   st.sampled_from(sorted(_STATEMENTS)), st.sampled_from(["affirmed", "negated"]))
+_OTHER = st.one_of(
+    st.tuples(st.just("source"), st.integers(0, len(_TEXTS) - 1)),
+    st.tuples(st.just("patch"), _PICK, st.sampled_from(["affirmed", "negated"]), st.sampled_from(["actual", "planned"])),
+    st.tuples(st.just("delete"), _PICK),
+    st.tuples(st.just("contradiction"), _PICK, _PICK),
+)
+# A few claims and a few other writes, in any order: most sequences create, relate, change and delete claims.
+_OPS = st.tuples(st.lists(_CLAIM, min_size=2, max_size=4), st.lists(_OTHER, min_size=1, max_size=6)).flatmap(
+    lambda drawn: st.permutations([*drawn[0], *drawn[1]]))
+# A record written through the API and one rebuilt from its export differ in these only: the rebuilt one starts at
+# revision 1; a proposal the rules withdrew is the write path's history, left out of export like every unreviewed
+# proposal; and `detected_by` of a relation a person recorded keeps a rule that found it once, where a build lists
+# only the rules that find it in the data as it is (api/services/engine.py records, never forgets).
+_VOLATILE = {"revision", "deleted_at", "detected_by"}
+
+
+def _base(data_dir: Path) -> None:
+    """A dataset of three actors and no document: the writes add the rest."""
+    def actor(actor_id: str, kind: str, name: str) -> dict:
+        return {"id": actor_id, "kind": kind, "name": name, "names": [{"value": name, "language": "en"}], "description": f"{name}."}
+    actors = ActorsFile.model_validate({"actors": [actor("paper", "media_outlet", "Daily Paper"), actor("egypt", "country", "Egypt"),
+                                                   actor("russia", "country", "Russia")]})
+    (data_dir / "documents").mkdir(parents=True)
+    (data_dir / "corpus").mkdir()
+    for name, model in (("actors.yaml", actors), ("sources.yaml", SourcesFile(sources=[])), ("links.yaml", LinksFile()),
+                        ("knowledge.yaml", Knowledge.empty())):
+        (data_dir / name).write_bytes(dump(model).encode())
+
+
+def _stable(value: object, hidden: set[str]) -> object:
+    if isinstance(value, dict):
+        return {k: _stable(v, hidden) for k, v in value.items() if k not in _VOLATILE}
+    if isinstance(value, list):
+        return [_stable(v, hidden) for v in value
+                if not (isinstance(v, dict) and v.get("id") in hidden) and not (isinstance(v, str) and v in hidden)]
+    return value
+
+
+async def _views(client: httpx.AsyncClient) -> dict[str, object]:
+    """Every live record's view and every list, without what `_VOLATILE` names and without withdrawn proposals."""
+    listed = {}
+    for kind in ("actors", "sources", "claims", "contradictions", "corroborations"):
+        response = await client.get(f"/v1/{kind}?limit=200")
+        assert response.status_code == 200, response.text
+        listed[kind] = response.json()["items"]
+    hidden = {r["id"] for kind in ("contradictions", "corroborations") for r in listed[kind] if r["status"] == "withdrawn"}
+    views: dict[str, object] = {}
+    for kind, items in listed.items():
+        views[kind] = _stable(items, hidden)
+        for item in items:
+            if item["id"] not in hidden:
+                views[f"{kind}/{item['id']}"] = _stable((await client.get(f"/v1/{kind}/{item['id']}")).json(), hidden)
+    return views
+
+
+async def _apply(client: httpx.AsyncClient, auth: dict[str, str], ops: list[tuple]) -> int:
+    """Send each write; return how many were accepted. None may fail with a 5xx."""
+    sources: list[tuple[str, str]] = []
+    claims: list[str] = []
+    accepted = 0
+    for n, op in enumerate([("source", 0), *ops]):
+        response: httpx.Response | None = None
+        if op[0] == "source":
+            body = {"id": f"doc-{n}", "kind": "news_article", "title": f"Report {n}", "language": "en", "publisher": "paper",
+                    "published": {"date": "2023-04-12", "precision": "day"}, "text": _TEXTS[op[1]]}
+            response = await client.post("/v1/sources", json=body, headers=auth)
+            if response.status_code == 201:
+                sources.append((body["id"], _TEXTS[op[1]]))
+        elif op[0] == "claim" and sources:
+            _, pick, line, words, space, predicate, polarity = op
+            source_id, text = sources[pick % len(sources)]
+            lines = text.split("\n")
+            quote = space.join(lines[line % len(lines)].split()[:words])
+            body = {"id": f"claim-{n}", "statement": _STATEMENTS[predicate], "subject": "egypt", "predicate": predicate,
+                    "recipient": "russia", "polarity": polarity, "claimant": "paper",
+                    "evidence": [{"source": source_id, "quote": quote, "occurrence": 1, "speech": "narration"}]}
+            response = await client.post("/v1/claims", json=body, headers=auth)
+            if response.status_code == 201:
+                claims.append(body["id"])
+        elif op[0] in ("patch", "delete") and claims:
+            claim_id = claims[op[1] % len(claims)]
+            current = await client.get(f"/v1/claims/{claim_id}")
+            headers = {**auth, "If-Match": current.headers["etag"]}
+            if op[0] == "patch":
+                response = await client.patch(f"/v1/claims/{claim_id}", json={"polarity": op[2], "modality": op[3]}, headers=headers)
+            else:
+                response = await client.delete(f"/v1/claims/{claim_id}", headers=headers)
+                if response.status_code == 204:
+                    claims.remove(claim_id)
+        elif op[0] == "contradiction" and len(claims) >= 2:
+            a, b = claims[op[1] % len(claims)], claims[op[2] % len(claims)]
+            body = {"id": f"contradiction-{n}", "kind": "negation", "explanation": "One says it happened, the other that it did not.",
+                    "claims": [{"claim": a, "side": "a"}, {"claim": b, "side": "b"}]}
+            response = await client.post("/v1/contradictions", json=body, headers=auth)
+        if response is not None:
+            assert response.status_code < 500, response.text
+            accepted += response.status_code < 300
+    return accepted
+
+
+@settings(max_examples=6, deadline=None, derandomize=True, phases=[Phase.generate],
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(_OPS)
+async def test_any_accepted_writes_export_to_a_dataset_that_passes_check_and_rebuilds_the_same_views(tmp_path, two_databases, ops):
+    base, exported = tmp_path / "base", tmp_path / "exported"
+    shutil.rmtree(base, ignore_errors=True)
+    shutil.rmtree(exported, ignore_errors=True)
+    _base(base)
+    first = Settings(database_url=two_databases[0], data_dir=base, auto_build=False)
+    build_database(first, force=True)
+    from tests.conftest import make_key
+    auth = {"Authorization": f"Bearer {make_key(first)}"}
+    async with _serving(first) as a:
+        accepted = await _apply(a, auth, ops)
+        written = await _views(a)
+    assert accepted >= 1  # the document every sequence starts with
+    _export(first.database_url, exported)
+    _checked(exported)
+    second = Settings(database_url=two_databases[1], data_dir=exported, auto_build=False)
+    build_database(second, force=True)
+    async with _serving(second) as b:
+        assert await _views(b) == written

@@ -1,11 +1,14 @@
 """Checks of one record against everything else: references resolve, quotes match their source
 text at their offsets, citation chains do not loop, the claimant is whoever the evidence's words
-belong to, a relayed passage is attributed whole, and a contradiction or corroboration relates
-claims from different passages without repeating another.
+belong to, a relayed passage is attributed whole, a contradiction or corroboration relates claims
+from different passages without repeating another, a role is held in another actor over dates in
+order, and a claim's statement says nothing its evidence does not (`statement`: every number and
+proper name in it is in its evidence, its actors' names or its date and quantity).
 
-The loader runs them over the whole dataset and reports lines naming the file; the write path runs
-them on one record against the database and reports 422 errors naming the field. Both see the data
-through a `Graph`.
+This is the one set of rules for every way in: the loader runs them over the whole dataset and
+reports lines naming the file (the statement rule through `api.cli check`, `api/dataset/lint.py`);
+the write path runs them on one record against the database, the statement rule included, and
+reports 422 errors naming the field. Both see the data through a `Graph`.
 """
 
 from __future__ import annotations
@@ -17,13 +20,24 @@ from typing import Any
 
 from api.dataset.graph import Graph
 from api.dataset.languages import matches
-from schemas.dataset import ActorIn, ClaimIn, ContradictionIn, CorroborationIn, EvidenceIn, SourceIn
+from schemas.common import date_bounds
+from schemas.dataset import ActorIn, ActorRoleIn, ClaimIn, ContradictionIn, CorroborationIn, EvidenceIn, SourceIn
 from schemas.vocab import ClaimRole, ContradictionStatus, CorroborationKind, CorroborationStatus, Speech
 
 # Marks of a speaker's own words: quotation marks, or a first-person word (English, Arabic).
 _QUOTATION_MARKS = set('"“”„«»‘')
 # Case matters: "US" (the country) is not "us".
 _FIRST_PERSON = re.compile(r"\b(I|[Mm]e|[Mm]y|[Mm]ine|[Ww]e|us|[Oo]ur|[Oo]urs)\b|(?:^|\s)(إننا|إنني|نحن|أنا|لنا|إنا)(?:\s|$)")
+
+_NUMBER = re.compile(r"\d[\d,.]*\d|\d")
+_NAME = re.compile(r"(?<![\w'’-])[A-Z][\w'’.-]*")
+# Words that are capitalized for grammar, not because they name someone.
+_COMMON = {
+    "A", "An", "The", "In", "On", "At", "It", "Its", "If", "He", "She", "They", "We", "This", "That", "These", "Those",
+    "And", "But", "Or", "As", "By", "For", "Of", "To", "With", "According", "After", "Before", "During", "Since",
+    "There", "Their", "His", "Her", "Our", "Both", "Neither", "Nor", "Some", "Several", "Other", "Others", "Another",
+    "Part", "Secret", "Officials", "Russian", "Egyptian", "American", "Arab", "Western", "Soviet", "Saudi-owned",
+}
 
 CLOSEST = 3  # existing ids suggested for an unknown one, at most
 CLOSEST_CUTOFF = 0.6  # difflib's similarity ratio an id must reach to be suggested
@@ -59,13 +73,16 @@ def format_loc(loc: Loc) -> str:
 
 
 class RecordChecks:
-    def __init__(self, graph: Graph, report: Report, *, creating: bool = False) -> None:
+    def __init__(self, graph: Graph, report: Report, *, creating: bool = False, statements: bool = False) -> None:
         self.g = graph
         self._report = report
         self.reported = 0
         # A new relation may not repeat one already rejected: rejected records are kept so that
         # nobody adds them again. (Curated merges keep the rejected duplicate beside the live one.)
         self.creating = creating
+        # Whether `claim` checks the statement against the evidence too: the write path does; the loader leaves
+        # it to `api.cli check` (lint.py), so that a build does not refuse what only the review would.
+        self.statements = statements
 
     def report(self, loc: Loc, message: str, problem_type: str) -> None:
         self.reported += 1
@@ -156,6 +173,61 @@ class RecordChecks:
         if refs_ok and c.claimant in self.g.actors:
             self.speech(c)
             self.attribution_spans(c)
+        if self.statements:
+            self.statement(c)
+
+    def statement(self, c: ClaimIn) -> None:
+        """Every number and proper name of the statement is in the claim's evidence (quotes, translations, the titles
+        of the sources relayed), in the names (any language) of the actors its structure and speakers reference, in
+        its object's label, or (numbers) in its event time and quantity. References that do not resolve add nothing."""
+        hay = self._haystack(c)
+        hay_numbers = {_plain(n) for n in _NUMBER.findall(hay)} | _numbers_allowed(c)
+        hay_lower = hay.lower()
+        for number in _NUMBER.findall(c.statement):
+            if _plain(number) not in hay_numbers:
+                self.report(("statement",), f"statement has the number {number!r}, which its evidence does not", "statement_unsupported")
+        for name in _NAME.findall(c.statement):
+            word = name.rstrip(".'’").removesuffix("'s").removesuffix("’s")
+            if word in _COMMON or not word:
+                continue
+            # "Russia-Egypt" names two actors; "el-Sisi" is one name.
+            parts = [p for p in word.split("-") if p[:1].isupper()] if "-" in word and word.lower() not in hay_lower else [word]
+            for part in parts:
+                if part not in _COMMON and part.lower() not in hay_lower:
+                    self.report(("statement",), f"statement names {part!r}, which neither its evidence nor its actors do",
+                                "statement_unsupported")
+
+    def _haystack(self, c: ClaimIn) -> str:
+        parts: list[str] = []
+        for ev in c.evidence:
+            parts.append(ev.quote)
+            if ev.translation:
+                parts.append(ev.translation)
+            if ev.attributed_to and ev.attributed_to in self.g.sources:
+                parts.append(self.g.sources[ev.attributed_to].title)
+        actor_ids = [c.subject, c.claimant, c.recipient, c.location, c.object.actor if c.object else None]
+        actor_ids += [ev.speaker for ev in c.evidence]
+        for actor_id in actor_ids:
+            actor = self.g.actors.get(actor_id) if actor_id is not None else None
+            if actor is not None:
+                parts.append(actor.name)
+                parts.extend(v for v, _ in self.g.names_of(actor.id))
+                if actor.speaks_for and actor.speaks_for in self.g.actors:
+                    parts.append(self.g.actors[actor.speaks_for].name)
+        if c.object and c.object.label:
+            parts.append(c.object.label)
+        return " ".join(parts)
+
+    def role(self, r: ActorRoleIn, loc: Loc = ()) -> None:
+        """A role is held in another actor that exists, over dates in order, with evidence quoted exactly."""
+        self.ref((*loc, "actor"), r.actor, self.g.actors, "actor")
+        self.ref((*loc, "of"), r.of, self.g.actors, "actor")
+        if r.of is not None and r.of == r.actor:
+            self.report((*loc, "of"), "a role is held in another body or state, not in the actor itself", "value_error")
+        if r.start and r.end and date_bounds(r.start.date)[0] > date_bounds(r.end.date)[1]:
+            self.report((*loc, "end"), f"the role ends ({r.end.date}) before it starts ({r.start.date})", "value_error")
+        for i, ev in enumerate(r.evidence):
+            self.evidence((*loc, "evidence", i), ev)
 
     def speech(self, c: ClaimIn) -> None:
         """The claimant is whoever the words belong to: the speaker of direct speech; otherwise the
@@ -295,6 +367,21 @@ class RecordChecks:
 
     def record(self, kind: str, record: Any) -> None:
         getattr(self, kind)(record)
+
+
+def _numbers_allowed(c: ClaimIn) -> set[str]:
+    allowed: set[str] = set()
+    if c.event_time:
+        for value in (c.event_time.start, c.event_time.end):
+            if value:
+                allowed.update(str(int(p)) for p in value.split("-"))
+    if c.quantity:
+        allowed.add(str(c.quantity.value))
+    return allowed
+
+
+def _plain(number: str) -> str:
+    return number.replace(",", "").rstrip(".")
 
 
 def _same_words(a: ClaimIn, b: ClaimIn) -> bool:

@@ -3,10 +3,15 @@
 `data/COVERAGE.md` is generated from the `coverage:` sections of the document files
 (`python -m api.cli coverage`); a test fails when it is out of date. The loader already refuses
 text that is neither covered nor explained; `coverage_problems` adds the converse: every claim a
-document defines is listed against a passage of that document.
+document defines is listed against a passage of that document. Writes keep both true with
+`place_claim` (a claim written is listed where its evidence is) and `passages_of` (a document
+created through the API starts with an account of its lines, none curated yet).
 """
 
 from __future__ import annotations
+
+import re
+from typing import Any
 
 from api.dataset.loader import Dataset
 
@@ -65,3 +70,58 @@ def render_coverage(ds: Dataset) -> str:
             lines.append(f"| {seg.start}–{seg.end} | {_cell(text[seg.start:seg.end])} | {what} |")
         lines.append("")
     return "\n".join(lines)
+
+
+# Reasons the write path gives a passage that holds no claim; a claim placed in the passage replaces them.
+NOT_YET_CURATED = "No claim has been drawn from this passage yet."
+CLAIMS_MOVED = "Its claims were deleted or moved; to be curated again."
+_PLACEHOLDERS = {NOT_YET_CURATED, CLAIMS_MOVED}
+_LINE = re.compile(r"[^\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
+
+
+def passages_of(text: str) -> list[dict[str, Any]]:
+    """A new document's coverage account: one passage per line of text (its white space at either end left out),
+    each explained as not curated yet until a claim is placed in it."""
+    out: list[dict[str, Any]] = []
+    for m in _LINE.finditer(text):
+        line = m.group()
+        if not line.strip():
+            continue
+        start = m.start() + len(line) - len(line.lstrip())
+        end = m.end() - (len(line) - len(line.rstrip()))
+        out.append({"start": start, "end": end, "claims": [], "reason": NOT_YET_CURATED, "actors": [], "sources": []})
+    return out
+
+
+def place_claim(segments: list[dict[str, Any]], claim_id: str, spans: list[tuple[int, int]], text: str) -> bool:
+    """Place a claim in a document's coverage account (`segments`, the JSON form of `CoverageIn`, changed in place)
+    where its evidence spans in that document are: listed against every passage a span overlaps, a passage made for a
+    span that overlaps none, and taken off every other passage (one left with no claim says why). An account still
+    empty is first made from the text (`passages_of`). Returns whether anything changed.
+
+    This keeps what `coverage_problems` and the loader ask true after a write: every claim a document defines is
+    listed against a passage of it whose text its evidence quotes, and all text is covered or explained."""
+    changed = False
+    for seg in segments:
+        if claim_id in seg.get("claims", []):
+            seg["claims"].remove(claim_id)
+            changed = True
+            if not seg["claims"] and not seg.get("reason"):
+                seg["reason"] = CLAIMS_MOVED
+    if spans and not segments:
+        segments.extend(passages_of(text))
+        changed = True
+    for start, end in spans:
+        overlapping = [seg for seg in segments if seg["start"] < end and start < seg["end"]]
+        if not overlapping:
+            new = {"start": start, "end": end, "claims": [], "reason": None, "actors": [], "sources": []}
+            segments.insert(sum(1 for seg in segments if seg["start"] < start), new)
+            overlapping = [new]
+        for seg in overlapping:
+            claims = seg.setdefault("claims", [])
+            if claim_id not in claims:
+                claims.append(claim_id)
+                changed = True
+            if seg.get("reason") in _PLACEHOLDERS:
+                seg["reason"] = None
+    return changed

@@ -33,6 +33,7 @@ from schemas.dataset import (
     SourcesFile,
 )
 from schemas.knowledge import Knowledge
+from schemas.synonyms import SYNONYMS_FILE, SynonymsFile
 from schemas.vocab import ClaimRole
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
@@ -71,6 +72,7 @@ class Dataset(Graph):
     contradictions: dict[str, ContradictionIn] = field(default_factory=dict)
     corroborations: dict[str, CorroborationIn] = field(default_factory=dict)
     knowledge: Knowledge = field(default_factory=lambda: Knowledge.empty())
+    synonyms: str | None = None  # synonyms.yaml as written (schemas/synonyms.py): stored by the build, exported as is
     propositions: dict[str, str] = field(default_factory=dict)  # claim id -> proposition id, once the engine has run
     documents: dict[str, DocumentFile] = field(default_factory=dict)  # by file name
     origin: dict[str, str] = field(default_factory=dict)  # item key -> file that defines it
@@ -194,7 +196,7 @@ def data_files(data_dir: Path) -> list[Path]:
 def fingerprint(data_dir: Path = DATA_DIR) -> str:
     """A digest of every dataset file and corpus text: it changes whenever the data does."""
     digest = hashlib.sha256()
-    paths = data_files(data_dir) + sorted((data_dir / "corpus").glob("*"))
+    paths = [*data_files(data_dir), data_dir / SYNONYMS_FILE, *sorted((data_dir / "corpus").glob("*"))]
     for path in paths:
         if path.is_file():
             digest.update(path.relative_to(data_dir).as_posix().encode())
@@ -272,11 +274,7 @@ class _Checker:
         for i, n in enumerate(doc.names):
             self.ref(f"{name}: names[{i}]", "actor", n.actor, self.ds.actors, "actor")
         for i, role in enumerate(doc.roles):
-            where = f"{name}: roles[{i}] ({role.actor}: {role.title})"
-            self.ref(where, "actor", role.actor, self.ds.actors, "actor")
-            self.ref(where, "of", role.of, self.ds.actors, "actor")
-            for j, ev in enumerate(role.evidence):
-                self.checks(where).evidence(("evidence", j), ev)
+            self.checks(f"{name}: roles[{i}] ({role.actor}: {role.title})").role(role)
 
     def coverage(self, name: str, doc: DocumentFile) -> None:
         text = self.ds.texts.get(doc.source.id)
@@ -343,6 +341,11 @@ def load_dataset(data_dir: Path = DATA_DIR) -> Dataset:
         knowledge = _parse(knowledge_path, Knowledge, problems, "knowledge.yaml")
         if knowledge is not None:
             ds.knowledge = knowledge
+    synonyms_path = data_dir / SYNONYMS_FILE
+    if synonyms_path.exists():
+        table = _parse(synonyms_path, SynonymsFile, problems, SYNONYMS_FILE)
+        if table is not None:
+            ds.synonyms = read_text(synonyms_path)
     links_path = data_dir / "links.yaml"
     if links_path.exists():
         links = _parse(links_path, LinksFile, problems, "links.yaml")

@@ -18,7 +18,6 @@ from api.dataset.loader import role_id
 from api.errors import NotFound, ValidationProblem
 from api.services.locate import locate_items
 from api.store.records import role_references
-from schemas.common import date_bounds
 from schemas.dataset import ActorRoleIn, RoleIn
 from schemas.tables import ActorRole, Document, Revision, RoleReference, table_of
 from schemas.vocab import ClaimRole
@@ -46,14 +45,7 @@ class RoleWrites:
         def report(loc: tuple[str | int, ...], msg: str, type_: str) -> None:
             issues.append({"loc": ["body", *loc], "msg": msg, "type": type_})
 
-        checks = RecordChecks(self.w.g, report)
-        checks.ref(("of",), record.of, self.w.g.actors, "actor")
-        if record.of == actor_id:
-            report(("of",), "a role is held in another body or state, not in the actor itself", "value_error")
-        if record.start and record.end and date_bounds(record.start.date)[0] > date_bounds(record.end.date)[1]:
-            report(("end",), f"the role ends ({record.end.date}) before it starts ({record.start.date})", "value_error")
-        for i, ev in enumerate(record.evidence):
-            checks.evidence(("evidence", i), ev)
+        RecordChecks(self.w.g, report).role(record)  # the loader's rules for a role (api/dataset/checks.py)
         doc = table_of(Document)
         file = None
         if not issues:

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import Connection, delete, func, insert, select, update
 
 from api.dataset.checks import RecordChecks, format_loc
+from api.dataset.coverage import passages_of, place_claim
 from api.dataset.graph import claim_roles
 from api.errors import Conflict, Gone, NotFound, PreconditionFailed, PreconditionRequired, ValidationProblem
 from api.services.engine import EngineWrites
@@ -120,7 +121,8 @@ class Writer:
         def report(loc: tuple[str | int, ...], msg: str, type_: str) -> None:
             issues.append({"loc": ["body", *loc], "msg": msg, "type": type_})
 
-        RecordChecks(self.g, report, creating=creating).record(kind, record)
+        # The loader's rules, and the statement rule `api.cli check` adds: one set of rules for every way in.
+        RecordChecks(self.g, report, creating=creating, statements=True).record(kind, record)
         if issues:
             summary = "; ".join(f"{format_loc(tuple(i['loc'][1:]))}: {i['msg']}" for i in issues)
             raise ValidationProblem(f"{NAMES[kind]} '{item_id}' was not saved: {summary}.", errors=issues)
@@ -217,21 +219,8 @@ class Writer:
         rows = self.conn.execute(select(doc.c.file, doc.c.source_id, doc.c.coverage).where(doc.c.source_id.in_(sorted(touched)))).all()
         for file, source_id, coverage_json in rows:
             segments = json.loads(coverage_json)
-            changed = False
-            for seg in segments:
-                if claim_id in seg.get("claims", []):
-                    seg["claims"].remove(claim_id)
-                    changed = True
-                    if not seg["claims"] and not seg.get("reason"):
-                        seg["reason"] = "Its claims were deleted or moved; to be curated again."
-            for ev in record.evidence if record else []:
-                if ev.source != source_id:
-                    continue
-                for seg in segments:
-                    if seg["start"] < ev.end and ev.start < seg["end"] and claim_id not in seg.setdefault("claims", []):
-                        seg["claims"].append(claim_id)
-                        changed = True
-            if changed:
+            spans = [(ev.start, ev.end) for ev in (record.evidence if record else []) if ev.source == source_id]
+            if place_claim(segments, claim_id, spans, self.g.texts.get(source_id) or ""):
                 self.conn.execute(update(doc).where(doc.c.file == file).values(coverage=json.dumps(segments, ensure_ascii=False)))
 
     def _history(self, kind: str, item_id: str, revision: int, action: str, before: str | None, after: str | None) -> None:
@@ -406,7 +395,9 @@ class Writer:
             created_at=self.now, updated_at=self.now, deleted_at=None,
         ))
         if text is not None:
-            self.conn.execute(insert(table_of(Document)).values(file=file, source_id=item_id, coverage="[]"))
+            # An account of the new document's lines, none curated yet: claims are placed in it as they are written.
+            coverage = json.dumps(passages_of(text), ensure_ascii=False)
+            self.conn.execute(insert(table_of(Document)).values(file=file, source_id=item_id, coverage=coverage))
         self.g.forget()
         self._write_links(kind, item_id, record)
         if isinstance(record, ClaimIn):
@@ -477,6 +468,9 @@ class Writer:
         t = TABLE_OF["source"]
         self.conn.execute(update(t).where(t.c.id == source_id).values(text=new_text))
         self.g.texts.cache.pop(source_id, None)
+        if new_text is not None:  # the old account's offsets point into the old text
+            doc = table_of(Document)
+            self.conn.execute(update(doc).where(doc.c.source_id == source_id).values(coverage=json.dumps(passages_of(new_text), ensure_ascii=False)))
 
     def delete(self, kind: str, item_id: str, if_match: str | None) -> None:
         row = self._precondition(kind, item_id, if_match)

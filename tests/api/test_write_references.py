@@ -87,8 +87,8 @@ async def test_a_source_held_only_by_another_sources_cites_is_not_deleted(client
 
 async def test_sources_held_by_a_claims_evidence_are_not_deleted(client, auth):
     base = {"kind": "news_article", "language": "en", "publisher": "washington-post"}
-    text = "Washington, 2 May 2024. Officials said Sameh Shukri would travel to Moscow for talks."
-    quote = "Sameh Shukri would travel to Moscow for talks"
+    text = "Washington, 2 May 2024. Officials said Foreign Minister Sameh Shukri would travel to Moscow for talks."
+    quote = "Foreign Minister Sameh Shukri would travel to Moscow for talks"
     await _post(client, auth, "sources", {**base, "id": "example-report", "title": "Report"})
     await _post(client, auth, "sources", {**base, "id": "example-article", "title": "Article", "cites": ["example-report"], "text": text})
     body = await claim_body(client, evidence=[{"source": "example-article", "quote": quote, "start": text.index(quote),
