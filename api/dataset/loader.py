@@ -33,7 +33,6 @@ from schemas.dataset import (
     SourcesFile,
 )
 from schemas.knowledge import Knowledge
-from schemas.synonyms import SYNONYMS_FILE, SynonymsFile
 from schemas.vocab import ClaimRole
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
@@ -72,7 +71,6 @@ class Dataset(Graph):
     contradictions: dict[str, ContradictionIn] = field(default_factory=dict)
     corroborations: dict[str, CorroborationIn] = field(default_factory=dict)
     knowledge: Knowledge = field(default_factory=lambda: Knowledge.empty())
-    synonyms: str | None = None  # synonyms.yaml as written (schemas/synonyms.py): stored by the build, exported as is
     propositions: dict[str, str] = field(default_factory=dict)  # claim id -> proposition id, once the engine has run
     documents: dict[str, DocumentFile] = field(default_factory=dict)  # by file name
     origin: dict[str, str] = field(default_factory=dict)  # item key -> file that defines it
@@ -196,7 +194,7 @@ def data_files(data_dir: Path) -> list[Path]:
 def fingerprint(data_dir: Path = DATA_DIR) -> str:
     """A digest of every dataset file and corpus text: it changes whenever the data does."""
     digest = hashlib.sha256()
-    paths = [*data_files(data_dir), data_dir / SYNONYMS_FILE, *sorted((data_dir / "corpus").glob("*"))]
+    paths = data_files(data_dir) + sorted((data_dir / "corpus").glob("*"))
     for path in paths:
         if path.is_file():
             digest.update(path.relative_to(data_dir).as_posix().encode())
@@ -341,11 +339,6 @@ def load_dataset(data_dir: Path = DATA_DIR) -> Dataset:
         knowledge = _parse(knowledge_path, Knowledge, problems, "knowledge.yaml")
         if knowledge is not None:
             ds.knowledge = knowledge
-    synonyms_path = data_dir / SYNONYMS_FILE
-    if synonyms_path.exists():
-        table = _parse(synonyms_path, SynonymsFile, problems, SYNONYMS_FILE)
-        if table is not None:
-            ds.synonyms = read_text(synonyms_path)
     links_path = data_dir / "links.yaml"
     if links_path.exists():
         links = _parse(links_path, LinksFile, problems, "links.yaml")
