@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date
+from functools import lru_cache
 from typing import Annotated, Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, FiniteFloat, GetCoreSchemaHandler, GetJsonSchemaHandler, StringConstraints, model_validator
@@ -89,8 +90,10 @@ def precision_of(value: str) -> DatePrecision:
     return _PRECISION_BY_LENGTH[len(value)]
 
 
+@lru_cache(maxsize=65536)
 def date_bounds(value: str) -> tuple[date, date]:
-    """First and last calendar day covered by a partial date; ValueError when it is no real date."""
+    """First and last calendar day covered by a partial date; ValueError when it is no real date. Remembered per
+    value (a dataset names the same dates again and again); errors are not remembered."""
     if not re.fullmatch(PARTIAL_DATE_PATTERN, value):
         raise ValueError(f"'{value}' is not an ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD)")
     parts = [int(p) for p in value.split("-")]

@@ -35,6 +35,8 @@ class World:
     sources: Mapping[str, SourceIn]
     knowledge: Knowledge
     _families: dict[str, tuple[PredicateFamily, int]] = field(default_factory=dict, repr=False)
+    _object_classes: dict[str | None, str | None] = field(default_factory=dict, repr=False)
+    _unit_classes: dict[str, str | None] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         for family in self.knowledge.predicate_families:
@@ -62,10 +64,16 @@ class World:
         return best[1] if best else text
 
     def object_class(self, label: str | None) -> str | None:
-        return self.classify(label, self.knowledge.object_classes)
+        """`classify` over the object classes, remembered per label (the tables do not change during a World's life)."""
+        if label not in self._object_classes:
+            self._object_classes[label] = self.classify(label, self.knowledge.object_classes)
+        return self._object_classes[label]
 
     def unit_class(self, unit: str) -> str | None:
-        return self.classify(unit, self.knowledge.unit_classes)
+        """`classify` over the unit classes, remembered per unit."""
+        if unit not in self._unit_classes:
+            self._unit_classes[unit] = self.classify(unit, self.knowledge.unit_classes)
+        return self._unit_classes[unit]
 
     def conflict_of(self, label: str | None) -> list[str]:
         """Belligerents of the conflict a label names, or [] when it names none the tables know."""

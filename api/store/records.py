@@ -14,7 +14,7 @@ from api.dataset.graph import Graph, claim_roles
 from api.dataset.languages import ranges_of
 from api.engine.detect import index_keys
 from api.engine.propositions import facts_of
-from api.engine.world import world_in
+from api.engine.world import World, world_in
 from api.store.bodies import pack, pack_summary
 from api.store.render import Renderer, etag_of, event_range
 from api.store.search import KIND_CODES, Indexed, indexed
@@ -100,8 +100,9 @@ def published_range(claim: ClaimIn, graph: Graph) -> tuple[str | None, str | Non
     return min(lo for lo, _ in spans).isoformat(), min(hi for _, hi in spans).isoformat()
 
 
-def links(kind: str, record: Any, graph: Graph) -> list[tuple[Any, list[dict[str, Any]]]]:
-    """(table, rows) of the link rows a record implies, its reference rows (schemas/tables.py, "Reference tables") among them."""
+def links(kind: str, record: Any, graph: Graph, world: World | None = None) -> list[tuple[Any, list[dict[str, Any]]]]:
+    """(table, rows) of the link rows a record implies, its reference rows (schemas/tables.py, "Reference tables") among them.
+    `world`: the engine's view of `graph` when the caller keeps one (a build does, for every claim)."""
     if kind == "actor":
         return [(table_of(ActorReference), [{"actor_id": record.id, "field": f, "target_id": t} for f, t in actor_references(record)])]
     if kind == "source":
@@ -116,7 +117,7 @@ def links(kind: str, record: Any, graph: Graph) -> list[tuple[Any, list[dict[str
             (table_of(ClaimLanguage), [
                 {"claim_id": record.id, "language": r} for r in ranges_of(graph.anchor(ev).language for ev in record.evidence)
             ]),
-            (table_of(ClaimKey), [{"claim_id": record.id, "key": key} for key in claim_keys(record, graph)]),
+            (table_of(ClaimKey), [{"claim_id": record.id, "key": key} for key in claim_keys(record, graph, world)]),
             (table_of(ClaimProposition), [
                 {"claim_id": record.id, "proposition_id": p} for p in [graph.proposition_of(record.id)] if p is not None
             ]),
@@ -164,9 +165,10 @@ def role_references(file: str, position: int, role: ActorRoleIn) -> list[dict[st
     return [{"file": file, "position": position, "field": f, "target_id": t} for f, t in dict.fromkeys(refs)]
 
 
-def claim_keys(claim: ClaimIn, graph: Graph) -> list[str]:
-    """The keys the engine finds a claim's partners under (proposition, pair, outcome, direct speaker)."""
-    world = world_in(graph)
+def claim_keys(claim: ClaimIn, graph: Graph, world: World | None = None) -> list[str]:
+    """The keys the engine finds a claim's partners under (proposition, pair, outcome, direct speaker); `world` is
+    `graph`'s, built here when not given."""
+    world = world or world_in(graph)
     return index_keys(facts_of(claim, world), world)
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Engine, event, func, insert, select, text
 from api.config import Settings
 from api.dataset.loader import Dataset, fingerprint, load_dataset
 from api.engine.run import prepare
+from api.engine.world import world_in
 from api.progress import NO_STEPS, Steps
 from api.store.db import is_sqlite, make_engine, migrate, now, sqlite_path
 from api.store.records import KINDS, LINK_TABLES, TABLE_OF, columns, links, rendered, role_references, search_rows
@@ -61,6 +62,7 @@ def seed(conn: Connection, ds: Dataset, *, steps: Steps = NO_STEPS, batch: int =
     engine_task = steps.task("engine: propositions and relations")
     prepare(ds)
     engine_task.finish()
+    world = world_in(ds)
     stamp = now()
     renderer = Renderer(ds)
     placed = _file_positions(ds)
@@ -88,7 +90,7 @@ def seed(conn: Connection, ds: Dataset, *, steps: Steps = NO_STEPS, batch: int =
                 "resource": kind, "resource_id": item_id, "revision": 1, "action": "create", "api_key_id": None,
                 "at": stamp, "before": None, "after": None,  # the data: api/store/revisions.py
             })
-            for table, table_rows in links(kind, record, ds):
+            for table, table_rows in links(kind, record, ds, world):
                 if table is claim_actor:
                     by_actor.update((r["actor_id"], r["role"]) for r in table_rows)
                 elif table is claim_source:
