@@ -15,6 +15,7 @@ from pydantic.fields import FieldInfo
 
 from schemas.common import MAX_OFFSET, StrictModel
 from schemas.dataset import ActorIn, ClaimEvidenceIn, ClaimIn, ContradictionIn, CorroborationIn, EvidenceIn, RoleIn, SourceBase
+from schemas.vocab import ContradictionSide
 
 
 class SourceCreate(SourceBase):
@@ -120,3 +121,9 @@ ContradictionPatch = _patch_model(
     "Changes to a contradiction, e.g. curation: `status` confirmed, reconciled or resolved (with `resolution`), or rejected.",
 )
 CorroborationPatch = _patch_model("CorroborationPatch", CorroborationIn, "Changes to a corroboration.")
+
+
+class MemberSide(StrictModel):
+    """The side a claim added to a contradiction stands on."""
+
+    side: ContradictionSide = Field(description="`a` or `b`: the side of the contradiction the claim takes.")

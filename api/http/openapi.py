@@ -4,7 +4,7 @@ route shares at run time and FastAPI cannot see.
 - Keys (`api.http.auth`): the two ways to send one, the scope each write needs, and the 401/403 a read
   answers when the server requires keys for reads (`CLAIMS_READ_REQUIRES_KEY`).
 - Conditional requests (RFC 9110 §13): `If-None-Match` on every read that answers 304, `If-Match`
-  required on PATCH and DELETE (428 stays for a client that skips it), `ETag`, `Link` (RFC 8288) and
+  required on PATCH, DELETE and every write that answers 428 (428 stays for a client that skips it), `ETag`, `Link` (RFC 8288) and
   `Location` as response headers.
 - Problems (RFC 9457, `api.errors`): error responses as `application/problem+json` only, every problem
   `type` as an enum, and the 500 every operation can answer.
@@ -38,8 +38,9 @@ names the scope it needs. Reads are public unless the server requires a key with
 (`CLAIMS_READ_REQUIRES_KEY`); they then answer 401 and 403 as writes do.
 
 **Conditional requests** (RFC 9110 §13). Every read sends an `ETag`; `If-None-Match` with a current
-tag answers 304 with no body. `PATCH` and `DELETE` need `If-Match` with the record's current `ETag`:
-without it 428, with a stale one 412.
+tag answers 304 with no body. `PATCH` and `DELETE` need `If-Match` with the record's current `ETag`, and so do
+the member edits of a contradiction or corroboration (`POST .../claims/{{claim_id}}`): without it 428, with a stale
+one 412.
 
 **Compression** (RFC 9110 §8.4, §12.5.3). A record's view (`GET` of one actor, source, claim, contradiction
 or corroboration) is stored gzip-compressed and sent as it is, with `Content-Encoding: gzip`, to a client whose
@@ -158,7 +159,7 @@ def _complete_operation(operation: dict[str, Any], method: str, scope: str | Non
         responses["408"] = {"description": BODY_TIMEOUT, **problem}
         malformed = [
             *(["a body that is not UTF-8 (RFC 8259 §8.1)"] if "requestBody" in operation else []),
-            *(["an `If-Match` that is not `*` or a list of entity tags"] if method in ("patch", "delete") else []),
+            *(["an `If-Match` that is not `*` or a list of entity tags"] if method in ("patch", "delete") or "428" in responses else []),
         ]
         if malformed:
             responses.setdefault("400", {"description": f"Malformed request: {' or '.join(malformed)}.", **problem})
@@ -183,14 +184,14 @@ def _complete_operation(operation: dict[str, Any], method: str, scope: str | Non
     parameters = operation.setdefault("parameters", [])
     for i, parameter in enumerate(parameters):
         if parameter["in"] == "header":
-            parameters[i] = _header(parameter, method)
+            parameters[i] = _header(parameter, method, "428" in responses)
     if method == "get" and "304" in responses:
         parameters.append({"$ref": "#/components/parameters/IfNoneMatch"})
     if not parameters:
         del operation["parameters"]
 
 
-def _header(parameter: dict[str, Any], method: str) -> dict[str, Any]:
+def _header(parameter: dict[str, Any], method: str, precondition_required: bool = False) -> dict[str, Any]:
     """A header parameter as the server reads it: its canonical name, never null (a header is sent or not), and
     `If-Match` required where the server refuses to go without it."""
     schema = parameter["schema"]
@@ -198,7 +199,7 @@ def _header(parameter: dict[str, Any], method: str) -> dict[str, Any]:
     name = "-".join(part.capitalize() for part in parameter["name"].split("-"))
     header = {**parameter, "name": name, "schema": {"minLength": 1, **given}}
     if name == "If-Match":
-        header["required"] = method in ("patch", "delete")
+        header["required"] = method in ("patch", "delete") or precondition_required
         header["schema"] = {"type": "string", "pattern": IF_MATCH_PATTERN}
         header["description"] = (
             "The record's current `ETag`, as last read (RFC 9110 §13.1.1): the write goes ahead only if the record is"

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 
 from api.config import ROOT, Settings
 from tests.conftest import make_key
@@ -35,6 +35,9 @@ CHROMIUM_ARGS = [
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"  # axe-core 4.14.1, see its README.md
 SCREENSHOTS = ROOT / "var" / "screenshots"
 DESKTOP = {"width": 1280, "height": 900}
+# In CI these tests share two cores with the PostgreSQL run: waits are generous, and a pass never waits for them.
+TIMEOUT_MS = 15_000
+expect.set_options(timeout=TIMEOUT_MS)
 
 
 def _free_port() -> int:
@@ -131,7 +134,7 @@ def watch(live_server: LiveServer) -> Watch:
 def page(browser: Browser, live_server: LiveServer, watch: Watch) -> Iterator[Page]:
     context = browser.new_context(viewport=DESKTOP, base_url=live_server.url, locale="en-GB", timezone_id="UTC")
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(TIMEOUT_MS)
     page.on("pageerror", lambda error: watch.errors.append(str(error)))
     page.on("console", lambda message: watch.console(message.type, message.text))
     page.on("request", lambda request: watch.request(request.url))

@@ -5,10 +5,11 @@
 import { getData } from "./api.js";
 import { en, h, routes, s, svgRuns, term } from "./dom.js";
 
-const NODE_W = 210;
+const NODE_W = 190;
 const NODE_H = 62;
-const GAP_X = 70;
+const GAP_X = 50;
 const GAP_Y = 18;
+const ARCS = 56; // room above the nodes for edges that skip a layer
 
 /** Every source upstream of `root` (a SourcePublic), fetched from the API: Map id → SourcePublic. */
 export async function upstream(root) {
@@ -59,10 +60,10 @@ export function citationGraph(rootId, nodes) {
   for (const [id, l] of layer) (columns[l] ||= []).push(id);
   const tallest = Math.max(...columns.map((c) => c.length));
   const width = columns.length * (NODE_W + GAP_X) - GAP_X + 20;
-  const height = tallest * (NODE_H + GAP_Y) - GAP_Y + 20;
+  const height = tallest * (NODE_H + GAP_Y) - GAP_Y + 20 + ARCS;
   const position = new Map();
   columns.forEach((ids, l) => {
-    const offset = (height - (ids.length * (NODE_H + GAP_Y) - GAP_Y)) / 2;
+    const offset = ARCS + (height - ARCS - (ids.length * (NODE_H + GAP_Y) - GAP_Y)) / 2;
     ids.forEach((id, i) => position.set(id, { x: 10 + l * (NODE_W + GAP_X), y: offset + i * (NODE_H + GAP_Y) }));
   });
   const svg = s("svg", { viewBox: `0 0 ${width} ${height}`, width, height, class: "citation-graph", role: "group",
@@ -73,17 +74,26 @@ export function citationGraph(rootId, nodes) {
   for (const [from, to, kind] of edges) {
     const a = position.get(from);
     const b = position.get(to);
-    const x1 = a.x + NODE_W;
-    const y1 = a.y + NODE_H / 2;
-    const x2 = b.x;
-    const y2 = b.y + NODE_H / 2;
-    const bend = Math.max(30, (x2 - x1) / 2);
-    svg.append(s("path", { d: `M ${x1} ${y1} C ${x1 + bend} ${y1}, ${x2 - bend} ${y2}, ${x2} ${y2}`, class: `edge edge-${kind.replace(" ", "-")}`,
-      "marker-end": "url(#arrow)", dataset: { from, to } }));
+    let d;
+    if (layer.get(to) - layer.get(from) > 1) {
+      // Past the nodes in between: an arc over them, from the top of one to the top of the other.
+      const x1 = a.x + NODE_W * 0.75;
+      const x2 = b.x + NODE_W * 0.25;
+      const top = Math.min(a.y, b.y) - ARCS + 8;
+      d = `M ${x1} ${a.y} C ${x1} ${top}, ${x2} ${top}, ${x2} ${b.y}`;
+    } else {
+      const x1 = a.x + NODE_W;
+      const y1 = a.y + NODE_H / 2;
+      const x2 = b.x;
+      const y2 = b.y + NODE_H / 2;
+      const bend = Math.max(20, (x2 - x1) / 2);
+      d = `M ${x1} ${y1} C ${x1 + bend} ${y1}, ${x2 - bend} ${y2}, ${x2} ${y2}`;
+    }
+    svg.append(s("path", { d, class: `edge edge-${kind.replace(" ", "-")}`, "marker-end": "url(#arrow)", dataset: { from, to } }));
   }
   for (const [id, { x, y }] of position) {
     const node = nodes.get(id);
-    const title = lines(node.title, 32, 2);
+    const title = lines(node.title, 26, 2);
     const group = s("a", { href: routes.source(id), class: `node${id === rootId ? " root" : ""}`, dataset: { source: id } },
       s("title", {}, node.title),
       s("rect", { x, y, width: NODE_W, height: NODE_H, rx: 6 }),

@@ -1,7 +1,7 @@
 // Pieces shared by the views: problem boxes, paged lists, relation summaries and review buttons.
 
 import { ApiError, get, patch, query, reviewKey } from "./api.js";
-import { actorLink, badge, en, h, routes, term } from "./dom.js";
+import { actorLink, badge, en, h, routes } from "./dom.js";
 
 /** An RFC 9457 problem shown to a person: its title, detail and each invalid field. */
 export function problemBox(error, retry) {
@@ -124,4 +124,3 @@ export function reviewControls(resource, record, etag, onDone) {
   return holder;
 }
 
-export { term };

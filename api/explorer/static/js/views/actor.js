@@ -2,7 +2,7 @@
 // claims by role.
 
 import { getData } from "../api.js";
-import { actorLink, badge, en, h, languageName, routes, section, term, textIn } from "../dom.js";
+import { actorLink, badge, direction, en, h, langAttrs, languageName, routes, section, term, textIn } from "../dom.js";
 import { formatDateValue } from "../dates.js";
 import { claimItem, pagedList } from "../ui.js";
 
@@ -40,11 +40,11 @@ export async function actorView([id]) {
     actor.speaks_for ? h("p", {}, "Speaks for ", actorLink(actor.speaks_for), ".") : null,
     section("Names", h("table", { class: "names" }, h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Language"), h("th", { scope: "col" }, "Names"))),
       h("tbody", {}, [...byLanguage].map(([language, names]) => h("tr", {}, h("th", { scope: "row" }, languageName(language)),
-        h("td", {}, names.map((name, i) => [i ? ", " : "", textIn(language, name, { class: "name" })]))))))),
+        h("td", langAttrs(language), names.map((name, i) => [i ? (direction(language) === "rtl" ? "، " : ", ") : "", textIn(language, name, { class: "name" })]))))))),
     section("Roles over time", roles.length ? h("ol", { class: "roles" }, roles.map((role) => h("li", {},
       h("strong", {}, en(role.title)), role.of ? [" of ", actorLink(role.of)] : null, " — ", en(roleDate(role)),
       role.evidence.length ? h("ul", { class: "role-evidence" }, role.evidence.map((e) => h("li", {},
-        textIn(e.language, `“${e.quote}”`, { class: "quote-inline" }),
+        "“", textIn(e.language, e.quote, { class: "quote-inline" }), "”",
         e.translation ? [" ", en(`(“${e.translation}”)`, "span", { class: "muted" })] : null, " — ",
         h("a", { href: routes.source(e.source.id, e) }, en(e.source.title))))) : null))) : h("p", { class: "muted" }, "No roles recorded.")),
     section("Claims by role", counted.length ? claimSections : h("p", { class: "muted" }, "No claims.")));
