@@ -17,7 +17,7 @@ from api.explorer import install_explorer
 from api.http.docs import install_docs
 from api.http.middleware import HeadAsGet, InternalErrors, RequestBody
 from api.http.openapi import complete
-from api.http.routers import actors, changes, claims, contradictions, editing, engine, health, locate, propositions, search, sources
+from api.http.routers import actors, changes, claims, contradictions, documents, editing, engine, health, locate, propositions, search, sources
 from api.services.common import use_cursor_secret
 from api.store.db import Store, make_engine
 from api.store.secrets import kept_secret
@@ -82,7 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["Authorization", "X-API-Key", "If-None-Match", "If-Match", "Idempotency-Key", "Content-Type"],
             expose_headers=["ETag", "Link", "Location", "Allow", "WWW-Authenticate", "Idempotent-Replayed"],
         )
-    for module in (actors, sources, locate, claims, propositions, contradictions, engine, editing, changes, search, health):
+    for module in (actors, sources, locate, documents, claims, propositions, contradictions, engine, editing, changes, search, health):
         app.include_router(module.router)
     install_docs(app)
     install_explorer(app)

@@ -21,7 +21,7 @@ from typing import Any
 from api.dataset.graph import Graph
 from api.dataset.languages import matches
 from schemas.common import date_bounds
-from schemas.dataset import ActorIn, ActorRoleIn, ClaimIn, ContradictionIn, CorroborationIn, EvidenceIn, SourceIn
+from schemas.dataset import ActorIn, ActorRoleIn, ClaimIn, ContradictionIn, CorroborationIn, CoverageIn, EvidenceIn, SourceIn
 from schemas.vocab import ClaimRole, ContradictionStatus, CorroborationKind, CorroborationStatus, Speech
 
 # Marks of a speaker's own words: quotation marks, or a first-person word (English, Arabic).
@@ -364,6 +364,47 @@ class RecordChecks:
         if strict:
             return all(like(c, b) for c in a) and all(like(c, a) for c in b)
         return any(like(c, b) for c in a)
+
+    def coverage(self, source_id: str, segments: list[CoverageIn], defined: list[ClaimIn] | None = None) -> None:
+        """A document's coverage account: passages in order without overlap, within the text, every stretch of text
+        between them blank, and references that resolve (the loader's rules); with `defined`, the claims the document
+        defines, also `coverage_problems`' rules: each is listed against a passage, and a passage lists only claims
+        whose evidence is in it. Passage problems are at ("coverage", i), gaps at ("coverage",)."""
+        text = self.g.texts.get(source_id)
+        if text is None:
+            return
+        position = 0
+        for i, seg in enumerate(segments):
+            if seg.start < position:
+                self.report(("coverage", i), f"overlaps the passage before it (which ends at {position})", "coverage")
+            gap = text[position : seg.start]
+            if gap.strip():
+                self.report(("coverage",), f"text at {position}-{seg.start} is neither covered nor explained: {gap.strip()[:60]!r}",
+                            "coverage")
+            if seg.end > len(text):
+                self.report(("coverage", i), f"end is past the end of the text ({len(text)})", "coverage")
+            for cid in seg.claims:
+                self.ref(("coverage", i, "claims"), cid, self.g.claims, "claim")
+            for aid in seg.actors:
+                self.ref(("coverage", i, "actors"), aid, self.g.actors, "actor")
+            for sid in seg.sources:
+                self.ref(("coverage", i, "sources"), sid, self.g.sources, "source")
+            position = max(position, seg.end)
+        rest = text[position:]
+        if segments and rest.strip():
+            self.report(("coverage",), f"text at {position}-{len(text)} is neither covered nor explained: {rest.strip()[:60]!r}", "coverage")
+        if defined is None:
+            return
+        listed = {cid for seg in segments for cid in seg.claims}
+        for c in defined:
+            if c.id not in listed:
+                self.report(("coverage",), f"claim '{c.id}' is not listed against any passage in coverage", "coverage")
+        for i, seg in enumerate(segments):
+            for cid in seg.claims:
+                claim = self.g.claims.get(cid)
+                if claim is not None and not any(ev.source == source_id and ev.start < seg.end and ev.end > seg.start for ev in claim.evidence):
+                    self.report(("coverage", i, "claims"), f"lists claim '{cid}', whose evidence is not in that passage ({seg.start}-{seg.end})",
+                                "coverage")
 
     def record(self, kind: str, record: Any) -> None:
         getattr(self, kind)(record)

@@ -275,29 +275,16 @@ class _Checker:
             self.checks(f"{name}: roles[{i}] ({role.actor}: {role.title})").role(role)
 
     def coverage(self, name: str, doc: DocumentFile) -> None:
-        text = self.ds.texts.get(doc.source.id)
-        if text is None:
-            return
-        position = 0
-        for i, seg in enumerate(doc.coverage):
-            where = f"{name}: coverage[{i}] ({seg.start}-{seg.end})"
-            if seg.start < position:
-                self.problems.append(f"{where}: overlaps the passage before it (which ends at {position})")
-            gap = text[position : seg.start]
-            if gap.strip():
-                self.problems.append(f"{name}: text at {position}-{seg.start} is neither covered nor explained: {gap.strip()[:60]!r}")
-            if seg.end > len(text):
-                self.problems.append(f"{where}: end is past the end of the text ({len(text)})")
-            for cid in seg.claims:
-                self.ref(where, "claims", cid, self.ds.claims, "claim")
-            for aid in seg.actors:
-                self.ref(where, "actors", aid, self.ds.actors, "actor")
-            for sid in seg.sources:
-                self.ref(where, "sources", sid, self.ds.sources, "source")
-            position = max(position, seg.end)
-        rest = text[position:]
-        if doc.coverage and rest.strip():
-            self.problems.append(f"{name}: text at {position}-{len(text)} is neither covered nor explained: {rest.strip()[:60]!r}")
+        """The coverage rules (`RecordChecks.coverage`), reported as lines naming the file and the passage."""
+        def report(loc: Loc, msg: str, _type: str) -> None:
+            if len(loc) < 2:
+                self.problems.append(f"{name}: {msg}")
+                return
+            seg = doc.coverage[int(loc[1])]
+            field = f"field {loc[2]}: " if len(loc) > 2 else ""
+            self.problems.append(f"{name}: coverage[{loc[1]}] ({seg.start}-{seg.end}): {field}{msg}")
+
+        RecordChecks(self.ds, report).coverage(doc.source.id, doc.coverage)
 
 
 def load_dataset(data_dir: Path = DATA_DIR) -> Dataset:

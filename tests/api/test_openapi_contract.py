@@ -86,7 +86,7 @@ def test_keys_are_declared_and_every_write_names_the_scope_it_needs():
     assert SPEC["security"] == [{}, {"bearerAuth": ["read"]}, {"apiKeyAuth": ["read"]}]
     assert scopes["PUT /v1/engine/knowledge"] == ["admin"]
     assert {tuple(s) for k, s in scopes.items() if k != "PUT /v1/engine/knowledge"} == {("write",)}
-    assert len(scopes) == 18
+    assert len(scopes) == 19
 
 
 def test_every_operation_documents_500_as_an_internal_problem():
