@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field
 
-from schemas.common import EventTime, Quantity
+from schemas.common import Day, EventTime, Quantity
 from schemas.refs import ActorRef, Page, SourceRef
 from schemas.timestamps import Timestamp
 from schemas.vocab import (
@@ -133,3 +135,25 @@ class ClaimPublic(ClaimSummary):
 
 class ClaimPage(Page[ClaimSummary]):
     """A page of claims."""
+
+
+class Placement(BaseModel):
+    """Where the timeline places a claim: its event time, or when it has none, its publication."""
+
+    start: Day = Field(description="First day (ISO 8601, UTC calendar) of the range the claim is placed at.")
+    end: Day = Field(description="Last day of that range (the same day at day precision).")
+    basis: Literal["event_time", "publication"] = Field(
+        description="`event_time`: the claim's own `event_time`. `publication`: the claim has no event time, and is"
+        " placed at the publication date of the earliest held document its evidence quotes (that document's"
+        " `published.date`, as a range of days at its precision: `2023` is 2023-01-01 to 2023-12-31)."
+    )
+
+
+class TimelineEntry(ClaimSummary):
+    """A claim on the timeline, with where it is placed."""
+
+    placement: Placement
+
+
+class TimelinePage(Page[TimelineEntry]):
+    """A page of the timeline."""

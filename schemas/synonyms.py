@@ -14,6 +14,7 @@ from pydantic import Field, StringConstraints, model_validator
 
 from schemas.common import Slug, StrictModel
 
+SYNONYMS_FILE = "synonyms.yaml"
 Member = Annotated[str, StringConstraints(min_length=1, max_length=80, strip_whitespace=True)]
 
 
@@ -47,4 +48,10 @@ class SynonymsFile(StrictModel):
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if duplicates:
             raise ValueError(f"group ids must be unique: {', '.join(duplicates)}")
+        owner: dict[str, str] = {}
+        for group in self.groups:
+            for member in group.members:
+                other = owner.setdefault(member.casefold(), group.id)
+                if other != group.id:
+                    raise ValueError(f"member '{member}' is in groups '{other}' and '{group.id}': a word means one thing")
         return self

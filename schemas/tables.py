@@ -75,6 +75,11 @@ class Claim(Record, table=True):
         description="Last day of that date at its precision (`2023` gives 2023-12-31): by then it had surely been"
         " published. `as_of` shows a claim from this day on; null when none of its documents is dated.",
     )
+    placed_from: str | None = Field(
+        default=None, description="Where the timeline places the claim: event_from, or when it has no event time,"
+        " published_from (migration 0013).",
+    )
+    placed_to: str | None = Field(default=None, description="event_to, or when it has no event time, published_to.")
     body: bytes = Field(sa_column=_binary())
     summary: bytes = Field(sa_column=_binary())
 
@@ -345,16 +350,17 @@ def _list_index(name: str, model: type[SQLModel], *columns: str, expression: str
 LIST_INDEXES = (
     # A claim's filtered columns by id: a filter is checked here, without reading the claim's row.
     _list_index("ix_claim_filter", Claim, "id", "deleted_at", "predicate", "modality", "polarity", "published_to", "event_from",
-                "event_to"),
+                "event_to", "placed_from", "placed_to"),
     _list_index("ix_claim_predicate_id", Claim, "predicate", "id", "deleted_at"),
     _list_index("ix_claim_modality_id", Claim, "modality", "id", "deleted_at"),
     _list_index("ix_claim_polarity_id", Claim, "polarity", "id", "deleted_at"),
     _list_index("ix_claim_published_id", Claim, "published_to", "id", "deleted_at"),
-    # The same filters in timeline order.
-    _list_index("ix_claim_predicate_timeline", Claim, "predicate", "event_from", "event_to", "id", "deleted_at"),
-    _list_index("ix_claim_modality_timeline", Claim, "modality", "event_from", "event_to", "id", "deleted_at"),
-    _list_index("ix_claim_polarity_timeline", Claim, "polarity", "event_from", "event_to", "id", "deleted_at"),
-    _list_index("ix_claim_timeline", Claim, "event_from", "event_to", "id", "deleted_at"),
+    # The same filters in timeline order (where the timeline places a claim: its event time, else its publication).
+    _list_index("ix_claim_predicate_timeline", Claim, "predicate", "placed_from", "placed_to", "id", "deleted_at"),
+    _list_index("ix_claim_modality_timeline", Claim, "modality", "placed_from", "placed_to", "id", "deleted_at"),
+    _list_index("ix_claim_polarity_timeline", Claim, "polarity", "placed_from", "placed_to", "id", "deleted_at"),
+    _list_index("ix_claim_timeline", Claim, "event_from", "event_to", "id", "deleted_at"),  # an event-time range's end
+    _list_index("ix_claim_placed", Claim, "placed_from", "placed_to", "id", "deleted_at"),  # the timeline (migration 0013)
     _list_index("ix_claim_event_span", Claim, "event_from", "event_to", "id", "deleted_at",
                 expression=span_level("event_from", "event_to")),
     _list_index("ix_claim_actor_actor_claim", ClaimActor, "actor_id", "claim_id", "role"),

@@ -33,6 +33,7 @@ from schemas.dataset import (
     SourcesFile,
 )
 from schemas.knowledge import Knowledge
+from schemas.synonyms import SYNONYMS_FILE, SynonymsFile
 from schemas.vocab import ClaimRole
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
@@ -71,6 +72,7 @@ class Dataset(Graph):
     contradictions: dict[str, ContradictionIn] = field(default_factory=dict)
     corroborations: dict[str, CorroborationIn] = field(default_factory=dict)
     knowledge: Knowledge = field(default_factory=lambda: Knowledge.empty())
+    synonyms: str | None = None  # synonyms.yaml as written (schemas/synonyms.py): stored by the build, exported as is
     propositions: dict[str, str] = field(default_factory=dict)  # claim id -> proposition id, once the engine has run
     documents: dict[str, DocumentFile] = field(default_factory=dict)  # by file name
     origin: dict[str, str] = field(default_factory=dict)  # item key -> file that defines it
@@ -194,7 +196,7 @@ def data_files(data_dir: Path) -> list[Path]:
 def fingerprint(data_dir: Path = DATA_DIR) -> str:
     """A digest of every dataset file and corpus text: it changes whenever the data does."""
     digest = hashlib.sha256()
-    paths = data_files(data_dir) + sorted((data_dir / "corpus").glob("*"))
+    paths = [*data_files(data_dir), data_dir / SYNONYMS_FILE, *sorted((data_dir / "corpus").glob("*"))]
     for path in paths:
         if path.is_file():
             digest.update(path.relative_to(data_dir).as_posix().encode())
@@ -275,16 +277,29 @@ class _Checker:
             self.checks(f"{name}: roles[{i}] ({role.actor}: {role.title})").role(role)
 
     def coverage(self, name: str, doc: DocumentFile) -> None:
-        """The coverage rules (`RecordChecks.coverage`), reported as lines naming the file and the passage."""
-        def report(loc: Loc, msg: str, _type: str) -> None:
-            if len(loc) < 2:
-                self.problems.append(f"{name}: {msg}")
-                return
-            seg = doc.coverage[int(loc[1])]
-            field = f"field {loc[2]}: " if len(loc) > 2 else ""
-            self.problems.append(f"{name}: coverage[{loc[1]}] ({seg.start}-{seg.end}): {field}{msg}")
-
-        RecordChecks(self.ds, report).coverage(doc.source.id, doc.coverage)
+        text = self.ds.texts.get(doc.source.id)
+        if text is None:
+            return
+        position = 0
+        for i, seg in enumerate(doc.coverage):
+            where = f"{name}: coverage[{i}] ({seg.start}-{seg.end})"
+            if seg.start < position:
+                self.problems.append(f"{where}: overlaps the passage before it (which ends at {position})")
+            gap = text[position : seg.start]
+            if gap.strip():
+                self.problems.append(f"{name}: text at {position}-{seg.start} is neither covered nor explained: {gap.strip()[:60]!r}")
+            if seg.end > len(text):
+                self.problems.append(f"{where}: end is past the end of the text ({len(text)})")
+            for cid in seg.claims:
+                self.ref(where, "claims", cid, self.ds.claims, "claim")
+            for aid in seg.actors:
+                self.ref(where, "actors", aid, self.ds.actors, "actor")
+            for sid in seg.sources:
+                self.ref(where, "sources", sid, self.ds.sources, "source")
+            position = max(position, seg.end)
+        rest = text[position:]
+        if doc.coverage and rest.strip():
+            self.problems.append(f"{name}: text at {position}-{len(text)} is neither covered nor explained: {rest.strip()[:60]!r}")
 
 
 def load_dataset(data_dir: Path = DATA_DIR) -> Dataset:
@@ -326,6 +341,11 @@ def load_dataset(data_dir: Path = DATA_DIR) -> Dataset:
         knowledge = _parse(knowledge_path, Knowledge, problems, "knowledge.yaml")
         if knowledge is not None:
             ds.knowledge = knowledge
+    synonyms_path = data_dir / SYNONYMS_FILE
+    if synonyms_path.exists():
+        table = _parse(synonyms_path, SynonymsFile, problems, SYNONYMS_FILE)
+        if table is not None:
+            ds.synonyms = read_text(synonyms_path)
     links_path = data_dir / "links.yaml"
     if links_path.exists():
         links = _parse(links_path, LinksFile, problems, "links.yaml")

@@ -272,10 +272,10 @@ def _claims_query(driver: _Filter | None, checks: list[str], check_params: list[
 def _timeline_query(store: Store, f: ClaimFilters, filters: list[_Filter], driver: _Filter | None, counts: dict[str, int],
                     checks: list[str], check_params: list[Any], live: bool, key: list[Any] | None, limit: int, fj: str) -> Query:
     if driver is not None and driver.name != "date" and counts.get(driver.name, GATHER) < GATHER:
-        # A rare filter: gather its claims and sort them by event time.
-        order = ["f.event_from", "f.event_to", "f.id"]
+        # A rare filter: gather its claims and sort them by where the timeline places them.
+        order = ["f.placed_from", "f.placed_to", "f.id"]
         after, after_params = _after(order, key)
-        rest = ["f.event_from IS NOT NULL", *after, *checks, "c.id = f.id"]
+        rest = ["f.placed_from IS NOT NULL", *after, *checks, "c.id = f.id"]
         if driver.stream is not None:
             source, cond, id_col, params = driver.stream
             where = [cond, f"f.id = {id_col}", *rest]
@@ -290,9 +290,11 @@ def _timeline_query(store: Store, f: ClaimFilters, filters: list[_Filter], drive
                      [*params, *after_params, *check_params, limit + 1], driver.name, "sorted")
     # The timeline's order drives: its own index, or a claim column's in timeline order (the first given of
     # predicate, modality and polarity), or a date range's; every other filter is checked per row.
-    order = ["d.event_from", "d.event_to", "d.id"]
-    cols = ", ".join(order)
     date = next((x for x in filters if x.name == "date"), None)
+    # A date range keeps claims by event time, so only dated ones, whose place is their event time: the event-time
+    # span index serves it in the same order.
+    order = ["d.event_from", "d.event_to", "d.id"] if date is not None else ["d.placed_from", "d.placed_to", "d.id"]
+    cols = ", ".join(order)
     column = next((x for x in filters if x.name in ("predicate", "modality", "polarity")), None) if date is None else None
     checks = [x.check for x in filters if x is not date and x is not column]
     check_params = [p for x in filters if x is not date and x is not column for p in x.params]
@@ -301,7 +303,7 @@ def _timeline_query(store: Store, f: ClaimFilters, filters: list[_Filter], drive
     if date is None:
         after, after_params = _after(order, key)
         column_where, head_params = ([f"d.{column.name} = ?"], column.params) if column is not None else ([], [])
-        where = [*column_where, "d.event_from IS NOT NULL", *after, *rest]
+        where = [*column_where, "d.placed_from IS NOT NULL", *after, *rest]
         return Query(f"SELECT c.summary, {cols} FROM {joins} WHERE {' AND '.join(where)} ORDER BY {cols} LIMIT ?",
                      [*head_params, *after_params, *check_params, limit + 1], column.name if column else "timeline", "ordered")
     # One range of the span-level index per level, each in timeline order, merged.
@@ -338,7 +340,17 @@ def _page(store: Store, filters: ClaimFilters, view: View, limit: int, cursor: s
     query = list_query(store, filters=filters, view=view, cursor=cursor, limit=limit)
     rows = store.all(query.sql, query.params)
     next_cursor = Cursor.encode(store, rows[limit - 1][1:], _scope_id(filters, view)) if len(rows) > limit else None
-    return _as_of(store, Page(items=[r[0] for r in rows[:limit]], next_cursor=next_cursor), filters.as_of)
+    items = [_placed(r[0], r[1], r[2]) for r in rows[:limit]] if view == "timeline" else [r[0] for r in rows[:limit]]
+    return _as_of(store, Page(items=items, next_cursor=next_cursor), filters.as_of)
+
+
+def _placed(summary: bytes, start: str, end: str) -> bytes:
+    """A timeline entry: the claim's summary with `placement`, where the timeline places it (schemas/claim.py
+    TimelineEntry): its event time, or when it has none, its publication."""
+    data = inflate(summary)
+    basis = "event_time" if json.loads(data)["event_time"] is not None else "publication"
+    placement = json.dumps({"start": start, "end": end, "basis": basis}, separators=(",", ":")).encode()
+    return data[:-1] + b',"placement":' + placement + b"}"
 
 
 def _as_of(store: Store, page: Page, as_of: str | None) -> Page:
@@ -376,7 +388,10 @@ def list_claims(store: Store, *, filters: ClaimFilters, limit: int, cursor: str 
 
 
 def timeline(store: Store, *, filters: ClaimFilters, limit: int, cursor: str | None) -> Page:
-    """A page of the dated claims in order of event time (first day, last day, id); errors as list_claims."""
+    """A page of the claims in timeline order: by where the timeline places each (first day, last day, id), its event
+    time, or when it has none, the publication date of the earliest held document its evidence quotes; each entry
+    says which (`placement`). With date_from or date_to, only claims whose event time is in the range (so dated
+    ones). Errors as list_claims."""
     return _page(store, filters, "timeline", limit, cursor)
 
 

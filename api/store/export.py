@@ -22,6 +22,7 @@ from schemas.dataset import (
     SourcesFile,
 )
 from schemas.knowledge import Knowledge
+from schemas.synonyms import SYNONYMS_FILE
 from schemas.tables import ActorRole, Document, DocumentName, Meta, table_of
 
 
@@ -78,6 +79,10 @@ def export_dataset(conn: Connection, out: Path) -> list[Path]:
     knowledge = conn.execute(select(table_of(Meta).c.value).where(table_of(Meta).c.key == "knowledge")).scalar()
     if knowledge is not None:
         written.append(_write(out / "knowledge.yaml", Knowledge.model_validate_json(knowledge)))
+    synonyms = conn.execute(select(table_of(Meta).c.value).where(table_of(Meta).c.key == "synonyms")).scalar()
+    if synonyms is not None:  # the table as the build read it, comments included (no API writes it)
+        write_text(out / SYNONYMS_FILE, synonyms)
+        written.append(out / SYNONYMS_FILE)
     exported = {p.resolve() for p in written}
     for stale in (out / "documents").glob("*.yaml"):
         if stale.resolve() not in exported:

@@ -80,6 +80,9 @@ def columns(kind: str, record: Any, graph: Graph, texts: dict[str, str] | None =
             "id": record.id, "predicate": record.predicate.value, "polarity": record.polarity.value,
             "modality": record.modality.value, "event_from": first, "event_to": last,
             "published_from": published_from, "published_to": published_to,
+            # The timeline places a claim with no event time by its publication (api/services/claims.py).
+            "placed_from": first if first is not None else published_from,
+            "placed_to": last if first is not None else published_to,
         }
     if kind == "contradiction":
         return {"id": record.id, "kind": record.kind.value, "status": record.status.value, "origin": record.origin}

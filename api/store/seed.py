@@ -121,6 +121,7 @@ def seed(conn: Connection, ds: Dataset, *, steps: Steps = NO_STEPS, batch: int =
         {"key": "fingerprint", "value": ds.fingerprint},
         {"key": "seeded_seq", "value": str(seeded_seq)},
         {"key": "knowledge", "value": ds.knowledge.model_dump_json()},
+        *([{"key": "synonyms", "value": ds.synonyms}] if ds.synonyms is not None else []),  # exported as written
     ])
     if conn.dialect.name == "postgresql":
         # Statistics now, not when autovacuum gets to it: without them the planner sorts a filtered list's

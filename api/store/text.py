@@ -41,6 +41,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from schemas.synonyms import SYNONYMS_FILE, SynonymsFile
+
 # Folded after NFKD, where hamza forms are already their bare letters; no letter maps to one mapped in turn.
 _ARABIC_PAIRS = (("ٱ", "ا"), ("ى", "ي"), ("ة", "ه"), ("ی", "ي"), ("ک", "ك"), ("ہ", "ه"), ("ۃ", "ه"))
 _ARABIC_FOLD = str.maketrans(dict(_ARABIC_PAIRS))
@@ -207,24 +209,25 @@ class Synonyms:
 
     @classmethod
     def of(cls, groups: Iterable[Sequence[str]]) -> Synonyms:
-        """The table from groups of members as typed. ValueError when a member has no words or is in two groups."""
-        members: dict[str, tuple[str, ...]] = {}
-        phrases: dict[str, list[tuple[str, ...]]] = {}
+        """The table from groups of members as typed. Members that fold to the same word join their groups into one
+        (schemas/synonyms.py refuses a member written the same in two groups; folding may still meet, e.g. two
+        spellings of one Arabic word); a member with no searchable words is left out."""
+        merged: list[list[str]] = []
+        phrases: dict[str, set[tuple[str, ...]]] = {}
         for group in groups:
             words: list[str] = []
             for member in group:
                 toks = tokens(member)
                 if not toks:
-                    raise ValueError(f"synonym '{member}' has no searchable words")
-                word = stem(toks[0]) if len(toks) == 1 else " ".join(toks)
-                if word in members or word in words:
-                    raise ValueError(f"synonym '{member}' is in two groups (as '{word}')")
-                words.append(word)
+                    continue
+                words.append(stem(toks[0]) if len(toks) == 1 else " ".join(toks))
                 if len(toks) > 1:
-                    phrases.setdefault(toks[0], []).append(tuple(toks))
-            for word in words:
-                members[word] = tuple(words)
-        return cls(members, {first: tuple(sorted(set(p), key=len, reverse=True)) for first, p in phrases.items()})
+                    phrases.setdefault(toks[0], set()).add(tuple(toks))
+            meeting = [g for g in merged if not set(g).isdisjoint(words)]
+            joined = list(dict.fromkeys([*(w for g in meeting for w in g), *words]))
+            merged = [g for g in merged if g not in meeting] + [joined]
+        members = {word: tuple(group) for group in merged for word in group}
+        return cls(members, {first: tuple(sorted(p, key=len, reverse=True)) for first, p in phrases.items()})
 
     def of_term(self, term: str) -> tuple[str, ...]:
         """The words a query term matches through the table: its group's members (itself first), or itself."""
@@ -253,7 +256,6 @@ class Synonyms:
         return found
 
 
-SYNONYMS_FILE = "synonyms.yaml"
 _synonyms: Synonyms | None = None
 _synonyms_lock = threading.Lock()
 
@@ -264,8 +266,6 @@ def load_synonyms(path: Path) -> Synonyms:
     if not path.exists():
         return Synonyms()
     from api.dataset.loader import read_yaml  # the dataset's YAML reading, only when a table is loaded
-    from schemas.synonyms import SynonymsFile
-
     table = SynonymsFile.model_validate(read_yaml(path.read_text(encoding="utf-8")))
     return Synonyms.of(group.members for group in table.groups)
 

@@ -1,5 +1,11 @@
 """Search tokenizer: numbers read as numbers, compatibility forms and Persian letters folded, the synonym
-table's phrases indexed; every record's search postings are rebuilt.
+table's phrases indexed; every record's search postings are rebuilt. The timeline places undated claims.
+
+Claims gain `placed_from` and `placed_to`: where the timeline places a claim, its event time, or when it has
+none, its publication (published_from, published_to: the earliest publication date of the held documents its
+evidence quotes), filled here from those columns. The timeline runs down ix_claim_placed (new) and the predicate,
+modality and polarity indexes in timeline order, which now hold them instead of the event time; ix_claim_filter
+holds them too. The downgrade puts the event-time indexes back and drops the columns.
 
 api/store/text.py now reads "40,000", "40 000", "٤٠٠٠٠" and "40 ألف" as the one word "40000", folds Unicode
 compatibility forms before the Arabic letters (presentation forms, Persian yeh and kaf) and all decimal digits
@@ -86,11 +92,45 @@ def _rebuild(impacts: Callable[[str], dict[str, int]]) -> None:
     bulk.write(conn)
 
 
+# (name, columns before, columns after) of the claim indexes that now hold where the timeline places a claim
+_TIMELINE_INDEXES = [
+    ('ix_claim_filter', ['id', 'deleted_at', 'predicate', 'modality', 'polarity', 'published_to', 'event_from', 'event_to'],
+     ['id', 'deleted_at', 'predicate', 'modality', 'polarity', 'published_to', 'event_from', 'event_to', 'placed_from', 'placed_to']),
+    ('ix_claim_predicate_timeline', ['predicate', 'event_from', 'event_to', 'id', 'deleted_at'],
+     ['predicate', 'placed_from', 'placed_to', 'id', 'deleted_at']),
+    ('ix_claim_modality_timeline', ['modality', 'event_from', 'event_to', 'id', 'deleted_at'],
+     ['modality', 'placed_from', 'placed_to', 'id', 'deleted_at']),
+    ('ix_claim_polarity_timeline', ['polarity', 'event_from', 'event_to', 'id', 'deleted_at'],
+     ['polarity', 'placed_from', 'placed_to', 'id', 'deleted_at']),
+]
+# (name, columns) of the indexes added: the timeline's own order
+CREATED = [('ix_claim_placed', 'claim', ['placed_from', 'placed_to', 'id', 'deleted_at'])]
+
+
+def _indexes(after: bool) -> None:
+    for name, before_columns, after_columns in _TIMELINE_INDEXES:
+        op.drop_index(name, table_name='claim')
+        op.execute(sa.text(f'CREATE INDEX {name} ON claim ({", ".join(after_columns if after else before_columns)})'))
+    for name, table, columns in CREATED:
+        if after:
+            op.execute(sa.text(f'CREATE INDEX {name} ON {table} ({", ".join(columns)})'))
+        else:
+            op.drop_index(name, table_name=table)
+
+
 def upgrade() -> None:
     from api.store.search import field_impacts
 
+    op.add_column('claim', sa.Column('placed_from', sa.String(), nullable=True))
+    op.add_column('claim', sa.Column('placed_to', sa.String(), nullable=True))
+    op.execute(sa.text('UPDATE claim SET placed_from = CASE WHEN event_from IS NULL THEN published_from ELSE event_from END,'
+                       ' placed_to = CASE WHEN event_from IS NULL THEN published_to ELSE event_to END'))
+    _indexes(after=True)
     _rebuild(field_impacts)
 
 
 def downgrade() -> None:
     _rebuild(_old_impacts)
+    _indexes(after=False)
+    op.drop_column('claim', 'placed_to')
+    op.drop_column('claim', 'placed_from')

@@ -12,7 +12,7 @@ from api.http.responses import StrictQueryRoute, json_response, page_response
 from api.services import claims as claims_service
 from api.services.preconditions import not_modified
 from api.store.db import Store
-from schemas.claim import ClaimPage, ClaimPublic
+from schemas.claim import ClaimPage, ClaimPublic, TimelinePage
 
 NDJSON = "application/x-ndjson"
 EXPORT_LINES = (
@@ -45,11 +45,12 @@ async def get_claim(request: Request, claim_id: str) -> Response:
     return json_response(request, body, etag)
 
 
-@router.get("/v1/timeline", response_model=ClaimPage, responses=LIST_RESPONSES, tags=["timeline"])
+@router.get("/v1/timeline", response_model=TimelinePage, responses=LIST_RESPONSES, tags=["timeline"])
 async def get_timeline(
     request: Request, filters: ClaimFiltersDep, limit: Limit = DEFAULT, cursor: CursorParam = None
 ) -> Response:
-    """List dated claims in order of event time; each `event_time` says its precision and whether it is inferred."""
+    """List claims in time order: by event time, or for a claim with none, by its publication; each entry's `placement`
+    says which date placed it, and each `event_time` its precision and whether it is inferred."""
     store = store_of(request)
     page = await store.call(claims_service.timeline, store, filters=filters, limit=limit, cursor=cursor)
     return page_response(request, page.items, page.next_cursor)
