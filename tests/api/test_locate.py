@@ -117,3 +117,16 @@ async def test_a_role_given_only_its_quote_is_located(client, auth):
     assert response.status_code == 201, response.text
     added = [r for r in response.json()["roles"] if r["title"] == "Secretary of State" and r["evidence"][0]["start"] == 1761]
     assert added and added[0]["evidence"][0]["end"] == 1795
+
+
+async def test_a_patch_gives_new_evidence_by_its_quote_and_it_is_located(client, auth):
+    claim = {**_claim(quote="Sameh Shukri traveled to Moscow"), "statement": "Sameh Shukri traveled to Moscow."}
+    created = await client.post("/v1/claims", json=claim, headers=auth)
+    assert created.status_code == 201, created.text
+    evidence = [{"source": BUNA, "speech": "narration", "attributed_to": WAPO,
+                 "quote": "Foreign Minister Sameh Shukri traveled to Moscow for talks with Russian leaders"}]
+    response = await client.patch("/v1/claims/shukri-traveled-to-moscow-located", json={"evidence": evidence},
+                                  headers={**auth, "If-Match": created.headers["etag"]})
+    assert response.status_code == 200, response.text
+    [ev] = response.json()["evidence"]
+    assert (ev["start"], ev["end"]) == (1897, 1976)
