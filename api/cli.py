@@ -15,17 +15,11 @@ from api.dataset.loader import DATA_DIR, DatasetError, load_dataset
 
 
 def _check(args: argparse.Namespace) -> int:
-    try:
-        ds = load_dataset(Path(args.data))
-    except DatasetError as exc:
-        print(exc, file=sys.stderr)
-        return 1
-    from api.dataset.coverage import coverage_problems
-    from api.dataset.lint import statement_problems
+    from api.dataset.validate import dataset_problems
 
-    problems = statement_problems(ds) + coverage_problems(ds)
+    ds, problems = dataset_problems(Path(args.data))
     if problems:
-        print("the dataset is invalid:\n" + "\n".join(f"  - {p}" for p in problems), file=sys.stderr)
+        print(DatasetError(problems), file=sys.stderr)
         return 1
     print(f"dataset OK: {len(ds.actors)} actors, {len(ds.sources)} sources, {len(ds.claims)} claims, "
           f"{len(ds.contradictions)} contradictions, {len(ds.corroborations)} corroborations")
@@ -84,17 +78,59 @@ def _coverage(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
+    """Build the database from the dataset when it is missing or the dataset has changed (`--force`: always). A
+    changed dataset is checked first, every stage of `check` (api/dataset/validate.py): with any problem, all of
+    them are listed, nothing is built and the exit status is 1, whether or not the database holds API writes. A
+    valid one that the database's API writes keep from being built is said so, with what to do (exit status 0:
+    the database is served as it is)."""
     from api.config import get_settings
+    from api.dataset.loader import fingerprint
+    from api.dataset.validate import dataset_problems
     from api.progress import Steps
     from api.store.seed import build_database
 
+    settings = get_settings()
+    built_from = _built_fingerprint(settings.database_url)
+    changed = args.force or built_from != fingerprint(settings.data_dir)
+    if changed:
+        _, problems = dataset_problems(settings.data_dir)
+        if problems:
+            print(DatasetError(problems), file=sys.stderr)
+            print(f"nothing was built: {settings.data_dir} is invalid (the database is as it was)", file=sys.stderr)
+            return 1
     try:
         with Steps() as steps:  # progress bars on a terminal (stderr), nothing elsewhere
-            build_database(get_settings(), force=args.force, steps=steps)
+            built = build_database(settings, force=args.force, steps=steps)
     except DatasetError as exc:
         print(exc, file=sys.stderr)
         return 1
+    if changed and not built and built_from is not None:
+        print(f"{settings.data_dir} is valid and has changed since the database was built, but the database holds writes"
+              " made through the API: it was not rebuilt, so as not to lose them. Write them back to the dataset first"
+              " (python -m api.cli export --output DIR), or rebuild from the dataset alone with build --force.", file=sys.stderr)
     return 0
+
+
+def _built_fingerprint(database_url: str) -> str | None:
+    """The fingerprint of the dataset the database was last built from (api/store/seed.py); None when there is no
+    database yet, or no build in it. Reads only: an SQLite file that does not exist is not created."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    from api.store.db import is_sqlite, make_engine, sqlite_path
+
+    if is_sqlite(database_url) and not sqlite_path(database_url).exists():
+        return None
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            try:
+                row = conn.execute(text("SELECT value FROM meta WHERE key = 'fingerprint'")).first()
+            except (OperationalError, ProgrammingError):  # no `meta` table: nothing was built into it yet
+                return None
+    finally:
+        engine.dispose()
+    return None if row is None else str(row[0])
 
 
 def _engine_for_cli() -> Any:
@@ -195,7 +231,7 @@ def _openapi(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m api.cli")
     sub = parser.add_subparsers(dest="command", required=True)
-    # The dataset commands read CLAIMS_DATA_DIR like the server does; --data overrides it.
+    # The dataset commands read CLAIMS_DATA_DIR as the server and `build` do (api.config.Settings); --data overrides it.
     data_dir = str(os.environ.get("CLAIMS_DATA_DIR") or DATA_DIR)
     p = sub.add_parser("check", help="validate the dataset and print counts")
     p.add_argument("--data", default=data_dir)
@@ -224,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
     k.add_argument("key_id")
     p.set_defaults(func=_keys)
     p = sub.add_parser("export", help="write the database back to the data/ format")
-    p.add_argument("--output", default=str(DATA_DIR), help="folder to write (default: data/)")
+    p.add_argument("--output", default=data_dir, help="folder to write (default: CLAIMS_DATA_DIR, or data/)")
     p.set_defaults(func=_export)
     p = sub.add_parser("detect", help="run the detection rules over the dataset")
     p.add_argument("--data", default=data_dir)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import filecmp
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -44,3 +46,124 @@ def test_export_command_reproduces_data(cli_env, tmp_path, capsys):
     assert "wrote 12 files" in capsys.readouterr().out
     for name in ("actors.yaml", "sources.yaml", "links.yaml", "documents/003.yaml", "corpus/003_31df72e609d04747.txt"):
         assert filecmp.cmp(tmp_path / name, ROOT / "data" / name, shallow=False), name
+
+
+@pytest.fixture
+def data_copy(tmp_path):
+    target = tmp_path / "data"
+    shutil.copytree(ROOT / "data", target)
+    return target
+
+
+def _use_data(monkeypatch, data_dir) -> None:
+    monkeypatch.setenv("CLAIMS_DATA_DIR", str(data_dir))
+    get_settings.cache_clear()
+
+
+def _edit(path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_check_reads_claims_data_dir(data_copy, monkeypatch, capsys):
+    _use_data(monkeypatch, data_copy)
+    assert cli.main(["check"]) == 0
+    assert capsys.readouterr().out.startswith("dataset OK: ")
+    (data_copy / "links.yaml").write_text("contradictions: [\n", encoding="utf-8")
+    assert cli.main(["check"]) == 1
+    assert capsys.readouterr().err.startswith("the dataset is invalid:\n  - links.yaml: not valid YAML")
+    assert cli.main(["check", "--data", str(ROOT / "data")]) == 0  # --data still overrides it
+
+
+def _break_every_stage(data_copy) -> None:
+    from tests.test_loader import _break_every_stage as broken
+
+    broken(data_copy)
+
+
+def _problems(err: str) -> list[str]:
+    return [line.removeprefix("  - ") for line in err.splitlines() if line.startswith("  - ")]
+
+
+def test_check_lists_every_problem_of_every_stage(data_copy, monkeypatch, capsys):
+    _use_data(monkeypatch, data_copy)
+    _break_every_stage(data_copy)
+    assert cli.main(["check"]) == 1
+    problems = _problems(capsys.readouterr().err)
+    assert problems[0].startswith("links.yaml: not valid YAML")
+    assert [p.split(": ")[1] for p in problems[1:]] == [
+        "claim 'us-representative-saw-no-missile-deliveries'", "claim 'sisi-planned-40000-missiles-for-russia'"]
+
+
+def _write_through_the_api(database_url: str) -> None:
+    from api.services.writes import Writer
+    from api.store.db import make_engine
+    from schemas.writes import ActorPatch
+
+    engine = make_engine(database_url)
+    try:
+        with engine.begin() as conn:
+            Writer(conn, api_key_id=None).update("actor", "egypt", ActorPatch(description="Egypt, edited through the API."), "*")
+    finally:
+        engine.dispose()
+
+
+def _egypt(database_url: str) -> str:
+    from sqlalchemy import text
+
+    from api.store.db import make_engine
+
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            return str(conn.execute(text("SELECT data FROM actor WHERE id = 'egypt'")).scalar())
+    finally:
+        engine.dispose()
+
+
+def test_build_over_api_writes_still_checks_the_dataset(cli_env, data_copy, monkeypatch, capsys):
+    _write_through_the_api(cli_env)
+    _use_data(monkeypatch, data_copy)
+    _break_every_stage(data_copy)
+    written = _egypt(cli_env)
+    assert cli.main(["build"]) == 1
+    err = capsys.readouterr().err
+    assert len(_problems(err)) == 3 and _problems(err)[0].startswith("links.yaml: not valid YAML")
+    assert err.endswith(f"nothing was built: {data_copy} is invalid (the database is as it was)\n")
+    assert _egypt(cli_env) == written
+    # Valid again, and changed: not rebuilt over the API's writes, and it says so and what to do.
+    shutil.rmtree(data_copy)
+    shutil.copytree(ROOT / "data", data_copy)
+    _edit(data_copy / "actors.yaml", "name: Egypt\n", "name: Egypt \n")
+    assert cli.main(["build"]) == 0
+    err = capsys.readouterr().err
+    assert f"{data_copy} is valid and has changed since the database was built, but the database holds writes made through" in err
+    assert "python -m api.cli export --output DIR" in err and "build --force" in err
+    assert _egypt(cli_env) == written
+
+
+def test_build_of_an_invalid_dataset_builds_nothing(empty_databases, data_copy, monkeypatch, capsys):
+    url = empty_databases.new()
+    monkeypatch.setenv("DATABASE_URL", url)
+    _use_data(monkeypatch, data_copy)
+    _break_every_stage(data_copy)
+    try:
+        assert cli.main(["build"]) == 1
+        assert len(_problems(capsys.readouterr().err)) == 3
+        if url.startswith("sqlite"):
+            assert not Path(url.removeprefix("sqlite:///")).exists()
+    finally:
+        get_settings.cache_clear()
+
+
+def test_make_serve_takes_a_port_and_a_database_url():
+    import subprocess
+
+    url = "postgresql://user@db.example:5432/claims"
+    shown = subprocess.run(["make", "-n", "serve", "PORT=8181", f"DATABASE_URL={url}"], cwd=ROOT, capture_output=True, text=True,
+                           check=True).stdout.splitlines()
+    build = [line for line in shown if "-m api.cli build" in line]
+    serve = [line for line in shown if "uvicorn api.main:app" in line]
+    assert build == [f"DATABASE_URL='{url}' .venv/bin/python -m api.cli build"]
+    assert len(serve) == 1 and serve[0].startswith(f"DATABASE_URL='{url}' CLAIMS_AUTO_BUILD=false ") and "--port 8181" in serve[0]

@@ -134,3 +134,42 @@ def test_failed_build_keeps_serving_previous_database(built, data_copy):
     with engine.connect() as conn:
         assert conn.execute(text("SELECT kind FROM actor WHERE id = 'egypt'")).scalar() == "country"
     engine.dispose()
+
+
+def _break_every_stage(data_copy: Path) -> None:
+    """A YAML error in links.yaml, a quote moved off its text in 000.yaml, a statement naming what its evidence does
+    not say (003.yaml): one problem at each stage of the checks."""
+    (data_copy / "links.yaml").write_text("contradictions: [\n", encoding="utf-8")
+    path = data_copy / "documents" / "000.yaml"
+    _edit(path, "        start: 840\n        end: 968\n", "        start: 841\n        end: 969\n")
+    _edit(path, "statement: Secret US documents show that Egyptian President Abdel Fattah el-Sisi planned to produce 40,000",
+          "statement: Secret US documents show that Egyptian President Abdel Fattah el-Sisi planned to produce 70,000")
+
+
+def test_a_yaml_error_hides_no_problem_of_any_stage(data_copy):
+    from api.dataset.validate import dataset_problems
+
+    _break_every_stage(data_copy)
+    _, problems = dataset_problems(data_copy)
+    assert problems[0].startswith("links.yaml: not valid YAML")
+    assert any(p.startswith("documents/000.yaml: claim 'us-representative-saw-no-missile-deliveries': field evidence[0]: quote does"
+                            " not match source 'buna-times-2023-sisi-missiles-for-russia' at offsets 841-969") for p in problems)
+    assert any(p.startswith("documents/000.yaml: claim 'sisi-planned-40000-missiles-for-russia': ") and "70,000" in p for p in problems)
+    # The loader alone reports its own stages past the YAML error too.
+    with pytest.raises(DatasetError) as exc:
+        load_dataset(data_copy)
+    assert [p.split(":")[0] for p in exc.value.problems] == ["links.yaml", "documents/000.yaml"]
+
+
+def test_items_of_a_file_that_does_not_parse_are_not_reported_missing(data_copy):
+    from api.dataset.validate import dataset_problems
+
+    (data_copy / "actors.yaml").write_text("actors:\n  - id: egypt\n    kind: [\n", encoding="utf-8")
+    path = data_copy / "documents" / "000.yaml"
+    _edit(path, "        start: 840\n        end: 968\n", "        start: 841\n        end: 969\n")
+    _, problems = dataset_problems(data_copy)
+    assert problems[0].startswith("actors.yaml: not valid YAML")
+    assert not [p for p in problems if "unknown actor" in p]  # egypt and the rest are in the file that did not parse
+    assert [p for p in problems if "quote does not match" in p] == [
+        p for p in problems if p.startswith("documents/000.yaml: claim 'us-representative-saw-no-missile-deliveries': field evidence[0]")]
+    assert len([p for p in problems if "quote does not match" in p]) == 1

@@ -247,6 +247,9 @@ class _Checker:
     def __init__(self, ds: Dataset, problems: list[str]) -> None:
         self.ds = ds
         self.problems = problems
+        # Set once a file did not parse: its items are missing, so a reference to an unknown id is not reported
+        # (it may be one of them), while every other check still runs on what did parse.
+        self.partial = False
 
     def add(self, kind: str, item_id: str, file: str, registry: dict[str, Any], item: Any) -> None:
         if item_id in registry:
@@ -258,8 +261,9 @@ class _Checker:
         self.ds.origin[f"{kind}:{item_id}"] = file
 
     def checks(self, where: str, prefix: Loc = ()) -> RecordChecks:
-        def report(loc: Loc, msg: str, _type: str) -> None:
-            self.problems.append(f"{where}: field {format_loc((*prefix, *loc))}: {msg}")
+        def report(loc: Loc, msg: str, type_: str) -> None:
+            if not (self.partial and type_ == "unknown_reference"):
+                self.problems.append(f"{where}: field {format_loc((*prefix, *loc))}: {msg}")
 
         return RecordChecks(self.ds, report)
 
@@ -267,7 +271,7 @@ class _Checker:
         self.checks(f"{self.ds.origin[f'{kind}:{record.id}']}: {kind} '{record.id}'").record(kind, record)
 
     def ref(self, where: str, fld: str, value: str | None, registry: Mapping[str, Any], what: str) -> None:
-        if value is not None and value not in registry:
+        if value is not None and value not in registry and not self.partial:
             self.problems.append(f"{where}: field {fld}: unknown {what} '{value}'")
 
     def document_sections(self, name: str, doc: DocumentFile) -> None:
@@ -277,33 +281,33 @@ class _Checker:
             self.checks(f"{name}: roles[{i}] ({role.actor}: {role.title})").role(role)
 
     def coverage(self, name: str, doc: DocumentFile) -> None:
-        text = self.ds.texts.get(doc.source.id)
-        if text is None:
-            return
-        position = 0
-        for i, seg in enumerate(doc.coverage):
-            where = f"{name}: coverage[{i}] ({seg.start}-{seg.end})"
-            if seg.start < position:
-                self.problems.append(f"{where}: overlaps the passage before it (which ends at {position})")
-            gap = text[position : seg.start]
-            if gap.strip():
-                self.problems.append(f"{name}: text at {position}-{seg.start} is neither covered nor explained: {gap.strip()[:60]!r}")
-            if seg.end > len(text):
-                self.problems.append(f"{where}: end is past the end of the text ({len(text)})")
-            for cid in seg.claims:
-                self.ref(where, "claims", cid, self.ds.claims, "claim")
-            for aid in seg.actors:
-                self.ref(where, "actors", aid, self.ds.actors, "actor")
-            for sid in seg.sources:
-                self.ref(where, "sources", sid, self.ds.sources, "source")
-            position = max(position, seg.end)
-        rest = text[position:]
-        if doc.coverage and rest.strip():
-            self.problems.append(f"{name}: text at {position}-{len(text)} is neither covered nor explained: {rest.strip()[:60]!r}")
+        """The coverage rules (`RecordChecks.coverage`), reported as lines naming the file and the passage."""
+        def report(loc: Loc, msg: str, type_: str) -> None:
+            if self.partial and type_ == "unknown_reference":
+                return
+            if len(loc) < 2:
+                self.problems.append(f"{name}: {msg}")
+                return
+            seg = doc.coverage[int(loc[1])]
+            field = f"field {loc[2]}: " if len(loc) > 2 else ""
+            self.problems.append(f"{name}: coverage[{loc[1]}] ({seg.start}-{seg.end}): {field}{msg}")
+
+        RecordChecks(self.ds, report).coverage(doc.source.id, doc.coverage)
 
 
 def load_dataset(data_dir: Path = DATA_DIR) -> Dataset:
     """Parse and validate every dataset file; raise DatasetError naming every problem."""
+    ds, problems = read_dataset(data_dir)
+    if problems:
+        raise DatasetError(problems)
+    return ds
+
+
+def read_dataset(data_dir: Path = DATA_DIR) -> tuple[Dataset, list[str]]:
+    """Parse and validate every dataset file: the dataset as far as it parsed, and every problem (empty when it is
+    valid). A file that does not parse (YAML, or its fields) leaves its items out, and every check still runs on
+    the rest: a YAML error in one file hides no quote mismatch in another (references to ids that may be in the
+    unparsed file are not reported, since they may merely be missing)."""
     problems: list[str] = []
     ds = Dataset()
     check = _Checker(ds, problems)
@@ -354,10 +358,7 @@ def load_dataset(data_dir: Path = DATA_DIR) -> Dataset:
                 check.add("contradiction", x.id, "links.yaml", ds.contradictions, x)
             for y in links.corroborations:
                 check.add("corroboration", y.id, "links.yaml", ds.corroborations, y)
-    if problems:
-        # A file that does not parse leaves its items out; checking references now would only
-        # add noise about items that are merely missing.
-        raise DatasetError(problems)
+    check.partial = bool(problems)
     for kind, registry in (("actor", ds.actors), ("source", ds.sources), ("claim", ds.claims),
                            ("contradiction", ds.contradictions), ("corroboration", ds.corroborations)):
         for record in registry.values():
@@ -368,7 +369,5 @@ def load_dataset(data_dir: Path = DATA_DIR) -> Dataset:
     for i, conflict in enumerate(ds.knowledge.conflicts):
         for j, actor_id in enumerate(conflict.belligerents):
             check.ref(f"knowledge.yaml: conflicts[{i}] ({conflict.id})", f"belligerents[{j}]", actor_id, ds.actors, "actor")
-    if problems:
-        raise DatasetError(problems)
     ds.fingerprint = fingerprint(data_dir)
-    return ds
+    return ds, problems
