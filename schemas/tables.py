@@ -28,7 +28,7 @@ class Record(SQLModel):
     """Columns every resource table has."""
 
     data: str = Field(sa_type=Text, description="The curated record as JSON.")
-    file: str = Field(index=True, description="Dataset file the record belongs to, e.g. `documents/000.yaml`.")
+    file: str = Field(description="Dataset file the record belongs to, e.g. `documents/000.yaml` (indexed with `position`).")
     position: int = Field(description="Order of the record within its file.")
     revision: int = 1
     created_at: datetime = Field(sa_type=DateTime(timezone=True))
@@ -281,7 +281,7 @@ class ClaimKey(SQLModel, table=True):
     __tablename__ = "claim_key"
     __table_args__ = LINK_TABLE
     claim_id: str = Field(primary_key=True, foreign_key="claim.id")
-    key: str = Field(primary_key=True, index=True)
+    key: str = Field(primary_key=True)  # looked up by `ix_claim_key_key_claim`
 
 
 class ClaimProposition(SQLModel, table=True):
