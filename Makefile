@@ -27,18 +27,11 @@ serve: $(STAMP)
 	$(SERVE_ENV) $(BIN)/python -m api.cli build
 	$(SERVE_ENV) CLAIMS_AUTO_BUILD=false $(BIN)/uvicorn api.main:app --host 127.0.0.1 --port $(PORT) --workers $(WORKERS)
 
-# The whole suite, on SQLite and on PostgreSQL (TEST_POSTGRES_URL, by default the local server),
-# then the contract check against live servers on both (lint, generated clients, Schemathesis).
-# The two backends' runs are independent (their own files and databases), so they run side by side, one per
-# core; the SQLite run's output follows the PostgreSQL run's, and either failing fails the target.
+# The whole suite, on SQLite and on PostgreSQL (TEST_POSTGRES_URL, by default the local server), and the
+# contract check against live servers on both (lint, generated clients, Schemathesis). scripts/test runs
+# them in two lanes, one per core: PostgreSQL's suite; SQLite's suite then the contract check.
 test: $(STAMP)
-	scripts/postgres-up
-	mkdir -p var
-	CLAIMS_TEST_BACKEND=sqlite $(BIN)/python -m pytest > var/test-sqlite.log 2>&1 & sqlite=$$!; \
-	CLAIMS_TEST_BACKEND=postgresql $(BIN)/python -m pytest; postgresql=$$?; \
-	wait $$sqlite; sqlite=$$?; echo "--- SQLite run (var/test-sqlite.log)"; cat var/test-sqlite.log; \
-	echo "pytest exit status: sqlite $$sqlite, postgresql $$postgresql"; test $$sqlite -eq 0 && test $$postgresql -eq 0
-	scripts/contract
+	scripts/test
 
 # The API contract against live servers on SQLite and PostgreSQL (scripts/contract): Redocly lint,
 # the generated Python and TypeScript clients, Schemathesis with and without a key. Needs node and npm.
