@@ -105,6 +105,29 @@ async def test_a_curated_actor_renamed_refreshes_every_view_that_shows_the_name(
         assert (got.headers["etag"], got.json()) == (change["etag"], change["view"])
 
 
+async def test_new_knowledge_tables_refresh_the_views_they_change(client, auth, settings):
+    await _world(client, auth)
+    await _plan(client, auth)
+    source, quote, claimant, fields = TEMPLATES["officials"]
+    await _post(client, auth, "claims", _claim("officials", source, quote, claimant, **fields, object={"label": "projectiles"}))
+    knowledge = (await client.get("/v1/engine")).json()["knowledge"]
+    next(c for c in knowledge["object_classes"] if c["id"] == "missiles")["labels"].append("projectiles")
+    knowledge["version"] += 1
+    last = await _last_seq(client)
+    admin = {"Authorization": f"Bearer {make_key(settings, 'admin')}"}
+    assert (await client.put("/v1/engine/knowledge", json=knowledge, headers=admin)).status_code == 200
+    feed = await walk(client, f"/v1/changes?after={last}&include_views=true")
+    # The tables, the proposal the rules now make, and every view that changed with them: the two claims (one
+    # proposition now, and the corroboration) and no other, since no other view shows what the tables decide.
+    [proposal] = [c["resource_id"] for c in feed if c["resource"] == "corroboration"]
+    assert _summary(feed) == [("knowledge", "tables", knowledge["version"], "update"), ("corroboration", proposal, 1, "create"),
+                              ("claim", "officials", 2, "refresh"), ("claim", "plan", 2, "refresh")]
+    assert [c["view"] for c in feed[:1]] == [None]
+    for change in feed[1:]:
+        got = await client.get(f"/v1/{change['resource']}s/{change['resource_id']}", headers=IDENTITY)
+        assert (got.headers["etag"], got.json()) == (change["etag"], change["view"])
+
+
 async def test_the_feed_filters_by_record(client, auth):
     await _world(client, auth)
     await _plan(client, auth)
