@@ -196,10 +196,13 @@ class StrictQueryRoute(APIRoute):
                         errors=[{"loc": ["query", n], "msg": "not UTF-8 once percent-decoded", "type": "unicode_error"} for n in bad],
                     )
             # Who is asking comes first (401/403 before any 400/422 about the request itself).
+            # The key's row is a primary-key read: `lookup` makes it on the event loop on SQLite, in a worker
+            # thread on PostgreSQL (a network round trip must not hold up other requests).
+            store = request.app.state.store
             if scope_needed is not None:
-                request.state.principal = authenticate(request.app.state.store, request, scope_needed)
+                request.state.principal = await store.lookup(authenticate, store, request, scope_needed)
             elif read_only and request.app.state.read_requires_key:
-                authenticate(request.app.state.store, request, "read")
+                await store.lookup(authenticate, store, request, "read")
             if request.scope["query_string"]:
                 unknown = sorted(set(request.query_params.keys()) - allowed)
                 if unknown:

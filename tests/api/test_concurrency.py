@@ -22,9 +22,10 @@ import pytest
 from sqlalchemy import text
 
 from api.config import Settings
+from api.http import responses
 from api.main import create_app
 from api.services import claims as claims_service
-from api.store.db import APPLICATION_NAME, make_engine
+from api.store.db import APPLICATION_NAME, _on_event_loop, make_engine
 from tests.conftest import BACKEND, assert_problem
 
 pytestmark = pytest.mark.anyio
@@ -192,3 +193,22 @@ async def test_heavy_calls_wait_for_their_own_tokens(settings, monkeypatch):
         release.set()
     assert_problem(second, 503, "/problems/unavailable")
     assert (claim.status_code, health.status_code, results["first"].status_code) == (200, 200, 200)
+
+
+async def test_the_key_check_runs_where_primary_key_reads_run(settings, write_key, monkeypatch):
+    """The API key's row is read before the request is checked further: in a worker thread on PostgreSQL (a network
+    round trip would hold up every other request on the loop), on the loop on SQLite (Store.lookup)."""
+    on_loop: list[bool] = []
+    original = responses.authenticate
+
+    def spy(*args: Any) -> Any:
+        on_loop.append(_on_event_loop())
+        return original(*args)
+
+    monkeypatch.setattr(responses, "authenticate", spy)
+    async with served(settings) as (_app, client):
+        response = await client.post("/v1/claims", json={}, headers={"Authorization": f"Bearer {write_key}"})
+        assert response.status_code == 422, response.text
+        refused = await client.post("/v1/claims", json={}, headers={"Authorization": "Bearer ck_unknown.secret"})
+        assert_problem(refused, 401, "/problems/unauthorized")
+    assert on_loop == [BACKEND == "sqlite"] * 2
