@@ -5,12 +5,12 @@
 text that is neither covered nor explained; `coverage_problems` adds the converse: every claim a
 document defines is listed against a passage of that document. Writes keep both true with
 `place_claim` (a claim written is listed where its evidence is) and `passages_of` (a document
-created through the API starts with an account of its lines, none curated yet).
+created through the API starts with its text as one passage, not curated yet, out of which the
+claims written are carved).
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from api.dataset.loader import Dataset
@@ -76,31 +76,40 @@ def render_coverage(ds: Dataset) -> str:
 NOT_YET_CURATED = "No claim has been drawn from this passage yet."
 CLAIMS_MOVED = "Its claims were deleted or moved; to be curated again."
 _PLACEHOLDERS = {NOT_YET_CURATED, CLAIMS_MOVED}
-_LINE = re.compile(r"[^\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
+
+
+def _gap(text: str, start: int, end: int) -> dict[str, Any] | None:
+    """A passage explained as not curated yet for `text[start:end]` without its white space at either end; None
+    when it is blank (blank text needs no account)."""
+    piece = text[start:end]
+    if not piece.strip():
+        return None
+    start += len(piece) - len(piece.lstrip())
+    end -= len(piece) - len(piece.rstrip())
+    return {"start": start, "end": end, "claims": [], "reason": NOT_YET_CURATED, "actors": [], "sources": []}
 
 
 def passages_of(text: str) -> list[dict[str, Any]]:
-    """A new document's coverage account: one passage per line of text (its white space at either end left out),
-    each explained as not curated yet until a claim is placed in it."""
-    out: list[dict[str, Any]] = []
-    for m in _LINE.finditer(text):
-        line = m.group()
-        if not line.strip():
-            continue
-        start = m.start() + len(line) - len(line.lstrip())
-        end = m.end() - (len(line) - len(line.rstrip()))
-        out.append({"start": start, "end": end, "claims": [], "reason": NOT_YET_CURATED, "actors": [], "sources": []})
-    return out
+    """A new document's coverage account: its whole text as one passage, explained as not curated yet. Claims are
+    carved out of it as they are written (`place_claim`)."""
+    whole = _gap(text, 0, len(text))
+    return [whole] if whole else []
+
+
+def _uncurated(seg: dict[str, Any]) -> bool:
+    return not seg.get("claims") and seg.get("reason") in _PLACEHOLDERS and not seg.get("actors") and not seg.get("sources")
 
 
 def place_claim(segments: list[dict[str, Any]], claim_id: str, spans: list[tuple[int, int]], text: str) -> bool:
     """Place a claim in a document's coverage account (`segments`, the JSON form of `CoverageIn`, changed in place)
-    where its evidence spans in that document are: listed against every passage a span overlaps, a passage made for a
-    span that overlaps none, and taken off every other passage (one left with no claim says why). An account still
-    empty is first made from the text (`passages_of`). Returns whether anything changed.
+    where its evidence spans in that document are, and take it off every other passage (one left with no claim says
+    why). A span that meets a passage holding claims or a curated reason is listed against it; a span that lies only
+    in text not curated yet (or in none) becomes a passage of its own, carved out of that text, so that claims
+    written through the API are one passage only where their words overlap. Returns whether anything changed.
 
     This keeps what `coverage_problems` and the loader ask true after a write: every claim a document defines is
-    listed against a passage of it whose text its evidence quotes, and all text is covered or explained."""
+    listed against a passage of it whose text its evidence quotes, passages do not overlap, and all text is covered
+    or explained."""
     changed = False
     for seg in segments:
         if claim_id in seg.get("claims", []):
@@ -108,15 +117,16 @@ def place_claim(segments: list[dict[str, Any]], claim_id: str, spans: list[tuple
             changed = True
             if not seg["claims"] and not seg.get("reason"):
                 seg["reason"] = CLAIMS_MOVED
-    if spans and not segments:
-        segments.extend(passages_of(text))
-        changed = True
     for start, end in spans:
         overlapping = [seg for seg in segments if seg["start"] < end and start < seg["end"]]
-        if not overlapping:
+        if all(_uncurated(seg) for seg in overlapping):
+            kept = [seg for seg in segments if seg not in overlapping]
+            for seg in overlapping:  # what is left of the uncurated passages on either side of the span
+                kept += [g for g in (_gap(text, seg["start"], start), _gap(text, end, seg["end"])) if g is not None]
             new = {"start": start, "end": end, "claims": [], "reason": None, "actors": [], "sources": []}
-            segments.insert(sum(1 for seg in segments if seg["start"] < start), new)
+            segments[:] = sorted([*kept, new], key=lambda seg: (seg["start"], seg["end"]))
             overlapping = [new]
+            changed = True
         for seg in overlapping:
             claims = seg.setdefault("claims", [])
             if claim_id not in claims:

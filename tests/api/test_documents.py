@@ -95,8 +95,12 @@ async def test_a_report_goes_in_as_one_request_and_export_then_check_passes(clie
     assert _check_export(settings.database_url, tmp_path / "out") == []
     doc = load_dataset(tmp_path / "out").documents[f"documents/{DOC}.yaml"]
     assert [c.id for c in doc.claims] == ["digest-sisi-planned-40000-missiles-for-russia", "digest-us-representative-saw-no-missile-deliveries"]
-    assert [seg.claims for seg in doc.coverage] == [["digest-sisi-planned-40000-missiles-for-russia"], [],
-                                                    ["digest-us-representative-saw-no-missile-deliveries"]]
+    # The account the server made: the text, not curated yet, with each claim's words carved out of it.
+    not_seen_at = (not_seen["evidence"][0]["start"], not_seen["evidence"][0]["end"])
+    assert [(seg.start, seg.end, seg.claims) for seg in doc.coverage] == [
+        (0, 115, ["digest-sisi-planned-40000-missiles-for-russia"]), (116, not_seen_at[0] - 1, []),
+        (*not_seen_at, ["digest-us-representative-saw-no-missile-deliveries"]), (not_seen_at[1], len(TEXT), []),
+    ]
 
 
 async def test_dry_run_answers_what_would_be_stored_and_stores_nothing(client, auth):

@@ -90,12 +90,12 @@ async def two_reports_relaying(client, auth, leaks: tuple[str, str]) -> dict:
     common = {"predicate": "supply_arms", "recipient": "syldavia", "object": {"label": "tanks"}, "modality": "planned"}
     # The reporters' own words relaying another report: narration, attributed to the report, the outlet's claim.
     await post(client, auth, "claims", claim_body(
-        "north-gazette-says-borduria-plans-tank-sale", "Leaked cables show that Borduria plans to sell tanks to Syldavia.",
+        "north-gazette-says-borduria-plans-tank-sale", "Borduria plans to sell tanks to Syldavia, leaked cables show.",
         "borduria", claimant="north-gazette", **common,
         ev=evidence("north-gazette-tank-story", NORTH_TEXT, TANK_QUOTE, "narration", attributed_to="capital-daily-tank-report"),
     ))
     await post(client, auth, "claims", claim_body(
-        "south-herald-says-borduria-plans-tank-sale", "Leaked cables show that Borduria plans to sell tanks to Syldavia.",
+        "south-herald-says-borduria-plans-tank-sale", "Borduria plans to sell tanks to Syldavia, leaked cables show.",
         "borduria", claimant="south-herald", **common,
         ev=evidence("south-herald-tank-story", SOUTH_TEXT, TANK_QUOTE, "narration", attributed_to="evening-post-tank-report"),
     ))

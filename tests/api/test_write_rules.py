@@ -79,7 +79,7 @@ async def test_a_claim_on_a_document_created_through_the_api_is_placed_in_its_co
     assert _exported(settings.database_url, tmp_path / "out") == []
     doc = load_dataset(tmp_path / "out").documents["documents/ministry-note.yaml"]
     assert [(seg.start, seg.end, seg.claims, seg.reason) for seg in doc.coverage] == [
-        (0, 18, [], NOT_YET_CURATED), (20, 68, ["shukri-went-to-moscow"], None), (69, 98, ["shukri-went-to-moscow"], None),
+        (0, 18, [], NOT_YET_CURATED), (20, 78, ["shukri-went-to-moscow"], None), (78, 98, [], NOT_YET_CURATED),
     ]
     # Deleted, the claim leaves its passages explained.
     current = await client.get("/v1/claims/shukri-went-to-moscow")
