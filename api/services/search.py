@@ -437,12 +437,13 @@ def _render(store: Store, window: list[Key], docs: dict[tuple[int, int], Doc], e
         wanted.setdefault(KIND_NAMES[code], {}).setdefault(ref_id, set()).add(position)
     texts = _field_texts(store, wanted, {(KIND_NAMES[k], docs[(k, lab)][0]): docs[(k, lab)][1] for _, k, lab in window})
     items = []
+    shown_terms = [word for term in terms for word in synonyms().of_term(term)]  # a synonym shows where it matched
     for (negated, code, _), ref_id, position in shown:
         kind = KIND_NAMES[code]
         title, fields = texts[(kind, ref_id)]
         name, lang, text = fields[position]
         items.append(_ENCODER.encode(
-            {"kind": kind, "id": ref_id, "label": title, "field": name, "language": lang, "snippet": snippet(text, terms),
+            {"kind": kind, "id": ref_id, "label": title, "field": name, "language": lang, "snippet": snippet(text, shown_terms),
              "score": -negated / RANK_SCALE},
         ).encode())
     return items

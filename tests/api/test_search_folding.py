@@ -67,3 +67,11 @@ async def test_search_refuses_a_query_string_that_is_not_utf8(client, query):
     body = assert_problem(await client.get(f"/v1/search?{query}"), 422, "/problems/invalid-parameter")
     name = query.rsplit("&", 1)[-1].split("=")[0]
     assert body["errors"][0]["loc"] == ["query", name]
+
+
+async def test_a_synonym_hit_shows_the_words_that_matched(client):
+    response = await client.get("/v1/search", params={"q": "rockets", "kind": "source", "limit": 200})
+    hit = next(h for h in response.json()["items"] if h["id"] == "alkhaleej-aljadeed-2023-09-26-russia-egypt-security-talks")
+    # The text says صاروخ, far into it: the snippet is around that word, not the text's first 120 characters.
+    assert (hit["field"], hit["language"]) == ("text", "ar")
+    assert "بـ40 ألف صاروخ" in hit["snippet"] and hit["snippet"].startswith("…")
