@@ -45,8 +45,8 @@ CLOSEST_CUTOFF = 0.6  # difflib's similarity ratio an id must reach to be sugges
 
 def closest_ids(value: str, ids: Iterable[str]) -> list[str]:
     """The existing ids most like `value` (difflib's ratio, best first, at most CLOSEST), for "did you mean"; an id
-    that contains `value` or is contained in it comes first ('kremlin' and 'the-kremlin'). Reads every id: only
-    on the error path."""
+    that contains `value` or is contained in it comes first ('kremlin' and 'the-kremlin'). Reads every id it is
+    given: a database gives a bounded few (api/store/nearby.py)."""
     pool = list(ids)
     contained = sorted((i for i in pool if value and (value in i or i in value)), key=lambda i: (abs(len(i) - len(value)), i))
     similar = difflib.get_close_matches(value, pool, n=CLOSEST, cutoff=CLOSEST_CUTOFF)
@@ -54,8 +54,11 @@ def closest_ids(value: str, ids: Iterable[str]) -> list[str]:
 
 
 def did_you_mean(value: str, ids: Iterable[str]) -> str:
-    """'; did you mean 'a' or 'b'?' naming the closest existing ids, or '' when none is close."""
-    found = closest_ids(value, ids)
+    """'; did you mean 'a' or 'b'?' naming the closest existing ids, or '' when none is close. A registry that
+    can offer candidates near `value` (`nearby`: a database-backed one, api/store/dbgraph.py) is asked for those
+    instead of being read whole."""
+    nearby = getattr(ids, "nearby", None)
+    found = closest_ids(value, nearby(value) if callable(nearby) else ids)
     if not found:
         return ""
     return "; did you mean " + " or ".join(f"'{i}'" for i in found) + "?"

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, func, select
 
 from api.dataset.graph import Graph
 from api.dataset.loader import role_id
+from api.store.nearby import connection_rows, nearby_ids
 from api.store.records import MODEL_OF, TABLE_OF
 from schemas.dataset import ActorIn, ActorRoleIn, ClaimIn, ContradictionIn, CorroborationIn, SourceIn
 from schemas.knowledge import Knowledge
@@ -75,6 +76,11 @@ class _Records(Mapping[str, M], Generic[M]):
     def __len__(self) -> int:
         t = self.table
         return int(self.conn.execute(select(func.count()).select_from(t).where(t.c.deleted_at.is_(None))).scalar() or 0)
+
+    def nearby(self, value: str) -> list[str]:
+        """Live ids that may be what an unknown `value` meant, found by index ranges (api/store/nearby.py), so that
+        "did you mean" never reads the whole table."""
+        return nearby_ids(connection_rows(self.conn), self.table.name, value)
 
 
 class _Texts(Mapping[str, str]):

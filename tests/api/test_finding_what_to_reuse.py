@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from api.store import nearby
 from tests.api.test_writes import claim_body
 from tests.conftest import assert_problem, walk
 
@@ -69,3 +70,13 @@ async def test_an_unknown_id_in_a_filter_names_the_closest_ids(client):
     problem = assert_problem(await client.get("/v1/claims?actor=sisi"), 422, "/problems/invalid-parameter")
     assert problem["detail"] == ("Query parameter 'actor': Actor 'sisi' does not exist; did you mean 'abdel-fattah-el-sisi' or"
                                  " 'officials-asked-by-sisi-to-keep-deal-secret-003' or 'isis'?")
+
+
+async def test_past_a_few_thousand_records_did_you_mean_reads_only_index_ranges(client, monkeypatch):
+    # As a table of more than SMALL records is searched: ids sharing the first three characters, the neighbours in
+    # id order, and the records the search index ranks first for each word of the unknown id. 'isis', similar
+    # letter by letter but found by none of these, is no longer offered.
+    monkeypatch.setattr(nearby, "SMALL", 10)
+    problem = assert_problem(await client.get("/v1/claims?actor=sisi"), 422, "/problems/invalid-parameter")
+    assert problem["detail"] == ("Query parameter 'actor': Actor 'sisi' does not exist; did you mean 'abdel-fattah-el-sisi' or"
+                                 " 'officials-asked-by-sisi-to-keep-deal-secret-003'?")
