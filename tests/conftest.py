@@ -7,6 +7,7 @@ the server at TEST_POSTGRES_URL).
 
 from __future__ import annotations
 
+import inspect
 import itertools
 import os
 import shutil
@@ -94,9 +95,62 @@ def empty_databases(tmp_path: Path) -> Iterator[EmptyDatabases]:
     dbs.drop_all()
 
 
+READ_ONLY_PARAMETERS = frozenset({"client", "anyio_backend", "tmp_path"})
+"""A test that asks for nothing but these (and its parametrized values) can only read: `client` sends no key, and
+every write needs one. Such tests share one copy of the built database (`shared_read_url`), which spares a
+PostgreSQL run a database created from the template for each of them."""
+
+
+def _state(url: str) -> tuple[object, ...]:
+    """What any write would change: the revision log, the API keys and the idempotency records."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return tuple(conn.execute(text(
+                "SELECT (SELECT count(*) FROM revision), (SELECT max(seq) FROM revision),"
+                " (SELECT count(*) FROM api_key), (SELECT count(*) FROM idempotency_record)"
+            )).one())
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def shared_read_url(template_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One copy of the built database for the tests that only read; the run fails if one of them changed it."""
+    if BACKEND == "sqlite":
+        path = tmp_path_factory.mktemp("read") / "claims.db"
+        shutil.copyfile(template_url.removeprefix("sqlite:///"), path)
+        url = f"sqlite:///{path}"
+    else:
+        name = f"claims_read_{os.getpid()}"
+        _pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        _pg_admin(f"CREATE DATABASE {name} TEMPLATE {template_url.rsplit('/', 1)[1]}")
+        url = _pg_url(name)
+    before = _state(url)
+    yield url
+    after = _state(url)
+    if BACKEND != "sqlite":
+        _pg_admin(f"DROP DATABASE IF EXISTS {url.rsplit('/', 1)[1]} WITH (FORCE)")
+    assert after == before, f"a test given the shared read-only database wrote to it: {before} -> {after}"
+
+
+def _only_reads(request: pytest.FixtureRequest) -> bool:
+    function = getattr(request.node, "function", None)
+    if function is None:
+        return False
+    callspec = getattr(request.node, "callspec", None)
+    parametrized = set(callspec.params) if callspec is not None else set()
+    own = set(inspect.signature(function).parameters) - parametrized
+    return own <= READ_ONLY_PARAMETERS
+
+
 @pytest.fixture
-def database_url(template_url: str, tmp_path: Path) -> Iterator[str]:
-    """A copy of the built database for this test alone."""
+def database_url(request: pytest.FixtureRequest, template_url: str, tmp_path: Path) -> Iterator[str]:
+    """A copy of the built database for this test alone; for a test that can only read (`READ_ONLY_PARAMETERS`),
+    the copy those tests share."""
+    if _only_reads(request):
+        yield request.getfixturevalue("shared_read_url")
+        return
     if BACKEND == "sqlite":
         path = tmp_path / "claims.db"
         shutil.copyfile(template_url.removeprefix("sqlite:///"), path)
