@@ -1,8 +1,8 @@
-"""Shared fixtures: a real database built from data/, fresh for each test, and the app over HTTP.
+"""Shared fixtures: a real database built from data/, fresh for each test that can write, and the app over HTTP.
 
 CLAIMS_TEST_BACKEND selects the backend: `sqlite` (default; a file per test, copied from one built
 per run) or `postgresql` (a database per test, created from a template database built per run, on
-the server at TEST_POSTGRES_URL).
+the server at TEST_POSTGRES_URL). Tests that can only read share one copy (`READ_ONLY_PARAMETERS`).
 """
 
 from __future__ import annotations
