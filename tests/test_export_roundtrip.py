@@ -94,6 +94,10 @@ async def _served(client: httpx.AsyncClient, urls: list[str]) -> dict[str, tuple
     return views
 
 
+def _content(view: dict) -> dict:
+    return {k: v for k, v in view.items() if k != "revision"}
+
+
 async def test_api_writes_with_nel_and_crlf_survive_export_and_rebuild(client, auth, settings, empty_databases, tmp_path):
     # The case: U+0085 in a description, and a held text with CR LF line ends quoted after its first line.
     text = "First line of the report.\r\nEgypt planned\x85 to supply rockets to Russia.\r\nLast line\u2028with a separator.\r\n"
@@ -124,7 +128,9 @@ async def test_api_writes_with_nel_and_crlf_survive_export_and_rebuild(client, a
     async with _serving(rebuilt) as again:
         for url in ("/v1/actors/desk-x", "/v1/sources/desk-x-report", "/v1/claims/desk-x-egypt-plan"):
             original, copy = await client.get(url), await again.get(url)
-            assert (copy.status_code, copy.json()) == (200, original.json()), url
+            # A rebuild starts each record's history anew (revision 1), where the writes counted theirs: the actor's
+            # view changed when the claim came (its claim counts), a change the feed records as a revision.
+            assert (copy.status_code, _content(copy.json())) == (200, _content(original.json())), url
         assert (await again.get("/v1/sources/desk-x-report")).json()["text"] == text
     # Exported once more, the rebuilt database writes the same files, byte for byte.
     twice = tmp_path / "twice"

@@ -282,7 +282,10 @@ async def test_changing_speaks_for_re_renders_the_corroborations_it_decides(clie
     assert joined.status_code == 200, joined.text
     await assert_corroboration_everywhere(client, False, ["borduria"])
     after = await client.get(f"/v1/corroborations/{PARTY_CORROBORATION}")
-    assert after.json()["revision"] == revision and after.headers["etag"] != before
+    # Its data did not change, its view did: a new revision, and a `refresh` in the change feed.
+    assert after.json()["revision"] == revision + 1 and after.headers["etag"] != before
+    refreshes = await walk(client, f"/v1/changes?resource=corroboration&resource_id={PARTY_CORROBORATION}")
+    assert [(c["revision"], c["action"]) for c in refreshes][-1] == (revision + 1, "refresh")
 
     # The party's name is shown in the corroboration's view: renaming it re-renders the view too.
     etag = (await client.get("/v1/actors/borduria")).headers["etag"]
