@@ -43,7 +43,7 @@ def test_keys_refuse_unknown_scope(cli_env, capsys):
 
 def test_export_command_reproduces_data(cli_env, tmp_path, capsys):
     assert cli.main(["export", "--output", str(tmp_path)]) == 0
-    assert "wrote 12 files" in capsys.readouterr().out
+    assert "wrote 13 files" in capsys.readouterr().out  # synonyms.yaml among them
     for name in ("actors.yaml", "sources.yaml", "links.yaml", "documents/003.yaml", "corpus/003_31df72e609d04747.txt"):
         assert filecmp.cmp(tmp_path / name, ROOT / "data" / name, shallow=False), name
 
