@@ -76,7 +76,9 @@ async def test_views_are_compressed_in_place_and_back(database_url: str) -> None
             command.downgrade(_alembic(conn), "0010")
         with engine.begin() as conn:
             plain, afters = _views(conn), _afters(conn)
-            assert _links(conn) == {t: (False, indexes, rows) for t, (_, indexes, rows) in links.items()}
+            # As at 0010: rowid tables, and the index migration 0012 drops back in place.
+            assert _links(conn) == {t: (False, sorted([*indexes, *(["ix_claim_key_key"] if t == "claim_key" else [])]), rows)
+                                    for t, (_, indexes, rows) in links.items()}
             data = {(r[0], r[1]): r[2] for t in VIEWS for r in conn.execute(text(f"SELECT '{t}', id, data FROM {t}"))}
         assert all(after is None for _, action, after in seeded_afters if action == "create")
         assert [(seq, action) for seq, action, _ in afters] == [(seq, action) for seq, action, _ in seeded_afters]
