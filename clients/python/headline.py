@@ -34,7 +34,8 @@ CORROBORATIONS = {
     "sisi-missile-plan-first-sentence-and-ordered-batch",
     "sisi-secret-missiles-production-and-shipment-plans",
 }
-# "صاروخ" (missile) appears only in the Arabic report of 26 September 2023.
+# "صاروخ" (missile) appears only in the Arabic report of 26 September 2023; the synonym table (data/synonyms.yaml)
+# makes it find the English reports of missiles too.
 ARABIC_QUERY = "صاروخ"
 ARABIC_REPORT = "alkhaleej-aljadeed-2023-09-26-russia-egypt-security-talks"
 ARABIC_CLAIM = "ar-sisi-planned-40000-missiles-for-russia"
@@ -130,7 +131,7 @@ def main() -> int:
         hits = answer(search.sync_detailed(client=client, q=ARABIC_QUERY), SearchHitPage, HTTPStatus.OK, "GET /v1/search")
         found = {(hit.kind.value, hit.id) for hit in hits.items}
         check(("source", ARABIC_REPORT) in found and ("claim", ARABIC_CLAIM) in found, f"Arabic search finds the Arabic report and its claim: {sorted(found)}")
-        check(all(hit.language == "ar" for hit in hits.items), "every hit is in Arabic")
+        check(any(hit.language == "en" for hit in hits.items), "the synonym table finds English reports of missiles too")
 
     with AuthenticatedClient(base_url=base_url, token=key, raise_on_unexpected_status=True) as writer:
         write_with_if_match(writer, claim, etag)

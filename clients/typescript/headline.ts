@@ -20,7 +20,8 @@ const CORROBORATIONS = [
   "sisi-missile-plan-first-sentence-and-ordered-batch",
   "sisi-secret-missiles-production-and-shipment-plans",
 ];
-// "صاروخ" (missile) appears only in the Arabic report of 26 September 2023.
+// "صاروخ" (missile) appears only in the Arabic report of 26 September 2023; the synonym table (data/synonyms.yaml)
+// makes it find the English reports of missiles too.
 const ARABIC_QUERY = "صاروخ";
 const ARABIC_REPORT = "alkhaleej-aljadeed-2023-09-26-russia-egypt-security-talks";
 const ARABIC_CLAIM = "ar-sisi-planned-40000-missiles-for-russia";
@@ -93,7 +94,7 @@ async function main(): Promise<void> {
   check(found.data !== undefined, `GET /v1/search: ${found.response.status} ${JSON.stringify(found.error)}`);
   const hits = found.data.items.map((hit) => `${hit.kind}:${hit.id}`);
   check(hits.includes(`source:${ARABIC_REPORT}`) && hits.includes(`claim:${ARABIC_CLAIM}`), `Arabic search finds the Arabic report and its claim: ${hits.join(", ")}`);
-  check(found.data.items.every((hit) => hit.language === "ar"), "every hit is in Arabic");
+  check(found.data.items.some((hit) => hit.language === "en"), "the synonym table finds English reports of missiles too");
 
   console.log(
     `typescript client: ${ids.length} claims paged; ${HEADLINE}: ${contradictionIds.length} contradictions, ` +

@@ -159,6 +159,9 @@ async def test_the_feed_filters_by_time(client, auth):
     assert await walk(client, "/v1/changes?since=9999-12-31T00:00:00Z") == []
     naive = assert_problem(await client.get("/v1/changes?since=2026-11-24T02:06:21"), 422, "/problems/validation-error")
     assert naive["errors"][0]["loc"] == ["query", "since"]
+    for not_a_date_time in ("0.5", "1700000000", "2026-11-24", "2026-11-24 02:06:21Z"):
+        wrong = assert_problem(await client.get(f"/v1/changes?until={not_a_date_time}"), 422, "/problems/validation-error")
+        assert [e["loc"] for e in wrong["errors"]] == [["query", "until"]], not_a_date_time
     far = assert_problem(await client.get("/v1/changes?" + _query({"until": "0001-01-01T00:00:00+01:00"})), 422,
                          "/problems/invalid-parameter")
     assert far["errors"] == [{"loc": ["query", "until"], "msg": "outside the years 0001 to 9999 in UTC", "type": "datetime_range"}]

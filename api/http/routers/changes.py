@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from pydantic import AwareDatetime
+from pydantic import AwareDatetime, BeforeValidator
 from starlette.responses import Response
 
 from api.errors import InvalidParameter, problem_responses
@@ -17,6 +18,20 @@ from schemas.changes import ChangePage
 from schemas.vocab import ChangeResource
 
 router = APIRouter(route_class=StrictQueryRoute)
+
+_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})")
+
+
+def _rfc3339(value: object) -> object:
+    """A date-time given as text must be RFC 3339's `date-time` (section 5.6), offset included: pydantic alone would
+    also read a number (`until=0.5`) as seconds since 1970."""
+    if isinstance(value, str) and not _RFC3339.fullmatch(value):
+        raise ValueError("an RFC 3339 date-time with its offset is expected, e.g. 2026-11-24T02:06:21Z")
+    return value
+
+
+Moment = Annotated[AwareDatetime, BeforeValidator(_rfc3339)]
+
 
 def _utc(param: str, moment: datetime | None) -> datetime | None:
     if moment is None:
@@ -40,9 +55,9 @@ async def list_changes(
         min_length=1, max_length=200, description="With `resource`: only changes to the record with this id (its key is"
         " the pair), as `GET /v1/{resource}s/{id}/revisions` lists them, `refresh` included."
     )] = None,
-    since: Annotated[AwareDatetime | None, Query(description="Only changes made at or after this moment: an RFC 3339 date-time with"
+    since: Annotated[Moment | None, Query(description="Only changes made at or after this moment: an RFC 3339 date-time with"
                                                     " its offset, e.g. `2026-11-24T02:06:21Z` (compared in UTC).")] = None,
-    until: Annotated[AwareDatetime | None, Query(description="Only changes made before this moment (RFC 3339, as `since`).")] = None,
+    until: Annotated[Moment | None, Query(description="Only changes made before this moment (RFC 3339, as `since`).")] = None,
     include_views: Annotated[bool, Query(description="Give each record's current `view` on its latest change (default"
                                                      " false: `view` is null).")] = False,
     limit: Limit = DEFAULT, cursor: CursorParam = None,
