@@ -29,7 +29,7 @@ serve: $(STAMP)
 
 # The whole suite, on SQLite and on PostgreSQL (TEST_POSTGRES_URL, by default the local server), and the
 # contract check against live servers on both (lint, generated clients, Schemathesis). scripts/test runs
-# them in two lanes, one per core: PostgreSQL's suite; SQLite's suite then the contract check.
+# them in two lanes, one per core: PostgreSQL's suite then the browser tests; SQLite's suite then the contract check.
 test: $(STAMP)
 	scripts/test
 
