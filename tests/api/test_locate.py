@@ -130,3 +130,10 @@ async def test_a_patch_gives_new_evidence_by_its_quote_and_it_is_located(client,
     assert response.status_code == 200, response.text
     [ev] = response.json()["evidence"]
     assert (ev["start"], ev["end"]) == (1897, 1976)
+
+
+async def test_a_quote_longer_than_1000_code_points_is_refused_naming_it(client):
+    response = await client.get("/v1/sources/alkhaleej-aljadeed-2023-09-26-russia-egypt-security-talks/locate",
+                                params={"quote": "ب" * 1001})
+    problem = assert_problem(response, 422, "/problems/validation-error")
+    assert [e["loc"] for e in problem["errors"]] == [["query", "quote"]]

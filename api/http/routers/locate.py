@@ -21,7 +21,9 @@ router = APIRouter(tags=["sources"], route_class=StrictQueryRoute)
             responses={**READ_RESPONSES, **problem_responses(404, 410, 422, 503)})
 async def locate_quote(
     request: Request, source_id: str,
-    quote: Annotated[str, Query(min_length=1, max_length=10_000, description="The words to find. White space of any kind and"
+    quote: Annotated[str, Query(min_length=1, max_length=1_000, description="The words to find, at most 1,000 code points"
+                                " (so that the request line stays within what an HTTP server accepts, about 16 KiB once"
+                                " percent-encoded; a longer passage is found by its beginning). White space of any kind and"
                                 " length matches any other; text is compared after NFKC normalisation.")],
     occurrence: Annotated[int | None, Query(ge=1, le=MAX_OFFSET, description="Which place to take (1 is the first in the"
                                             " text) when the quote is found more than once.")] = None,
