@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -24,10 +24,9 @@ from hypothesis import strategies as st
 from api.config import ROOT, Settings
 from api.main import create_app
 from api.services import changes
-from api.services.claims import Query
-from api.services.common import use_cursor_secret
+from tests.api import test_query_plans
 from tests.api.test_engine import NORTH, PLAN, SOUTH, SOUTH_TEXT, _actor, _claim, _not_seen, _plan, _post, _world
-from tests.api.test_query_plans import LISTED, RecordingStore, plan_of, without_seqscan
+from tests.api.test_query_plans import RecordingStore, assert_no_scan
 from tests.conftest import BACKEND, _pg_admin, _pg_url, assert_problem, make_key, walk
 
 pytestmark = pytest.mark.anyio
@@ -181,13 +180,7 @@ def _utc(moment: str) -> datetime:
     return datetime.fromisoformat(moment)
 
 
-@pytest.fixture
-def recording(database_url: str) -> Iterator[RecordingStore]:
-    without_seqscan(database_url)
-    s = RecordingStore(database_url)
-    use_cursor_secret(s, "query-plan-test-secret")
-    yield s
-    s.close()
+recording = test_query_plans.recording  # the store that records each statement, the fixture the plan tests use
 
 
 @pytest.mark.parametrize("name,serve", FEED_QUERIES, ids=[name for name, _ in FEED_QUERIES])
@@ -196,13 +189,7 @@ def test_the_feed_filters_are_served_by_an_index(recording: RecordingStore, name
     assert page.items, name
     listing = [(sql, params) for sql, params in recording.statements if "LIMIT ?" in sql]
     assert listing, name
-    for sql, params in listing:
-        plan = plan_of(recording, Query(sql, params, "", ""))
-        shown = "\n".join(plan)
-        if recording.sqlite:
-            assert not [step for step in plan if step.startswith(tuple(f"SCAN {t}" for t in LISTED))], shown
-        else:
-            assert "Seq Scan" not in shown, shown
+    assert_no_scan(recording, listing)
 
 
 # -- the mirror, after generated series of writes
