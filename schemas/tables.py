@@ -461,6 +461,6 @@ class SourceClaimCount(SQLModel, table=True):
     count: int
 
 
-# The engine's candidates under a key, in id order, read from the index alone: a write compares a claim with the
-# first few under each key (api/services/engine.py `MAX_CANDIDATES`), whatever the number of claims sharing it.
+# The engine's candidates under a key, in id order, read from the index alone: a write compares a claim with its
+# neighbours by id under each key (api/engine/detect.py `NEIGHBOURS`), whatever the number of claims sharing it.
 Index("ix_claim_key_key_claim", ClaimKey.key, ClaimKey.claim_id)

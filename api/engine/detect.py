@@ -7,6 +7,7 @@ quotes of the same speaker. `lookups(facts)` says which keys to look up; storage
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -15,12 +16,15 @@ from api.engine.rules import RULES, Detection, apply, outcome_parties
 from api.engine.world import World
 from schemas.vocab import Speech
 
-MAX_CANDIDATES = 25
-"""Claims compared with a claim, at most, under each key it is looked up by (its proposition key, the pair keys of
-the stances and characterizations it meets, its direct speakers, its outcomes): the first by id. The same cap holds
-for a write (api/services/engine.py) and for a build (`detect_all`), so both compare the same pairs and the work
-per claim does not grow with the database. Keys shared by fewer claims (every key of the shipped dataset) are
-compared in full."""
+NEIGHBOURS = 13
+"""Under each key a claim is looked up by (its proposition key, the pair keys of the stances and characterizations
+it meets, its direct speakers, its outcomes), it is compared with at most this many claims whose ids come just
+before its own and as many just after: its neighbours in the key's id order. A write (api/services/engine.py) and a
+build (`detect_all`) compare the same neighbours, so the work per claim does not grow with the database, and no
+claim is compared with every claim of a large key: under a key of a thousand claims each is compared with at most
+2 × 13, so that the relations a claim is in, and with them its view and the cost of a write next to it, stay bounded
+as a story grows (a first-by-id cap would pair the same few claims with every new one). Keys of at most 14 claims
+(every key of the shipped dataset) are compared in full."""
 
 
 @dataclass(frozen=True)
@@ -108,16 +112,20 @@ class Index:
             for key in outcome_keys(f, world):
                 self.by_outcome.setdefault(key, []).append(f)
 
-    def candidates(self, look: Lookups, exclude: str | None = None, cap: int | None = None) -> list[Facts]:
-        """The claims stored under the keys `look` names, but `exclude`; with `cap`, under each key only the first
-        `cap` by id, as storage finds them for a claim being written (api/services/engine.py `MAX_CANDIDATES`)."""
+    def candidates(self, look: Lookups, exclude: str | None = None, near: int | None = None) -> list[Facts]:
+        """The claims stored under the keys `look` names, but `exclude`; with `near` (and `exclude`, the claim
+        looked up), under each key only the `near` claims whose ids come just before `exclude` and the `near` just
+        after, as storage finds them for a claim being written (`NEIGHBOURS`). The lists must be `sort`ed."""
         found: dict[str, Facts] = {}
         for table, keys in ((self.by_key, look.keys), (self.by_pair, look.pairs), (self.by_speaker, look.speakers),
                             (self.by_outcome, look.outcomes)):
             for key in keys:
-                stored = table.get(key, ())
-                if cap is not None and len(stored) > cap:
-                    stored = [f for f in stored[:cap + 1] if f.id != exclude][:cap]
+                stored = table.get(key, [])
+                if near is not None and exclude is not None and len(stored) > near:
+                    ids = self._ids(table, key)
+                    at = bisect_left(ids, exclude)
+                    after = at + 1 if at < len(ids) and ids[at] == exclude else at
+                    stored = stored[max(0, at - near):at] + stored[after:after + near]
                 found.update((f.id, f) for f in stored)
         if exclude is not None:
             found.pop(exclude, None)
@@ -125,22 +133,30 @@ class Index:
 
     def sort(self) -> None:
         """Each key's claims in id order, the order storage reads them in."""
+        self._sorted_ids: dict[tuple[int, str], list[str]] = {}
         for table in (self.by_key, self.by_pair, self.by_speaker, self.by_outcome):
             for stored in table.values():
                 stored.sort(key=lambda f: f.id)
 
+    def _ids(self, table: dict[str, list[Facts]], key: str) -> list[str]:
+        """The ids under a key, in order (kept once per key for `candidates`' bisection)."""
+        slot = (id(table), key)
+        if slot not in self._sorted_ids:
+            self._sorted_ids[slot] = [f.id for f in table[key]]
+        return self._sorted_ids[slot]
+
 
 def detect_all(facts: Sequence[Facts], world: World,
-               rejected: Collection[tuple[str, frozenset[str]]] = (), cap: int | None = None) -> list[Detection]:
+               rejected: Collection[tuple[str, frozenset[str]]] = (), near: int | None = None) -> list[Detection]:
     """Every relation the rules find among the claims (each pair once).
 
-    With `cap`, a claim is compared under each key it looks up with the first `cap` claims stored there by id,
-    as a write compares it (api/services/engine.py `MAX_CANDIDATES`), so that the work grows with the number
-    of claims, not with the square of the largest key's; a pair is compared when either claim finds the other.
-    Without it, with every claim that shares a key."""
+    With `near`, a claim is compared under each key it looks up with the `near` claims stored there just before
+    it by id and the `near` just after, as a write compares it (`NEIGHBOURS`), so that the work grows with the
+    number of claims, not with the square of the largest key's; a pair is compared when either claim finds the
+    other. Without it, with every claim that shares a key."""
     index = Index(facts, world)
     index.sort()
-    found = [index.candidates(lookups(f, world), f.id, cap) for f in facts]
+    found = [index.candidates(lookups(f, world), f.id, near) for f in facts]
     partners = {f.id: {c.id for c in others} for f, others in zip(facts, found, strict=True)}
     out: list[Detection] = []
     for f, others in zip(facts, found, strict=True):

@@ -10,7 +10,7 @@ from typing import Any
 
 from api.dataset.loader import Dataset
 from api.engine.adopt import place, relation_of
-from api.engine.detect import MAX_CANDIDATES, detect_all
+from api.engine.detect import NEIGHBOURS, detect_all
 from api.engine.evaluate import Evaluation, evaluate
 from api.engine.propositions import Facts, facts_of, group
 from api.engine.rules import Detection
@@ -34,7 +34,7 @@ def dataset_facts(ds: Dataset, world: World | None = None) -> list[Facts]:
 def detect_dataset(ds: Dataset) -> tuple[list[Facts], list[Detection]]:
     world = world_of(ds)
     facts = dataset_facts(ds, world)
-    return facts, detect_all(facts, world, cap=MAX_CANDIDATES)
+    return facts, detect_all(facts, world, near=NEIGHBOURS)
 
 
 def evaluate_dataset(ds: Dataset) -> tuple[list[Detection], Evaluation]:
@@ -62,7 +62,7 @@ def prepare(ds: Dataset) -> list[Detection]:
     world = world_of(ds)
     facts = dataset_facts(ds, world)
     ds.propositions = {f.id: p.id for p in group(facts) for f in p.claims}
-    detections = detect_all(facts, world, cap=MAX_CANDIDATES)
+    detections = detect_all(facts, world, near=NEIGHBOURS)
     for d in detections:
         where = place(d, ds)
         table: dict[str, Any] = ds.contradictions if d.relation == "contradiction" else ds.corroborations

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import delete, insert, select
 
 from api.engine.adopt import alike_in, covers, place, relation_of
-from api.engine.detect import MAX_CANDIDATES, detect_for, lookups, search_keys
+from api.engine.detect import NEIGHBOURS, detect_for, lookups, search_keys
 from api.engine.propositions import Facts, Key, facts_of, proposition_ids
 from api.engine.rules import Detection
 from api.engine.run import DETECTED_FILE
@@ -53,14 +53,17 @@ class EngineWrites:
         return out
 
     def _candidates(self, facts: Facts, world: World) -> list[Facts]:
-        """The claims the rules compare a claim with: under each key it is looked up by, the first
-        `MAX_CANDIDATES` by id (one index range per key, `ix_claim_key_key_claim`), so that a claim of a
-        proposition, pair or speaker shared by thousands costs what one shared by a few does."""
+        """The claims the rules compare a claim with: under each key it is looked up by, its `NEIGHBOURS`
+        (api/engine/detect.py): that many ids just below its own and as many just above (two index ranges per
+        key, `ix_claim_key_key_claim`), so that a claim of a proposition, pair or speaker shared by thousands
+        costs what one shared by a few does, and no claim is paired with every new one."""
         t = table_of(ClaimKey)
         ids: set[str] = set()
         for key in search_keys(lookups(facts, world)):
-            query = select(t.c.claim_id).where(t.c.key == key, t.c.claim_id != facts.id).order_by(t.c.claim_id).limit(MAX_CANDIDATES)
-            ids.update(r[0] for r in self.w.conn.execute(query))
+            below = select(t.c.claim_id).where(t.c.key == key, t.c.claim_id < facts.id).order_by(t.c.claim_id.desc()).limit(NEIGHBOURS)
+            above = select(t.c.claim_id).where(t.c.key == key, t.c.claim_id > facts.id).order_by(t.c.claim_id).limit(NEIGHBOURS)
+            ids.update(r[0] for r in self.w.conn.execute(below))
+            ids.update(r[0] for r in self.w.conn.execute(above))
         return [facts_of(self.g.claims[c], world) for c in sorted(ids) if c in self.g.claims]
 
     # -- propositions

@@ -339,6 +339,10 @@ class Writer:
         change too: the record takes a new revision and the feed a `refresh`, so that a client mirroring the feed
         misses no change to any view. A view rendered the same (by its ETag's digest) is left as it is."""
         self.g.forget()
+        with self.g.rendering():
+            self._render_all(affected)
+
+    def _render_all(self, affected: dict[str, set[str]]) -> None:
         renderer = Renderer(self.g)
         for kind, ids in affected.items():
             t = TABLE_OF[kind]

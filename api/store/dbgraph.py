@@ -7,7 +7,8 @@ drops what the write has since changed, so re-rendering sees the new state.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
@@ -106,11 +107,35 @@ class _Texts(Mapping[str, str]):
         return len(list(iter(self)))
 
 
+T = TypeVar("T")
+
+
 class DbGraph(Graph):
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self._knowledge: Knowledge | None = None
+        self._memo: dict[tuple[str, str], Any] | None = None
         self.forget()
+
+    @contextmanager
+    def rendering(self) -> Iterator[None]:
+        """While views are rendered, and nothing else is written, the links and roles read are kept: a render of
+        many views that show the same claims, actors and roles reads each once (the parties of a speaker, the
+        relations of a claim), not once per view."""
+        self._memo = {}
+        try:
+            yield
+        finally:
+            self._memo = None
+
+    def _kept(self, what: str, key: str, read: Callable[[], T]) -> T:
+        if self._memo is None:
+            return read()
+        slot = (what, key)
+        if slot not in self._memo:
+            self._memo[slot] = read()
+        value: T = self._memo[slot]
+        return value
 
     def forget(self) -> None:
         self.actors: _Records[ActorIn] = _Records(self.conn, "actor")
@@ -152,9 +177,12 @@ class DbGraph(Graph):
         return names
 
     def roles_of(self, actor_id: str) -> list[ActorRoleIn]:
-        t = table_of(ActorRole)
-        rows = self.conn.execute(select(t.c.data).where(t.c.actor_id == actor_id).order_by(t.c.file, t.c.position))
-        return [ActorRoleIn.model_validate_json(r[0]) for r in rows]
+        def read() -> list[ActorRoleIn]:
+            t = table_of(ActorRole)
+            rows = self.conn.execute(select(t.c.data).where(t.c.actor_id == actor_id).order_by(t.c.file, t.c.position))
+            return [ActorRoleIn.model_validate_json(r[0]) for r in rows]
+
+        return self._kept("roles", actor_id, read)
 
     def role_ids_of(self, actor_id: str) -> list[str]:
         t = table_of(ActorRole)
@@ -163,11 +191,13 @@ class DbGraph(Graph):
 
     def contradictions_of(self, claim_id: str) -> list[str]:
         t = table_of(ContradictionClaim)
-        return sorted(r[0] for r in self.conn.execute(select(t.c.contradiction_id).where(t.c.claim_id == claim_id)))
+        return self._kept("contradictions", claim_id, lambda: sorted(
+            r[0] for r in self.conn.execute(select(t.c.contradiction_id).where(t.c.claim_id == claim_id))))
 
     def corroborations_of(self, claim_id: str) -> list[str]:
         t = table_of(CorroborationClaim)
-        return sorted(r[0] for r in self.conn.execute(select(t.c.corroboration_id).where(t.c.claim_id == claim_id)))
+        return self._kept("corroborations", claim_id, lambda: sorted(
+            r[0] for r in self.conn.execute(select(t.c.corroboration_id).where(t.c.claim_id == claim_id))))
 
     def claim_counts(self, actor_id: str) -> dict[ClaimRole, int]:
         """Claims the actor plays each role in, as kept in `actor_claim_count` (one primary-key range, not a count)."""
@@ -182,7 +212,8 @@ class DbGraph(Graph):
 
     def cited_by(self, source_id: str) -> list[str]:
         t = table_of(SourceCite)
-        return sorted(r[0] for r in self.conn.execute(select(t.c.source_id).where(t.c.cited_id == source_id)))
+        return self._kept("cited_by", source_id, lambda: sorted(
+            r[0] for r in self.conn.execute(select(t.c.source_id).where(t.c.cited_id == source_id))))
 
     def group_candidates(self) -> list[ActorIn]:
         """Every live actor with members (through `actor_reference`; reference rows exist for live actors only)."""

@@ -119,7 +119,7 @@ async def test_claim_counts_follow_each_claim_created_changed_and_deleted(client
     assert await counts() == (shukri, egypt, quoted)
 
 
-async def test_the_rules_compare_a_claim_with_at_most_max_candidates_claims_under_each_key(client, auth, monkeypatch):
+async def test_the_rules_compare_a_claim_with_its_neighbours_by_id_under_each_key(client, auth, monkeypatch):
     from tests.api.test_engine import SOUTH, _claim, _plan, _relations, _world
 
     await _world(client, auth)
@@ -135,8 +135,9 @@ async def test_the_rules_compare_a_claim_with_at_most_max_candidates_claims_unde
     assert [(r[2], r[4]) for r in _relations(both)] == [("proposed", ["plan"]), ("proposed", ["plan-officials"])]
     etag = (await client.get("/v1/claims/denial")).headers["etag"]
     assert (await client.delete("/v1/claims/denial", headers={**auth, "If-Match": etag})).status_code == 204
-    # Under the proposition key both plans are candidates; with one per key, only the first by id is compared.
-    monkeypatch.setattr("api.services.engine.MAX_CANDIDATES", 1)
+    # Under the proposition key both plans are candidates; with one neighbour on each side, only the id next above
+    # 'denial-again' is compared: 'plan' (nothing under the key sorts below it, and 'plan-officials' comes after).
+    monkeypatch.setattr("api.services.engine.NEIGHBOURS", 1)
     bounded = await _post(client, auth, "claims", denial("denial-again"))
     assert [(r[2], r[4]) for r in _relations(bounded)] == [("proposed", ["plan"])]
 
