@@ -13,7 +13,10 @@ ProblemError                      base; its subclasses are the API's problem typ
 ├── InvalidParameter     422  /problems/invalid-parameter      a parameter is well-formed but unacceptable
 ├── IdempotencyKeyReused 422  /problems/idempotency-key-reused the Idempotency-Key was used for another request
 ├── PreconditionRequired 428  /problems/precondition-required  PATCH and DELETE need If-Match
-└── Unavailable          503  /problems/unavailable            no database connection freed up in time (Retry-After)
+└── Unavailable          503  /problems/unavailable            the database could not take the request in time: no
+                                                                   connection freed up, SQLite's write lock stayed held
+                                                                   past its busy timeout, or the server is unreachable
+                                                                   (Retry-After)
 Framework errors map onto the same shape:
     request validation     422  /problems/validation-error   (with `errors: [{loc, msg, type}]`)
     unknown path           404  /problems/not-found
@@ -24,12 +27,15 @@ Anything else is a bug and stays a 500.
 from __future__ import annotations
 
 import re
+import sqlite3
 from typing import Any
 
+import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import OperationalError as SQLAlchemyOperationalError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import compile_path
@@ -159,8 +165,10 @@ class InvalidParameter(ProblemError):
 
 
 class Unavailable(ProblemError):
-    """Every database connection (or thread) the server allows stayed busy for CLAIMS_DB_POOL_TIMEOUT_SECONDS:
-    the request did nothing, and may be sent again after Retry-After seconds."""
+    """The database could not take the request in time: every connection (or thread) the server allows stayed
+    busy for CLAIMS_DB_POOL_TIMEOUT_SECONDS, another writer held SQLite's write lock past its busy timeout, or
+    PostgreSQL could not be reached. The request did nothing (its transaction, if any, was rolled back) and may
+    be sent again after Retry-After seconds (RFC 9110 §15.6.4, §10.2.3)."""
 
     status = 503
     type = "/problems/unavailable"
@@ -247,9 +255,39 @@ async def _pool_timeout(request: Request, exc: Exception) -> JSONResponse:
     return await _problem_error(request, problem)
 
 
+SQLITE_BUSY = ("database is locked", "database is busy", "database table is locked")
+"""The messages of sqlite3.OperationalError for SQLITE_BUSY and SQLITE_LOCKED: another connection held a lock
+for longer than the busy timeout. Other OperationalErrors of SQLite (a missing table, a full disk) are faults."""
+
+
+def unavailable_cause(exc: BaseException) -> str | None:
+    """Why a database error means "try again later" rather than a fault, or None when it is a fault.
+
+    SQLite's busy and locked errors (`SQLITE_BUSY`), and any psycopg OperationalError (the server could not be
+    reached, the connection was lost, a statement or lock timed out), whether raised as they are or wrapped by
+    SQLAlchemy."""
+    cause = getattr(exc, "orig", None) or exc
+    if isinstance(cause, sqlite3.OperationalError) and str(cause).startswith(SQLITE_BUSY):
+        return "another write held the database's write lock past the busy timeout (CLAIMS_DB_POOL_TIMEOUT_SECONDS)"
+    if isinstance(cause, psycopg.OperationalError):
+        return "the PostgreSQL server could not complete it (unreachable, connection lost, or a timeout)"
+    return None
+
+
+async def _database_busy(request: Request, exc: Exception) -> JSONResponse:
+    cause = unavailable_cause(exc)
+    if cause is None:
+        raise exc
+    return await _problem_error(request, Unavailable(f"The database could not take this request now: {cause}. Nothing was changed;"
+                                                     " try again after Retry-After seconds."))
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ProblemError, _problem_error)
     app.add_exception_handler(SQLAlchemyTimeout, _pool_timeout)
+    app.add_exception_handler(SQLAlchemyOperationalError, _database_busy)
+    app.add_exception_handler(sqlite3.OperationalError, _database_busy)
+    app.add_exception_handler(psycopg.OperationalError, _database_busy)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
 
@@ -267,8 +305,9 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         404: "No resource with that id.",
         410: "The resource was deleted; its history remains.",
         422: "A parameter or the body is invalid.",
-        503: "No database connection freed up in time (`/problems/unavailable`): nothing was done; send it again after"
-             " `Retry-After` seconds.",
+        503: "The database could not take the request in time (`/problems/unavailable`): no connection freed up, or"
+             " another write held the write lock, or the database server could not be reached. Nothing was done; send it"
+             " again after `Retry-After` seconds.",
     }
     retry_after = {"Retry-After": {"description": "Seconds to wait before sending the request again.", "schema": {"type": "integer"}}}
     return {

@@ -56,18 +56,24 @@ def sqlalchemy_url(database_url: str) -> str:
 
 
 def make_engine(database_url: str, *, pool_size: int = 10, timeout: float = 30.0) -> Engine:
-    """The SQLAlchemy engine for writes, migrations and builds: at most `pool_size` connections (no overflow);
-    a checkout that waits longer than `timeout` seconds raises sqlalchemy.exc.TimeoutError (a 503 in a route)."""
+    """The SQLAlchemy engine for writes, migrations and builds: at most `pool_size` connections (no overflow).
+
+    Waits are bounded by `timeout` seconds each: a checkout from the pool (then sqlalchemy.exc.TimeoutError), and
+    the wait for the database's write lock that every transaction takes first (SQLite's `BEGIN IMMEDIATE` under
+    `busy_timeout`, then sqlite3.OperationalError "database is locked"; PostgreSQL's advisory lock under
+    `lock_timeout`, then psycopg's LockNotAvailable). In a route each becomes a 503 /problems/unavailable with
+    Retry-After (api/errors.py), and the transaction is rolled back."""
     bounds: dict[str, Any] = {"pool_size": pool_size, "max_overflow": 0, "pool_timeout": timeout}
+    wait_ms = max(1, round(timeout * 1000))
     if is_sqlite(database_url):
-        engine = create_engine(database_url, connect_args={"check_same_thread": False, "timeout": 30}, **bounds)
+        engine = create_engine(database_url, connect_args={"check_same_thread": False, "timeout": timeout}, **bounds)
 
         @event.listens_for(engine, "connect")
         def _sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
             dbapi_conn.isolation_level = None  # transactions are begun explicitly, below
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute(f"PRAGMA busy_timeout={wait_ms}")
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
@@ -82,6 +88,7 @@ def make_engine(database_url: str, *, pool_size: int = 10, timeout: float = 30.0
 
     @event.listens_for(engine, "begin")
     def _pg_begin(conn: Connection) -> None:
+        conn.exec_driver_sql(f"SET LOCAL lock_timeout = {wait_ms}")
         conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_ID})")
 
     return engine

@@ -10,9 +10,10 @@ opens never exceed its documented bound, however many requests arrive at once.
 
 from __future__ import annotations
 
+import sqlite3
 import threading
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
 import anyio
@@ -212,3 +213,47 @@ async def test_the_key_check_runs_where_primary_key_reads_run(settings, write_ke
         refused = await client.post("/v1/claims", json={}, headers={"Authorization": "Bearer ck_unknown.secret"})
         assert_problem(refused, 401, "/problems/unauthorized")
     assert on_loop == [BACKEND == "sqlite"] * 2
+
+
+@contextmanager
+def write_lock_held_elsewhere(database_url: str) -> Iterator[None]:
+    """Another process's transaction holding the database's write lock: SQLite's (`BEGIN IMMEDIATE` on its own
+    connection to the file) or the PostgreSQL advisory lock every write transaction takes first."""
+    if BACKEND == "sqlite":
+        other = sqlite3.connect(database_url.removeprefix("sqlite:///"), isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        return
+    engine = make_engine(database_url, pool_size=1)  # its "begin" takes the advisory lock
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("SELECT 1"))
+            yield
+    finally:
+        engine.dispose()
+
+
+async def test_a_write_waiting_for_the_write_lock_past_the_timeout_gets_503_and_changes_nothing(settings, write_key):
+    actor = {"id": "lock-test-org", "kind": "organization", "name": "Lock Test Org",
+             "names": [{"value": "Lock Test Org", "language": "en"}], "description": "Made by the write-lock test."}
+    auth = {"Authorization": f"Bearer {write_key}"}
+    async with served(settings, db_pool_timeout_seconds=0.3) as (_app, client):
+        top = (await client.get("/v1/changes", params={"limit": 1})).json()
+        with write_lock_held_elsewhere(settings.database_url):
+            refused = await client.post("/v1/actors", json=actor, headers=auth)
+            assert (await client.get("/v1/actors/lock-test-org")).status_code == 404
+        cause = ("another write held the database's write lock past the busy timeout (CLAIMS_DB_POOL_TIMEOUT_SECONDS)"
+                 if BACKEND == "sqlite" else
+                 "the PostgreSQL server could not complete it (unreachable, connection lost, or a timeout)")
+        assert_problem(refused, 503, "/problems/unavailable",
+                       f"The database could not take this request now: {cause}. Nothing was changed; try again after"
+                       " Retry-After seconds.")
+        assert refused.headers["retry-after"] == "1"
+        assert (await client.get("/v1/changes", params={"limit": 1})).json() == top
+        created = await client.post("/v1/actors", json=actor, headers=auth)
+        assert created.status_code == 201, created.text
+        assert (await client.get("/v1/actors/lock-test-org")).json()["name"] == "Lock Test Org"
