@@ -402,7 +402,7 @@ class Writer:
             # An account of the new document's lines, none curated yet: claims are placed in it as they are written.
             coverage = json.dumps(passages_of(text), ensure_ascii=False)
             self.conn.execute(insert(table_of(Document)).values(file=file, source_id=item_id, coverage=coverage))
-        self.g.forget()
+        self.g.forget_record(kind, item_id)
         self._write_links(kind, item_id, record)
         if isinstance(record, ClaimIn):
             self._sync_coverage(item_id, record)
@@ -442,7 +442,7 @@ class Writer:
             **columns(kind, record, self.g), data=record.model_dump_json(), revision=revision + 1, updated_at=self.now,
             **({"file": file, "position": self._next_position(kind, file)} if file else {}),
         ))
-        self.g.forget()
+        self.g.forget_record(kind, item_id)
         self._write_links(kind, item_id, record)
         if isinstance(record, ClaimIn):
             self._sync_coverage(item_id, record, ClaimIn.model_validate_json(before))

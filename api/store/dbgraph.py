@@ -15,7 +15,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel
 from sqlalchemy import Connection, func, select
 
-from api.dataset.graph import Graph
+from api.dataset.graph import Graph, SharedOrigins
 from api.dataset.loader import role_id
 from api.store.nearby import connection_rows, nearby_ids
 from api.store.records import MODEL_OF, TABLE_OF
@@ -146,6 +146,16 @@ class DbGraph(Graph):
         self.texts: _Texts = _Texts(self.conn)
         self._bookkeeping: dict[tuple[str, str], tuple[int, datetime | None]] = {}
 
+    def forget_record(self, kind: str, item_id: str) -> None:
+        """Drop what is kept of one record (its data, its text, its revision) after a write stored a new version
+        of it or created it; what is kept of every other record still holds."""
+        records = self.records(kind)
+        assert isinstance(records, _Records)
+        records.cache.pop(item_id, None)
+        if kind == "source":
+            self.texts.cache.pop(item_id, None)
+        self._bookkeeping.pop((kind, item_id), None)
+
     def forget_row(self, kind: str, item_id: str) -> None:
         """Drop what is kept of one record's revision and deletion (after a write changed them)."""
         self._bookkeeping.pop((kind, item_id), None)
@@ -175,6 +185,13 @@ class DbGraph(Graph):
             if (value, lang) not in names:
                 names.append((value, lang))
         return names
+
+    def parties(self, actor_id: str) -> set[str]:
+        return set(self._kept("parties", actor_id, lambda: frozenset(super(DbGraph, self).parties(actor_id))))
+
+    def shared_origins(self, claim_ids: Iterable[str]) -> SharedOrigins:
+        ids = list(dict.fromkeys(claim_ids))
+        return self._kept("shared", "\x1f".join(ids), lambda: super(DbGraph, self).shared_origins(ids))
 
     def roles_of(self, actor_id: str) -> list[ActorRoleIn]:
         def read() -> list[ActorRoleIn]:
