@@ -20,6 +20,7 @@ from typing import Any
 
 from api.dataset.graph import Graph
 from api.dataset.languages import matches
+from api.store.text import query_terms
 from schemas.common import date_bounds
 from schemas.dataset import ActorIn, ActorRoleIn, ClaimIn, ContradictionIn, CorroborationIn, CoverageIn, EvidenceIn, SourceIn
 from schemas.vocab import ClaimRole, ContradictionStatus, CorroborationKind, CorroborationStatus, Speech
@@ -43,22 +44,56 @@ CLOSEST = 3  # existing ids suggested for an unknown one, at most
 CLOSEST_CUTOFF = 0.6  # difflib's similarity ratio an id must reach to be suggested
 
 
-def closest_ids(value: str, ids: Iterable[str]) -> list[str]:
-    """The existing ids most like `value` (difflib's ratio, best first, at most CLOSEST), for "did you mean"; an id
-    that contains `value` or is contained in it comes first ('kremlin' and 'the-kremlin'). Reads every id it is
+def closest_ids(value: str, ids: Iterable[str], labels: Mapping[str, Iterable[str]] | None = None) -> list[str]:
+    """The existing ids most like `value`, best first, at most CLOSEST, for "did you mean".
+
+    An id that contains `value` or is contained in it comes first ('kremlin' and 'the-kremlin'); then the ids
+    whose similarity reaches CLOSEST_CUTOFF (difflib's ratio), taken as the better of the id's own and, when
+    `labels` gives the words of an id's record's names (folded as search folds them), the mean over the words of
+    `value` of each one's best ratio against those words: 'sissi' is nearer the actor named "Sisi" than the id 'isis'. `labels` lists the ids found by
+    word in the search index's order, which breaks ties. Reads every id it is
     given: a database gives a bounded few (api/store/nearby.py)."""
+    labels = labels or {}
     pool = list(ids)
     contained = sorted((i for i in pool if value and (value in i or i in value)), key=lambda i: (abs(len(i) - len(value)), i))
-    similar = difflib.get_close_matches(value, pool, n=CLOSEST, cutoff=CLOSEST_CUTOFF)
+    terms = query_terms(value.replace("-", " ")) if labels else []
+    scored: list[tuple[float, str]] = []
+    for i in pool:
+        best = _ratio(value, i)
+        words = list(labels.get(i, ()))
+        if words and terms:
+            # each word of `value` against the name word most like it, averaged: 'lavrov-sergey' is "Sergei Lavrov"
+            best = max(best, sum(max(_ratio(t, w) for w in words) for t in terms) / len(terms))
+        if best >= CLOSEST_CUTOFF:
+            scored.append((best, i))
+    # Equal scores: the candidates found by word first, in the order the search index ranks them (a name outranks
+    # a word of a description), then by id.
+    rank = {i: n for n, i in enumerate(i for i, words in labels.items() if words)}
+    similar = [i for _, i in sorted(scored, key=lambda s: (-round(s[0], 6), rank.get(s[1], len(rank)), s[1]))]
     return list(dict.fromkeys([*contained, *similar]))[:CLOSEST]
+
+
+def _ratio(a: str, b: str) -> float:
+    """difflib's similarity of two strings, as `get_close_matches` computes it."""
+    return difflib.SequenceMatcher(None, a, b).ratio()
 
 
 def did_you_mean(value: str, ids: Iterable[str]) -> str:
     """'; did you mean 'a' or 'b'?' naming the closest existing ids, or '' when none is close. A registry that
-    can offer candidates near `value` (`nearby`: a database-backed one, api/store/dbgraph.py) is asked for those
-    instead of being read whole."""
+    can offer candidates near `value` (`nearby`: a database-backed one, api/store/dbgraph.py, giving each with the
+    indexed words that made it one) is asked for those instead of being read whole."""
     nearby = getattr(ids, "nearby", None)
-    found = closest_ids(value, nearby(value) if callable(nearby) else ids)
+    if callable(nearby):
+        return did_you_mean_among(value, nearby(value))
+    return _suggest(closest_ids(value, ids))
+
+
+def did_you_mean_among(value: str, candidates: Mapping[str, Iterable[str]]) -> str:
+    """`did_you_mean` among candidates given with the indexed words that made each one (api/store/nearby.py)."""
+    return _suggest(closest_ids(value, candidates, candidates))
+
+
+def _suggest(found: list[str]) -> str:
     if not found:
         return ""
     return "; did you mean " + " or ".join(f"'{i}'" for i in found) + "?"

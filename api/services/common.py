@@ -13,7 +13,7 @@ from weakref import WeakKeyDictionary
 
 from itsdangerous import BadData, BadSignature, URLSafeSerializer
 
-from api.dataset.checks import did_you_mean
+from api.dataset.checks import did_you_mean_among
 from api.errors import BadRequest, Gone, InvalidParameter, NotFound
 from api.store.db import Store
 from api.store.nearby import nearby_ids
@@ -198,7 +198,8 @@ def fetch_doc(store: Store, table: str, item_id: str, what: str, *, include_dele
 def require(store: Store, table: str, item_id: str | None, param: str, what: str) -> None:
     """A filter that names an unknown id is an error, not an empty result."""
     if item_id is not None and store.one(f"SELECT 1 FROM {table} WHERE id = ? AND deleted_at IS NULL", (item_id,)) is None:
-        hint = did_you_mean(item_id, nearby_ids(store.all, table, item_id))
+        candidates = nearby_ids(store.all, table, item_id)
+        hint = did_you_mean_among(item_id, candidates)
         raise InvalidParameter(
             f"Query parameter '{param}': {what} '{item_id}' does not exist{hint or '.'}",
             errors=[{"loc": ["query", param], "msg": f"unknown {what.lower()} '{item_id}'{hint}", "type": "unknown_reference"}],

@@ -78,9 +78,9 @@ class _Records(Mapping[str, M], Generic[M]):
         t = self.table
         return int(self.conn.execute(select(func.count()).select_from(t).where(t.c.deleted_at.is_(None))).scalar() or 0)
 
-    def nearby(self, value: str) -> list[str]:
-        """Live ids that may be what an unknown `value` meant, found by index ranges (api/store/nearby.py), so that
-        "did you mean" never reads the whole table."""
+    def nearby(self, value: str) -> dict[str, list[str]]:
+        """Live ids that may be what an unknown `value` meant, each with the indexed words that made it a candidate,
+        found by index ranges (api/store/nearby.py), so that "did you mean" never reads the whole table."""
         return nearby_ids(connection_rows(self.conn), self.table.name, value)
 
 

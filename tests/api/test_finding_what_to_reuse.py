@@ -69,14 +69,28 @@ async def test_an_unknown_reference_in_a_write_names_the_closest_ids(client, aut
 async def test_an_unknown_id_in_a_filter_names_the_closest_ids(client):
     problem = assert_problem(await client.get("/v1/claims?actor=sisi"), 422, "/problems/invalid-parameter")
     assert problem["detail"] == ("Query parameter 'actor': Actor 'sisi' does not exist; did you mean 'abdel-fattah-el-sisi' or"
-                                 " 'officials-asked-by-sisi-to-keep-deal-secret-003' or 'isis'?")
+                                 " 'officials-asked-by-sisi-to-keep-deal-secret-003' or 'unnamed-egyptian-officials-000'?")
+
+
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("sissi", "'abdel-fattah-el-sisi' or 'officials-asked-by-sisi-to-keep-deal-secret-003' or 'unnamed-egyptian-officials-000'"),
+    ("putn", "'vladimir-putin'"),
+    ("lavrov-sergey", "'sergei-lavrov'"),
+    ("السيسى", "'abdel-fattah-el-sisi'"),
+    ("washington-pots", "'washington-post' or 'united-states'"),
+])
+async def test_did_you_mean_compares_the_names_of_actors_in_every_language_not_only_ids(client, typed, meant):
+    # 'sissi' is letter by letter nearer the id 'isis' than 'abdel-fattah-el-sisi', but one of the latter's names is
+    # "Sisi"; a word found only in a description ('putin' in other actors') suggests nothing by itself.
+    problem = assert_problem(await client.get("/v1/claims", params={"actor": typed}), 422, "/problems/invalid-parameter")
+    assert problem["detail"] == f"Query parameter 'actor': Actor '{typed}' does not exist; did you mean {meant}?"
 
 
 async def test_past_a_few_thousand_records_did_you_mean_reads_only_index_ranges(client, monkeypatch):
     # As a table of more than SMALL records is searched: ids sharing the first three characters, the neighbours in
-    # id order, and the records the search index ranks first for each word of the unknown id. 'isis', similar
-    # letter by letter but found by none of these, is no longer offered.
+    # id order, and the records the search index ranks first for each word of the unknown id and the words most
+    # like it: the same suggestions as when every id is read.
     monkeypatch.setattr(nearby, "SMALL", 10)
     problem = assert_problem(await client.get("/v1/claims?actor=sisi"), 422, "/problems/invalid-parameter")
     assert problem["detail"] == ("Query parameter 'actor': Actor 'sisi' does not exist; did you mean 'abdel-fattah-el-sisi' or"
-                                 " 'officials-asked-by-sisi-to-keep-deal-secret-003'?")
+                                 " 'officials-asked-by-sisi-to-keep-deal-secret-003' or 'unnamed-egyptian-officials-000'?")
