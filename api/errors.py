@@ -9,6 +9,7 @@ ProblemError                      base; its subclasses are the API's problem typ
 ├── Gone             410  /problems/gone               the resource was deleted (a tombstone remains)
 ├── PreconditionFailed   412  /problems/precondition-failed    If-Match names a revision that is not current
 ├── PayloadTooLarge      413  /problems/payload-too-large      the request body is over the configured size
+├── UnsupportedMediaType 415  /problems/unsupported-media-type a body that is not sent as JSON (Content-Type)
 ├── ValidationProblem    422  /problems/validation-error       the body is invalid (with `errors`)
 ├── InvalidParameter     422  /problems/invalid-parameter      a parameter is well-formed but unacceptable
 ├── IdempotencyKeyReused 422  /problems/idempotency-key-reused the Idempotency-Key was used for another request
@@ -19,6 +20,7 @@ ProblemError                      base; its subclasses are the API's problem typ
                                                                    (Retry-After)
 Framework errors map onto the same shape:
     request validation     422  /problems/validation-error   (with `errors: [{loc, msg, type}]`)
+    a body that is not JSON 400  /problems/bad-request        (with where: code point, line, column)
     unknown path           404  /problems/not-found
     method not allowed     405  /problems/method-not-allowed
 Anything else is a bug and stays a 500.
@@ -95,6 +97,16 @@ class BadRequest(ProblemError):
     status = 400
     type = "/problems/bad-request"
     title = "Bad Request"
+
+
+class UnsupportedMediaType(ProblemError):
+    """A request body sent with a Content-Type other than JSON (`application/json`, or a `+json` suffix, RFC 6839
+    §3.1), or with none: RFC 9110 §15.5.16. The answer names the accepted type in `Accept-Post` (W3C LDP §7.1) or
+    `Accept-Patch` (RFC 5789 §3.1), by method."""
+
+    status = 415
+    type = "/problems/unsupported-media-type"
+    title = "Unsupported Media Type"
 
 
 class NotFound(ProblemError):
@@ -199,10 +211,31 @@ def _issue(err: Any) -> dict[str, Any]:
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    syntax = next((e for e in exc.errors() if e.get("type") == "json_invalid"), None)
+    if syntax is not None:
+        return await _problem_error(request, _json_syntax(syntax, await request.body()))
     issues = [_issue(e) for e in exc.errors()]
     where = "; ".join(f"{'.'.join(str(p) for p in i['loc'])}: {i['msg']}" for i in issues)
     return problem_response(
         request, 422, "/problems/validation-error", "Validation Error", f"The request is invalid: {where}.", issues
+    )
+
+
+def _json_syntax(error: dict[str, Any], body: bytes) -> BadRequest:
+    """A body that is not JSON at all (RFC 8259) is a malformed request, 400, not a body that fails the schema: the
+    problem says where parsing stopped, as a code point offset into the body and as line and column (from 1)."""
+    loc = error.get("loc") or ()
+    at = loc[1] if len(loc) > 1 and isinstance(loc[1], int) else None
+    reason = str((error.get("ctx") or {}).get("error") or "not JSON")
+    where = ""
+    if at is not None:
+        text = body.decode("utf-8", errors="replace")
+        line = text.count("\n", 0, at) + 1
+        column = at - (text.rfind("\n", 0, at) + 1) + 1
+        where = f" at code point {at} (line {line}, column {column})"
+    return BadRequest(
+        f"The request body is not valid JSON (RFC 8259): {reason}{where}.",
+        errors=[{"loc": ["body", *([at] if at is not None else [])], "msg": f"{reason}{where}", "type": "json_invalid"}],
     )
 
 

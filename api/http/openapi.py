@@ -158,11 +158,20 @@ def _complete_operation(operation: dict[str, Any], method: str, scope: str | Non
         operation["security"] = [{"bearerAuth": [scope]}, {"apiKeyAuth": [scope]}]
         responses["408"] = {"description": BODY_TIMEOUT, **problem}
         malformed = [
-            *(["a body that is not UTF-8 (RFC 8259 §8.1)"] if "requestBody" in operation else []),
+            *(["a body that is not JSON (RFC 8259; the problem gives the code point, line and column where parsing"
+               " stopped) or not UTF-8 (RFC 8259 §8.1)"] if "requestBody" in operation else []),
             *(["an `If-Match` that is not `*` or a list of entity tags"] if method in ("patch", "delete") or "428" in responses else []),
         ]
         if malformed:
             responses.setdefault("400", {"description": f"Malformed request: {' or '.join(malformed)}.", **problem})
+        if "requestBody" in operation:
+            accept = "Accept-Patch" if method == "patch" else "Accept-Post"
+            responses["415"] = {
+                "description": "The body was sent with a Content-Type other than JSON, or none: send `application/json`"
+                               f" (RFC 9110 §15.5.16; `{accept}` names it).",
+                "headers": {accept: {"description": "The media type this operation reads.", "schema": {"type": "string"}}},
+                **problem,
+            }
     else:
         for status, description in READ_KEY_ERRORS.items():
             responses.setdefault(status, {"description": description, **problem})

@@ -16,7 +16,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from starlette.responses import Response
 
-from api.errors import BadRequest, InvalidParameter, ProblemError
+from api.errors import BadRequest, InvalidParameter, ProblemError, UnsupportedMediaType
 from api.http.auth import SCOPE_OF_DEPENDENCY, SCOPES, authenticate
 from api.services.preconditions import not_modified
 from api.store.bodies import gzip_etag, inflate, is_packed
@@ -130,6 +130,26 @@ def _utf8_problem(body: bytes) -> BadRequest | None:
     return None
 
 
+def _media_problem(request: Request, body: bytes) -> UnsupportedMediaType | None:
+    """A body the route would parse as JSON must say it is JSON: Content-Type `application/json` or a `+json`
+    structured suffix (RFC 6839 §3.1), parameters aside. Another type, or none, is a 415 (RFC 9110 §15.5.16)
+    naming the accepted type in `Accept-Post` (POST, PUT) or `Accept-Patch` (PATCH, RFC 5789 §3.1). An empty body
+    is left to the route (which answers that the body is missing)."""
+    if not body:
+        return None
+    given = request.headers.get("content-type")
+    media = (given or "").split(";", 1)[0].strip().lower()
+    if media == "application/json" or (media.startswith("application/") and media.endswith("+json")):
+        return None
+    sent = f"Content-Type '{given}'" if given else "no Content-Type"
+    problem = UnsupportedMediaType(
+        f"The request body was sent with {sent}; this operation reads JSON: send it with 'Content-Type: application/json'.",
+        errors=[{"loc": ["header", "content-type"], "msg": f"{media or 'missing'}: not JSON", "type": "media_type"}],
+    )
+    problem.headers = {"Accept-Patch" if request.method == "PATCH" else "Accept-Post": "application/json"}
+    return problem
+
+
 def _query_names(dependant: Dependant) -> set[str]:
     names = {p.alias for p in dependant.query_params}
     for sub in dependant.dependencies:
@@ -211,7 +231,8 @@ class StrictQueryRoute(APIRoute):
                         errors=[{"loc": ["query", u], "msg": "unknown parameter", "type": "unknown_parameter"} for u in unknown],
                     )
             if has_body:
-                problem = _utf8_problem(await request.body())
+                body = await request.body()
+                problem = _media_problem(request, body) or _utf8_problem(body)
                 if problem is not None:
                     raise problem
             return await handler(request)

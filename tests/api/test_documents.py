@@ -146,6 +146,12 @@ async def test_a_bundle_is_idempotent_with_an_idempotency_key(client, auth):
     assert first.status_code == 201, first.text
     again = await client.post("/v1/documents", json=bundle(), headers=headers)
     assert (again.status_code, again.headers["idempotent-replayed"], again.content) == (201, "true", first.content)
+    # Both carry the validator of the source `Location` names (RFC 9110 §15.3.2), as GET serves it uncompressed.
+    plain = {"Accept-Encoding": "identity"}
+    source = await client.get(first.headers["location"], headers=plain)
+    assert first.headers["etag"] == again.headers["etag"] == source.headers["etag"]
+    revalidated = await client.get(first.headers["location"], headers={**plain, "If-None-Match": first.headers["etag"]})
+    assert revalidated.status_code == 304
     other = await client.post("/v1/documents", json=bundle("other"), headers=headers)
     assert_problem(other, 422, "/problems/idempotency-key-reused")
 

@@ -139,6 +139,45 @@ async def test_a_key_without_the_scope_gets_403_before_the_body_is_read(client, 
     assert_problem(response, 403, "/problems/forbidden")
 
 
+async def test_a_body_that_is_not_json_is_a_400_saying_where_parsing_stopped(client, auth):
+    before = (await client.get("/v1/changes")).json()
+    for path in ("/v1/actors", "/v1/documents", "/v1/claims"):
+        response = await client.post(path, content=b'{\n  "id": "x",\n  "kind": }', headers={**auth, "Content-Type": "application/json"})
+        body = assert_problem(response, 400, "/problems/bad-request",
+                              "The request body is not valid JSON (RFC 8259): Expecting value at code point 25 (line 3, column 11).")
+        assert body["errors"] == [{"loc": ["body", 25], "msg": "Expecting value at code point 25 (line 3, column 11)",
+                                   "type": "json_invalid"}]
+    # Offsets count code points, not bytes: 'é' is one code point and two bytes of UTF-8.
+    response = await client.patch(ACTOR, content='{"name": "é",'.encode(), headers={**auth, "Content-Type": "application/json", "If-Match": "*"})
+    assert_problem(response, 400, "/problems/bad-request",
+                   "The request body is not valid JSON (RFC 8259): Expecting property name enclosed in double quotes at code point 13"
+                   " (line 1, column 14).")
+    assert (await client.get("/v1/changes")).json() == before
+
+
+@pytest.mark.parametrize("content_type", [None, "text/plain", "application/x-www-form-urlencoded", "application/xml"])
+async def test_a_body_not_sent_as_json_is_a_415_naming_the_type_to_send(client, auth, content_type):
+    before = (await client.get("/v1/changes")).json()
+    headers = {**auth, **({"Content-Type": content_type} if content_type else {})}
+    sent = f"Content-Type '{content_type}'" if content_type else "no Content-Type"
+    detail = f"The request body was sent with {sent}; this operation reads JSON: send it with 'Content-Type: application/json'."
+    created = await client.post("/v1/actors", content=b'{"id": "x"}', headers=headers)
+    assert_problem(created, 415, "/problems/unsupported-media-type", detail)
+    assert created.headers["accept-post"] == "application/json"
+    changed = await client.patch(ACTOR, content=b'{"name": "X"}', headers={**headers, "If-Match": "*"})
+    assert_problem(changed, 415, "/problems/unsupported-media-type", detail)
+    assert changed.headers["accept-patch"] == "application/json"
+    assert (await client.get("/v1/changes")).json() == before
+
+
+async def test_json_with_a_structured_suffix_or_parameters_is_read_as_json(client, auth):
+    for content_type in ("application/json; charset=utf-8", "application/merge-patch+json", "APPLICATION/JSON"):
+        response = await client.patch(ACTOR, content=b'{"description": "' + content_type.encode() + b'"}',
+                                      headers={**auth, "Content-Type": content_type, "If-Match": "*"})
+        assert response.status_code == 200, response.text
+        assert response.json()["description"] == content_type
+
+
 async def test_a_body_that_is_not_utf8_is_a_400_naming_the_byte(client, auth):
     response = await client.post("/v1/actors", content=b'{"id": "x\xff"}', headers={**auth, "Content-Type": "application/json"})
     body = assert_problem(

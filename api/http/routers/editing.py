@@ -56,7 +56,16 @@ IfMatch = Annotated[str | None, Header(description="The ETag of the record as yo
 WRITE_ERRORS = (401, 403, 413, 422, 503)
 
 
-def _idempotent(request: Request, principal_id: str, key: str | None, payload: BaseModel, run: Callable[[Any], Response]) -> Response:
+def _first_etag(conn: Any, body: bytes) -> str | None:
+    """The ETag a create's 201 carried: its body is the record at its first revision."""
+    return etag_of(FIRST_REVISION, body)
+
+
+def _idempotent(request: Request, principal_id: str, key: str | None, payload: BaseModel, run: Callable[[Any], Response],
+                replayed_etag: Callable[[Any, bytes], str | None] = _first_etag) -> Response:
+    """Run a create once per `Idempotency-Key` (of this API key): a repeat of the same request answers the first
+    response again, with `Idempotent-Replayed: true` and, for a 201, the ETag `replayed_etag` gives (the created
+    record's at its first revision); the same key with another request is a 422."""
     engine = request.app.state.engine
     with engine.begin() as conn:
         if key is None:
@@ -71,8 +80,9 @@ def _idempotent(request: Request, principal_id: str, key: str | None, payload: B
                 )
             body = bytes(seen.body)
             headers = {"Location": seen.location} if seen.location else {}
-            if seen.status == 201:  # the first response of a create: the record at its first revision
-                headers["ETag"] = etag_of(FIRST_REVISION, body)
+            etag = replayed_etag(conn, body) if seen.status == 201 else None
+            if etag is not None:
+                headers["ETag"] = etag
             return Response(body, status_code=seen.status, media_type=JSON, headers={**headers, "Idempotent-Replayed": "true"})
         response = run(conn)
         conn.execute(insert(t).values(
