@@ -224,7 +224,7 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
 def _json_syntax(error: dict[str, Any], body: bytes) -> BadRequest:
     """A body that is not JSON at all (RFC 8259) is a malformed request, 400, not a body that fails the schema: the
     problem says where parsing stopped, as a code point offset into the body and as line and column (from 1)."""
-    loc = error.get("loc") or ()
+    loc: tuple[Any, ...] = tuple(error.get("loc") or ())
     at = loc[1] if len(loc) > 1 and isinstance(loc[1], int) else None
     reason = str((error.get("ctx") or {}).get("error") or "not JSON")
     where = ""
