@@ -462,12 +462,16 @@ class Writer:
             raise ValidationProblem(f"{NAMES[kind]} '{item_id}' was not saved: {summary}.", errors=issues)
 
     def _change_text(self, source_id: str, current: Any, new_text: str | None) -> None:
-        quoting = self.g.claims_quoting(source_id)
+        """Replace a source's text, which nothing may quote: claims' evidence and actors' roles' evidence point into
+        it by code point offsets (409, naming each that does, claims by id and roles as `<file>#roles[<position>]`, their place in `data/`)."""
+        quoting = [{"resource": "claim", "id": c} for c in self.g.claims_quoting(source_id)]
+        quoting += [{"resource": "role", "id": f"{f}#roles[{p}]"} for f, p, _ in self.g.roles_referring(source_id, ("evidence.source",))]
         if quoting:
+            named = ", ".join(f"{q['resource']} {q['id']}" for q in quoting[:10])
             raise Conflict(
-                f"The text of source '{source_id}' is quoted by {len(quoting)} claim(s) ({', '.join(quoting[:10])}): "
+                f"The text of source '{source_id}' is quoted by {len(quoting)} record(s) ({named}): "
                 "it cannot change while evidence points into it.",
-                references=[{"resource": "claim", "id": c} for c in quoting],
+                references=quoting,
             )
         t = TABLE_OF["source"]
         self.conn.execute(update(t).where(t.c.id == source_id).values(text=new_text))

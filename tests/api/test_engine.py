@@ -385,3 +385,23 @@ async def test_a_deleted_proposal_stays_dismissed_and_later_writes_succeed(clien
     again = await client.put("/v1/engine/knowledge", json=tables | {"version": tables["version"] + 1}, headers=admin)
     assert again.status_code == 200, again.text
     assert (await client.get(url)).status_code == 410
+
+
+async def test_a_source_text_quoted_only_by_a_role_cannot_change(client, auth):
+    await _world(client, auth)
+    await _post(client, auth, "actors", _actor("karl-brun", "person", "Karl Brun"))
+    quote = "Defense Minister Karl Brun"
+    start = SOUTH_TEXT.index(quote)
+    role = {"title": "Defense Minister", "of": "borduria", "attested": {"date": "2024-04-01", "precision": "day"},
+            "evidence": [{"source": SOUTH, "quote": quote, "start": start, "end": start + len(quote)}]}
+    assert (await client.post("/v1/actors/karl-brun/roles", json=role, headers=auth)).status_code == 201
+    source = await client.get(f"/v1/sources/{SOUTH}")
+    before = (await client.get("/v1/changes")).json()
+    refused = await client.patch(f"/v1/sources/{SOUTH}", json={"text": "Another text altogether."},
+                                 headers={**auth, "If-Match": source.headers["etag"]})
+    problem = assert_problem(refused, 409, "/problems/conflict",
+                             f"The text of source '{SOUTH}' is quoted by 1 record(s) (role documents/{SOUTH}.yaml#roles[0]): it cannot change"
+                             " while evidence points into it.")
+    assert problem["references"] == [{"resource": "role", "id": f"documents/{SOUTH}.yaml#roles[0]"}]
+    assert (await client.get(f"/v1/sources/{SOUTH}")).json()["text"] == SOUTH_TEXT
+    assert (await client.get("/v1/changes")).json() == before
