@@ -43,3 +43,21 @@ def test_search_postings_are_rebuilt_both_ways(database_url: str) -> None:
     assert {w for w, _, r, _ in old if r == claim} >= {"40", "000", "missiles"}
     assert "40000" not in {w for w, _, r, _ in old if r == claim}
     assert any(w == "backed down" and r == "ar-egypt-dropped-missile-plan" for w, _, r, _ in built)
+
+
+def test_a_database_without_a_stored_synonym_table_exports_the_one_search_reads(database_url: str, tmp_path) -> None:
+    # A database built before 0013 and upgraded in place holds no copy of data/synonyms.yaml: its index was made
+    # with the table search reads, so that is the one its export writes.
+    from api.config import ROOT
+    from api.store.export import export_dataset
+
+    engine = make_engine(database_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("DELETE FROM meta WHERE key = 'synonyms'"))
+        with engine.connect() as conn:
+            written = export_dataset(conn, tmp_path)
+    finally:
+        engine.dispose()
+    assert tmp_path / "synonyms.yaml" in written
+    assert (tmp_path / "synonyms.yaml").read_text(encoding="utf-8") == (ROOT / "data" / "synonyms.yaml").read_text(encoding="utf-8")

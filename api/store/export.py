@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel
 from sqlalchemy import Connection, select
 
+from api.config import get_settings
 from api.dataset.files import write_text
 from api.dataset.yamlio import dump
 from api.store.records import MODEL_OF, TABLE_OF
@@ -80,6 +81,11 @@ def export_dataset(conn: Connection, out: Path) -> list[Path]:
     if knowledge is not None:
         written.append(_write(out / "knowledge.yaml", Knowledge.model_validate_json(knowledge)))
     synonyms = conn.execute(select(table_of(Meta).c.value).where(table_of(Meta).c.key == "synonyms")).scalar()
+    if synonyms is None:
+        # A database upgraded in place (migration 0013) rather than built holds no copy: its search index was made
+        # with the table search reads, the configured data directory's (api/store/text.py `synonyms`).
+        in_force = get_settings().data_dir / SYNONYMS_FILE
+        synonyms = in_force.read_text(encoding="utf-8") if in_force.is_file() else None
     if synonyms is not None:  # the table as the build read it, comments included (no API writes it)
         write_text(out / SYNONYMS_FILE, synonyms)
         written.append(out / SYNONYMS_FILE)
