@@ -293,17 +293,31 @@ SQLITE_BUSY = ("database is locked", "database is busy", "database table is lock
 for longer than the busy timeout. Other OperationalErrors of SQLite (a missing table, a full disk) are faults."""
 
 
+PG_UNAVAILABLE_CLASSES = frozenset({"08", "53", "57"})
+"""SQLSTATE classes of PostgreSQL errors that pass (PostgreSQL's Appendix A): connection exception (08), insufficient
+resources (53: too many connections, out of memory or disk), operator intervention (57: a statement cancelled by
+its timeout, the server shutting down or starting). With lock_not_available (55P03) and serialization failures
+(40001, 40P01), and errors with no SQLSTATE (no connection was made), they are a 503. Any other OperationalError
+(a program limit exceeded, 54xxx, say) would fail again: a fault, 500."""
+PG_UNAVAILABLE_STATES = frozenset({"40001", "40P01"})
+LOCK_HELD = "another write held the database's write lock for longer than CLAIMS_DB_POOL_TIMEOUT_SECONDS"
+
+
 def unavailable_cause(exc: BaseException) -> str | None:
     """Why a database error means "try again later" rather than a fault, or None when it is a fault.
 
-    SQLite's busy and locked errors (`SQLITE_BUSY`), and any psycopg OperationalError (the server could not be
-    reached, the connection was lost, a statement or lock timed out), whether raised as they are or wrapped by
-    SQLAlchemy."""
+    SQLite's busy and locked errors (`SQLITE_BUSY`), and psycopg's OperationalErrors that pass
+    (`PG_UNAVAILABLE_CLASSES`: the server could not be reached, the connection was lost, a statement or lock timed
+    out), whether raised as they are or wrapped by SQLAlchemy."""
     cause = getattr(exc, "orig", None) or exc
     if isinstance(cause, sqlite3.OperationalError) and str(cause).startswith(SQLITE_BUSY):
-        return "another write held the database's write lock past the busy timeout (CLAIMS_DB_POOL_TIMEOUT_SECONDS)"
+        return LOCK_HELD
     if isinstance(cause, psycopg.OperationalError):
-        return "the PostgreSQL server could not complete it (unreachable, connection lost, or a timeout)"
+        state = cause.sqlstate or ""
+        if state == "55P03":
+            return LOCK_HELD
+        if not state or state[:2] in PG_UNAVAILABLE_CLASSES or state in PG_UNAVAILABLE_STATES:
+            return "the PostgreSQL server could not complete it (unreachable, connection lost, or a timeout)"
     return None
 
 

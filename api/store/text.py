@@ -184,12 +184,19 @@ def _number(match: re.Match[str]) -> str:
     return f" {word} "
 
 
+MAX_WORD = 100
+"""A word is at most this many code points; a longer run of letters is cut to its first 100, in the index and in
+queries alike, so that it still finds itself. Stored words are keys of a B-tree (`search_word.word`), and
+PostgreSQL refuses an index row over 2,704 bytes (a run of about 2,700 Latin letters was a write that could never
+succeed); no word of any language comes near 100."""
+
+
 def fold_words(folded: str) -> list[str]:
     """The words of a folded text (`normalize`'s output), in order: maximal runs of word characters (\\w+), with
-    numbers read as the module's docstring says."""
+    numbers read as the module's docstring says, each cut to `MAX_WORD` code points."""
     if _ASCII_DIGIT.search(folded):
         folded = _NUMBER.sub(_number, folded)
-    return _TOKEN.findall(folded)
+    return [w if len(w) <= MAX_WORD else w[:MAX_WORD] for w in _TOKEN.findall(folded)]
 
 
 def tokens(text: str) -> list[str]:

@@ -75,3 +75,17 @@ async def test_a_synonym_hit_shows_the_words_that_matched(client):
     # The text says صاروخ, far into it: the snippet is around that word, not the text's first 120 characters.
     assert (hit["field"], hit["language"]) == ("text", "ar")
     assert "بـ40 ألف صاروخ" in hit["snippet"] and hit["snippet"].startswith("…")
+
+
+async def test_a_word_of_thousands_of_letters_is_stored_and_found_by_its_first_hundred(client, auth):
+    # PostgreSQL refuses a B-tree key over 2,704 bytes: a 3,000-letter word in a description was a write that could
+    # never succeed (and answered 503). Words are cut to 100 code points in the index and in queries alike.
+    word = "".join("abcdefghijklmnopqrstuvwxyz"[(i * 7) % 26] for i in range(3000))
+    actor = {"id": "long-word-org", "kind": "organization", "name": "Long Word Org",
+             "names": [{"value": "Long Word Org", "language": "en"}], "description": f"Known for {word}."}
+    created = await client.post("/v1/actors", json=actor, headers=auth)
+    assert created.status_code == 201, created.text
+    assert created.json()["description"] == f"Known for {word}."
+    for q in (word[:500], word[:100], word[:100] + "zzz"):  # `q` holds at most 500 code points
+        found = await client.get("/v1/actors", params={"q": q})
+        assert [a["id"] for a in found.json()["items"]] == ["long-word-org"], q
