@@ -8,7 +8,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, FiniteFloat, GetCoreSchemaHandler, GetJsonSchemaHandler, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, FiniteFloat, GetCoreSchemaHandler, GetJsonSchemaHandler, StringConstraints, field_validator, model_validator
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
@@ -16,6 +16,9 @@ from schemas.vocab import DatePrecision
 
 MAX_INT64 = 2**63 - 1  # the largest integer either backend's BIGINT holds
 MAX_OFFSET = 2**31 - 1  # the largest code-point offset into a text
+NOT_BLANK = r"\S"
+"""The `pattern` of a text that must say something: at least one character that is not white space (a regular
+expression found anywhere in the value, as JSON Schema's `pattern` is; the value is stored as sent)."""
 MAX_LABEL = 200  # code points in a label or unit: labels go into the engine's index keys, which have a size limit
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -166,7 +169,7 @@ class DateValue(StrictModel):
     date: PartialDate
     precision: DatePrecision = Field(description="How much of the date is known.")
     inferred: bool = Field(False, description="True when the source does not state it and it was worked out from context.")
-    note: str | None = Field(None, description="How the date was established, when it is inferred or uncertain.")
+    note: str | None = Field(None, pattern=NOT_BLANK, description="How the date was established, when it is inferred or uncertain.")
 
     @model_validator(mode="after")
     def _precision_matches(self) -> Self:
@@ -183,7 +186,7 @@ class EventTime(StrictModel):
     end: PartialDate | None = Field(None, description="Last date of a range; null for a single date.")
     precision: DatePrecision = Field(description="Precision of `start` and `end`.")
     inferred: bool = Field(False, description="True when (part of) the date is worked out from context, e.g. a year the text omits.")
-    note: str | None = Field(None, description="How the date was established.")
+    note: str | None = Field(None, pattern=NOT_BLANK, description="How the date was established.")
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -200,12 +203,23 @@ class EventTime(StrictModel):
 class Quantity(StrictModel):
     """An amount stated in the claim."""
 
-    value: Annotated[int, Field(ge=-MAX_INT64, le=MAX_INT64)] | FiniteFloat = Field(
+    value: Annotated[int, Field(strict=True, ge=-MAX_INT64, le=MAX_INT64)] | FiniteFloat = Field(
         description="The number as stated (40,000 is 40000; 3.5 billion is 3500000000): an integer within signed 64 bits,"
         " or a finite decimal (RFC 8259 numbers; NaN and Infinity are not numbers and are refused with 422)."
     )
-    unit: str = Field(min_length=1, max_length=MAX_LABEL, description="What is counted or measured: `missiles`, `USD`, `days`.")
+    unit: str = Field(min_length=1, max_length=MAX_LABEL, pattern=NOT_BLANK, description="What is counted or measured: `missiles`, `USD`, `days`.")
     approximate: bool = Field(False, description="True when the source hedges it (\"about\", \"some\").")
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _a_number_as_stated(cls, value: object) -> object:
+        """true and false are not numbers, and an integer beyond signed 64 bits would be kept only approximately (as
+        a float): both are refused (422), not converted (I-JSON, RFC 7493 §2.2)."""
+        if isinstance(value, bool):
+            raise ValueError("a number is needed, not true or false")
+        if isinstance(value, int) and not -MAX_INT64 <= value <= MAX_INT64:
+            raise ValueError(f"an integer must lie within signed 64 bits (±{MAX_INT64}); this one would lose its digits")
+        return value
 
 
 class ClaimObject(StrictModel):
@@ -213,7 +227,7 @@ class ClaimObject(StrictModel):
 
     actor: Slug | None = Field(None, description="Id of the actor, when the object is one.")
     label: str | None = Field(
-        None, min_length=1, max_length=MAX_LABEL,
+        None, min_length=1, max_length=MAX_LABEL, pattern=NOT_BLANK,
         description="Normalized English noun phrase for the thing: `missiles`, `artillery shells` (at most 200 code points).",
     )
 

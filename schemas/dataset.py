@@ -10,7 +10,7 @@ from typing import Annotated, Any, Self
 
 from pydantic import Field, PlainSerializer, ValidationInfo, field_validator, model_validator
 
-from schemas.common import MAX_OFFSET, ClaimObject, DateValue, EventTime, LanguageTag, Quantity, Slug, StrictModel
+from schemas.common import MAX_OFFSET, NOT_BLANK, ClaimObject, DateValue, EventTime, LanguageTag, Quantity, Slug, StrictModel
 from schemas.vocab import (
     ActorKind,
     ContradictionKind,
@@ -35,12 +35,12 @@ RuleName = Annotated[DetectionRule, PlainSerializer(str, return_type=str)]
 
 class EvidenceIn(StrictModel):
     source: Slug = Field(description="Id of a source whose full text the project holds.")
-    quote: str = Field(min_length=1)
-    start: int = Field(ge=0, le=MAX_OFFSET, description="Code-point offset of the quote's first character.")
-    end: int = Field(gt=0, le=MAX_OFFSET, description="Code-point offset just past the quote's last character.")
+    quote: str = Field(min_length=1, pattern=NOT_BLANK)
+    start: int = Field(strict=True, ge=0, le=MAX_OFFSET, description="Code-point offset of the quote's first character.")
+    end: int = Field(strict=True, gt=0, le=MAX_OFFSET, description="Code-point offset just past the quote's last character.")
     attributed_to: Slug | None = Field(None, description="Source the passage attributes itself to (e.g. a newspaper it cites).")
     language: LanguageTag | None = Field(None, description="Language of the quote when it differs from the source's.")
-    translation: str | None = Field(None, description="English translation; required when the quote is not English.")
+    translation: str | None = Field(None, pattern=NOT_BLANK, description="English translation; required when the quote is not English.")
 
     @model_validator(mode="after")
     def _ordered(self) -> Self:
@@ -62,12 +62,12 @@ class ClaimEvidenceIn(EvidenceIn):
 
 
 class NameIn(StrictModel):
-    value: str = Field(min_length=1)
+    value: str = Field(min_length=1, pattern=NOT_BLANK)
     language: LanguageTag
 
 
 class RoleIn(StrictModel):
-    title: str = Field(min_length=1)
+    title: str = Field(min_length=1, pattern=NOT_BLANK)
     of: Slug | None = None
     start: DateValue | None = None
     end: DateValue | None = None
@@ -90,9 +90,9 @@ class ActorNameIn(NameIn):
 class ActorIn(StrictModel):
     id: Slug
     kind: ActorKind
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, pattern=NOT_BLANK)
     names: list[NameIn] = Field(min_length=1)
-    description: str = Field(min_length=1)
+    description: str = Field(min_length=1, pattern=NOT_BLANK)
     unnamed: bool = False
     speaks_for: Slug | None = Field(
         None, description="Whom the actor acts for (a state, a body): required for an unnamed claimant or speaker. Speakers"
@@ -105,7 +105,7 @@ class ActorIn(StrictModel):
 class SourceBase(StrictModel):
     id: Slug
     kind: SourceKind
-    title: str = Field(min_length=1)
+    title: str = Field(min_length=1, pattern=NOT_BLANK)
     publisher: Slug | None = None
     authors: list[Slug] = []
     language: LanguageTag
@@ -117,12 +117,12 @@ class SourceBase(StrictModel):
 
 class SourceIn(SourceBase):
     text_file: str | None = Field(None, description="Path under data/ of the full text, for documents the project holds.")
-    note: str | None = None
+    note: str | None = Field(None, pattern=NOT_BLANK)
 
 
 class ClaimIn(StrictModel):
     id: Slug
-    statement: str = Field(min_length=1)
+    statement: str = Field(min_length=1, pattern=NOT_BLANK)
     subject: Slug
     predicate: Predicate
     object: ClaimObject | None = None
@@ -139,7 +139,7 @@ class ClaimIn(StrictModel):
     )
     claimant: Slug
     evidence: list[ClaimEvidenceIn] = Field(min_length=1)
-    note: str | None = None
+    note: str | None = Field(None, pattern=NOT_BLANK)
 
 
 class ContradictionMemberIn(StrictModel):
@@ -151,10 +151,10 @@ class ContradictionIn(StrictModel):
     id: Slug
     kind: ContradictionKind
     claims: list[ContradictionMemberIn] = Field(min_length=2)
-    explanation: str = Field(min_length=1)
+    explanation: str = Field(min_length=1, pattern=NOT_BLANK)
     status: ContradictionStatus = ContradictionStatus.OPEN
     resolution: str | None = Field(
-        None, validate_default=True,
+        None, pattern=NOT_BLANK, validate_default=True,
         description="How it was reconciled or resolved, or why it was rejected: required for those statuses, absent otherwise.",
     )
     origin: Origin = Field(RelationOrigin.CURATED, description="`curated`, or the name of the detection rule that proposed it.")
@@ -181,10 +181,10 @@ class CorroborationIn(StrictModel):
     id: Slug
     kind: CorroborationKind = CorroborationKind.SAME_PROPOSITION
     claims: list[Slug] = Field(min_length=2)
-    explanation: str = Field(min_length=1)
+    explanation: str = Field(min_length=1, pattern=NOT_BLANK)
     status: CorroborationStatus = CorroborationStatus.CONFIRMED
     resolution: str | None = Field(
-        None, validate_default=True, description="Why it was rejected: required when `status` is rejected, absent otherwise."
+        None, pattern=NOT_BLANK, validate_default=True, description="Why it was rejected: required when `status` is rejected, absent otherwise."
     )
     origin: Origin = Field(RelationOrigin.CURATED, description="`curated`, or the name of the detection rule that proposed it.")
     detected_by: list[RuleName] = Field([], description="Detection rules that also find it (for a curated relation, or one another rule proposed).")
@@ -215,10 +215,10 @@ def _resolution_for(status: Any, resolution: str | None, needed: bool) -> str | 
 
 
 class CoverageIn(StrictModel):
-    start: int = Field(ge=0, le=MAX_OFFSET)
-    end: int = Field(gt=0, le=MAX_OFFSET)
+    start: int = Field(strict=True, ge=0, le=MAX_OFFSET)
+    end: int = Field(strict=True, gt=0, le=MAX_OFFSET)
     claims: list[Slug] = []
-    reason: str | None = Field(None, description="Why the passage holds no claim (boilerplate, byline, ...).")
+    reason: str | None = Field(None, pattern=NOT_BLANK, description="Why the passage holds no claim (boilerplate, byline, ...).")
     actors: list[Slug] = Field([], description="Actors (e.g. roles, names) the passage establishes.")
     sources: list[Slug] = Field([], description="Sources (e.g. a credit or a 'Source:' line) the passage establishes.")
 

@@ -13,7 +13,7 @@ from typing import Annotated, Literal, Self
 
 from pydantic import Field, StringConstraints, model_validator
 
-from schemas.common import MAX_LABEL, Slug, StrictModel
+from schemas.common import MAX_LABEL, NOT_BLANK, Slug, StrictModel
 from schemas.vocab import Predicate
 
 Slot = Literal["subject", "recipient", "object"]
@@ -29,7 +29,7 @@ class PredicateFamily(StrictModel):
     """Predicates that state one proposition, with the claim fields that hold its two parties."""
 
     id: Slug
-    description: str = Field(min_length=1)
+    description: str = Field(min_length=1, pattern=NOT_BLANK)
     symmetric: bool = Field(False, description="True when the parties' order does not matter (relations between two states).")
     by_party: bool = Field(
         True, description="Whether the parties are the states or bodies the actors act for (a minister for the state): true"
@@ -43,7 +43,7 @@ class LabelClass(StrictModel):
     """Object labels and units that name one thing, in any language."""
 
     id: str = Field(min_length=1, max_length=MAX_LABEL, description="The class's name: the normalized label.")
-    description: str = Field(min_length=1)
+    description: str = Field(min_length=1, pattern=NOT_BLANK)
     labels: list[Annotated[str, StringConstraints(min_length=1, max_length=MAX_LABEL)]] = Field(
         min_length=1, description="Labels (lower case; matched whole or as a phrase inside a label), each at most 200 code points."
     )
@@ -53,7 +53,7 @@ class Conflict(StrictModel):
     """A war or conflict, by the labels that name it, and its belligerents."""
 
     id: Slug
-    description: str = Field(min_length=1)
+    description: str = Field(min_length=1, pattern=NOT_BLANK)
     labels: list[Annotated[str, StringConstraints(min_length=1, max_length=MAX_LABEL)]] = Field(min_length=1)
     belligerents: list[Slug] = Field(min_length=2)
 
@@ -62,7 +62,7 @@ class IncompatibleStance(StrictModel):
     """A stated position and conduct that cannot go together (neutrality in a war; arms to a belligerent)."""
 
     id: Slug
-    description: str = Field(min_length=1)
+    description: str = Field(min_length=1, pattern=NOT_BLANK)
     stance: Predicate = Field(description="The predicate of the stated position; its object label names a conflict.")
     conduct: Slug = Field(description="The family of the conduct; its agent is the stance's subject, its patient a belligerent.")
 
@@ -71,7 +71,7 @@ class OpposedCharacterization(StrictModel):
     """Two families that describe one relationship in opposite ways (close allies; relations that cooled)."""
 
     id: Slug
-    description: str = Field(min_length=1)
+    description: str = Field(min_length=1, pattern=NOT_BLANK)
     families: tuple[Slug, Slug]
 
 
@@ -80,7 +80,7 @@ class Outcome(StrictModel):
     frustration, relations that suffered)."""
 
     id: Slug
-    description: str = Field(min_length=1)
+    description: str = Field(min_length=1, pattern=NOT_BLANK)
     predicates: list[Predicate] = Field(min_length=2)
     same_object: bool = Field(
         False, description="Whether the two claims must also concern the same class of thing (pressure and a request to send the same arms)."
@@ -88,7 +88,7 @@ class Outcome(StrictModel):
 
 
 class Knowledge(StrictModel):
-    version: int = Field(ge=1, le=2**31 - 1, description="Raised with every change to the tables.")
+    version: int = Field(strict=True, ge=1, le=2**31 - 1, description="Raised with every change to the tables.")
     predicate_families: list[PredicateFamily]
     object_classes: list[LabelClass]
     unit_classes: list[LabelClass]

@@ -37,15 +37,15 @@ class LocatedEvidenceIn(EvidenceIn):
     """An evidence item as a write takes it: the quote, with its offsets or without them (the server locates it)."""
 
     start: int | None = Field(  # type: ignore[assignment]
-        None, ge=0, le=MAX_OFFSET,
+        None, strict=True, ge=0, le=MAX_OFFSET,
         description="Code-point offset of the quote's first character; with `end`, checked exactly. Alone, it picks which of"
         " several places the quote is found at." + LOCATED,
     )
     end: int | None = Field(  # type: ignore[assignment]
-        None, gt=0, le=MAX_OFFSET, description="Code-point offset just past the quote's last character; given with `start`.",
+        None, strict=True, gt=0, le=MAX_OFFSET, description="Code-point offset just past the quote's last character; given with `start`.",
     )
     occurrence: int | None = Field(
-        None, ge=1, le=MAX_OFFSET,
+        None, strict=True, ge=1, le=MAX_OFFSET,
         description="Which place of the quote to take (1 is the first in the text) when the server locates a quote found"
         " more than once. Not stored.",
     )

@@ -86,7 +86,7 @@ def export_dataset(conn: Connection, out: Path) -> list[Path]:
         # with the table search reads, the configured data directory's (api/store/text.py `synonyms`).
         in_force = get_settings().data_dir / SYNONYMS_FILE
         synonyms = in_force.read_text(encoding="utf-8") if in_force.is_file() else None
-    if synonyms is not None:  # the table as the build read it, comments included (no API writes it)
+    if synonyms:  # the table as the build read it, comments included (no API writes it); "": built without one
         write_text(out / SYNONYMS_FILE, synonyms)
         written.append(out / SYNONYMS_FILE)
     exported = {p.resolve() for p in written}

@@ -121,7 +121,9 @@ def seed(conn: Connection, ds: Dataset, *, steps: Steps = NO_STEPS, batch: int =
         {"key": "fingerprint", "value": ds.fingerprint},
         {"key": "seeded_seq", "value": str(seeded_seq)},
         {"key": "knowledge", "value": ds.knowledge.model_dump_json()},
-        *([{"key": "synonyms", "value": ds.synonyms}] if ds.synonyms is not None else []),  # exported as written
+        # The synonym table as written, exported as it is; "" when the dataset has none (a database upgraded by
+        # migration 0013 instead of built has no row at all: api/store/export.py).
+        {"key": "synonyms", "value": ds.synonyms if ds.synonyms is not None else ""},
     ])
     if conn.dialect.name == "postgresql":
         # Statistics now, not when autovacuum gets to it: without them the planner sorts a filtered list's

@@ -237,7 +237,8 @@ def test_patch_fields_are_optional_nullable_only_where_null_clears_and_keep_thei
     claim = SCHEMAS["ClaimPatch"]["properties"]
     assert (claim["subject"]["pattern"], claim["subject"]["maxLength"], claim["statement"]["minLength"]) == (SLUG_PATTERN, 120, 1)
     assert claim["polarity"] == {"$ref": "#/components/schemas/Polarity"}
-    assert claim["note"]["anyOf"] == [{"type": "string"}, {"type": "null"}]
+    assert claim["note"]["anyOf"] == [{"type": "string", "pattern": "\\S"}, {"type": "null"}]
+    assert (claim["statement"]["pattern"], claim["quantity"]["anyOf"][0]["$ref"]) == ("\\S", "#/components/schemas/Quantity")
     assert SCHEMAS["ContradictionPatch"]["properties"]["claims"]["minItems"] == 2
     assert "null" in SCHEMAS["ClaimPatch"]["description"]
 

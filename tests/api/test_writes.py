@@ -144,6 +144,13 @@ async def test_evidence_that_does_not_match_the_text_is_refused_and_nothing_is_s
         ({"statement": "Shukri\u0000 traveled."}, ["body"], "value_error"),
         ({"note": "broken \ud800 text"}, ["body"], "value_error"),
         ({"evidence": []}, ["body", "evidence"], "too_short"),
+        # Text that says nothing, numbers that are not numbers or would not be kept exactly, offsets as text.
+        ({"statement": "   "}, ["body", "statement"], "string_pattern_mismatch"),
+        ({"note": "\n\t"}, ["body", "note"], "string_pattern_mismatch"),
+        ({"quantity": {"value": 2**70, "unit": "missiles"}}, ["body", "quantity", "value"], "value_error"),
+        ({"quantity": {"value": True, "unit": "missiles"}}, ["body", "quantity", "value"], "value_error"),
+        ({"quantity": {"value": 40000, "unit": " "}}, ["body", "quantity", "unit"], "string_pattern_mismatch"),
+        ({"object": {"label": "  "}}, ["body", "object", "label"], "string_pattern_mismatch"),
     ],
 )
 async def test_invalid_claims_are_422_naming_the_field(client, auth, change, loc, type_):
@@ -335,3 +342,16 @@ async def test_claim_export_streams_every_claim_with_evidence(client):
     everything = await walk(client, "/v1/claims?limit=200")
     assert [c["id"] for c in lines] == [c["id"] for c in everything]
     assert all(c["evidence"] and c["evidence"][0]["quote"] for c in lines)
+
+
+@pytest.mark.parametrize(("field", "value"), [("occurrence", True), ("start", "12"), ("end", 12.0), ("start", False)])
+async def test_offsets_and_occurrences_are_integers_not_text_booleans_or_floats(client, auth, field, value):
+    body = await claim_body(client)
+    evidence = dict(body["evidence"][0])
+    if field == "occurrence":
+        evidence.pop("start"), evidence.pop("end")
+    evidence[field] = value
+    response = await client.post("/v1/claims", json={**body, "evidence": [evidence]}, headers=auth)
+    problem = assert_problem(response, 422, "/problems/validation-error")
+    assert [(e["loc"], e["type"]) for e in problem["errors"]] == [(["body", "evidence", 0, field], "int_type")]
+    assert (await client.get(f"/v1/claims/{body['id']}")).status_code == 404
