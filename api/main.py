@@ -19,7 +19,7 @@ from api.http.middleware import HeadAsGet, InternalErrors, RequestBody
 from api.http.openapi import complete
 from api.http.routers import actors, changes, claims, contradictions, documents, editing, engine, health, locate, propositions, search, sources
 from api.services.common import use_cursor_secret
-from api.store.db import Store, make_engine
+from api.store.db import Store, WriteEngine, make_engine
 from api.store.secrets import kept_secret
 from api.store.seed import build_database
 
@@ -48,10 +48,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             build_database(settings)
         store = Store(settings.database_url, pool_size=settings.db_pool_size, heavy_size=settings.db_heavy_size,
                       timeout=settings.db_pool_timeout_seconds)
-        engine = make_engine(settings.database_url, pool_size=settings.db_write_pool_size, timeout=settings.db_pool_timeout_seconds)
+        engine = WriteEngine(make_engine(settings.database_url, pool_size=settings.db_write_pool_size,
+                                         timeout=settings.db_pool_timeout_seconds), settings.db_pool_timeout_seconds)
         app.state.store = store
         app.state.engine = engine
-        secret = settings.cursor_secret.get_secret_value() if settings.cursor_secret else kept_secret(engine, "cursor")
+        secret = settings.cursor_secret.get_secret_value() if settings.cursor_secret else kept_secret(engine.engine, "cursor")
         use_cursor_secret(store, secret)
         try:
             yield

@@ -1,12 +1,14 @@
 """A story that grows: the cost of adding a report to a proposition that already has many.
 
-    python -m bench.story [--reports 60] [--database sqlite|postgresql]
+    python -m bench.story [--reports 60] [--database sqlite|postgresql] [--clients 4]
 
 Builds the shipped dataset into a fresh database, then posts `--reports` document bundles one after
 another (`POST /v1/documents`), each a copy of one corpus passage with the claim it supports, so that
 every new claim joins the same proposition as all the earlier ones. Prints, every tenth report, the
 write's latency and how many change-feed entries it added; a write path whose cost does not grow with
-the story prints flat figures.
+the story prints flat figures. With `--clients N`, N clients then post `--reports` more each at once, and the
+statuses and latencies of those writes are printed (a 503 is a writer that waited past
+CLAIMS_DB_POOL_TIMEOUT_SECONDS).
 """
 
 from __future__ import annotations
@@ -59,7 +61,7 @@ def database(kind: str, tmp: Path) -> str:
     return "postgresql+psycopg://postgres@127.0.0.1:5432/claims_story_bench"
 
 
-async def run(reports: int, kind: str) -> None:
+async def run(reports: int, kind: str, clients: int = 1) -> None:
     lines = PASSAGE_FILE.read_text(encoding="utf-8").split("\n")
     text = next(line for line in lines if "We have not seen this" in line)
     with tempfile.TemporaryDirectory() as tmp:
@@ -95,16 +97,40 @@ async def run(reports: int, kind: str) -> None:
                 before = now
             first, rest = times[:10], times[-10:]
             print(f"median of the first ten: {statistics.median(first):.1f} ms; of the last ten: {statistics.median(rest):.1f} ms")
+            if clients > 1:
+                await _concurrent(client, headers, text, reports, clients)
         engine.dispose()
+
+
+async def _concurrent(client: httpx.AsyncClient, headers: dict[str, str], text: str, reports: int, clients: int) -> None:
+    """`clients` loops posting `reports` more reports of the story at once: each write's status and latency."""
+    statuses: dict[int, int] = {}
+    latencies: list[float] = []
+
+    async def loop(c: int) -> None:
+        for i in range(reports):
+            n = 10_000 * (c + 1) + i
+            started = time.perf_counter()
+            r = await client.post("/v1/documents", json=report(n, text), headers=headers)
+            latencies.append((time.perf_counter() - started) * 1000)
+            statuses[r.status_code] = statuses.get(r.status_code, 0) + 1
+
+    started = time.perf_counter()
+    await asyncio.gather(*(loop(c) for c in range(clients)))
+    wall = time.perf_counter() - started
+    q = statistics.quantiles(latencies, n=100)
+    print(f"then {clients} clients at once, {reports} reports each: statuses {dict(sorted(statuses.items()))};"
+          f" latency p50 {q[49]:.0f} ms, p99 {q[98]:.0f} ms, max {max(latencies):.0f} ms; {len(latencies) / wall:.1f} writes/s")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--reports", type=int, default=60)
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--clients", type=int, default=1, help="then this many clients at once, --reports each")
     args = parser.parse_args()
     os.environ.setdefault("CLAIMS_PROGRESS", "0")
-    asyncio.run(run(args.reports, args.database))
+    asyncio.run(run(args.reports, args.database, args.clients))
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ from api.config import Settings
 from api.http import responses
 from api.main import create_app
 from api.services import claims as claims_service
-from api.store.db import APPLICATION_NAME, _on_event_loop, make_engine
+from api.store.db import APPLICATION_NAME, WriteGate, _on_event_loop, make_engine
 from tests.conftest import BACKEND, assert_problem
 
 pytestmark = pytest.mark.anyio
@@ -116,7 +116,8 @@ async def test_a_write_waiting_past_the_timeout_gets_503(settings, write_key):
             refused = await client.post("/v1/actors", json=actor, headers={"Authorization": f"Bearer {write_key}"})
         created = await client.post("/v1/actors", json=actor, headers={"Authorization": f"Bearer {write_key}"})
     assert_problem(refused, 503, "/problems/unavailable",
-                   "Every database connection for writes stayed busy too long (CLAIMS_DB_WRITE_POOL_SIZE); try again shortly.")
+                   "Writes on this server take their turn one at a time, and those ahead of this one took longer than 0.2 s"
+                   " (CLAIMS_DB_POOL_TIMEOUT_SECONDS); nothing was written, try again shortly.")
     assert refused.headers["retry-after"] == "1"
     assert created.status_code == 201
 
@@ -255,3 +256,58 @@ async def test_a_write_waiting_for_the_write_lock_past_the_timeout_gets_503_and_
         created = await client.post("/v1/actors", json=actor, headers=auth)
         assert created.status_code == 201, created.text
         assert (await client.get("/v1/actors/lock-test-org")).json()["name"] == "Lock Test Org"
+
+
+async def test_one_deadline_covers_a_writes_turn_and_the_write_lock(settings, write_key):
+    # Another process holds the write lock: the first writer of this server waits for it, the others wait their turn
+    # behind it, and each gives up when its own deadline passes, saying what it waited for.
+    auth = {"Authorization": f"Bearer {write_key}"}
+
+    def actor(n: int) -> dict:
+        return {"id": f"deadline-org-{n}", "kind": "organization", "name": f"Deadline Org {n}",
+                "names": [{"value": f"Deadline Org {n}", "language": "en"}], "description": "Made by the deadline test."}
+
+    async with served(settings, db_pool_timeout_seconds=0.5) as (_app, client):
+        results: list[httpx.Response] = []
+
+        async def write(n: int) -> None:
+            results.append(await client.post("/v1/actors", json=actor(n), headers=auth))
+
+        with write_lock_held_elsewhere(settings.database_url):
+            async with anyio.create_task_group() as tg:
+                for n in range(3):
+                    tg.start_soon(write, n)
+        held = ("The database could not take this request now: another write held the database's write lock for longer"
+                " than CLAIMS_DB_POOL_TIMEOUT_SECONDS. Nothing was changed; try again after Retry-After seconds.")
+        queued = ("Writes on this server take their turn one at a time, and those ahead of this one took longer than 0.5 s"
+                  " (CLAIMS_DB_POOL_TIMEOUT_SECONDS); nothing was written, try again shortly.")
+        details = [assert_problem(r, 503, "/problems/unavailable")["detail"] for r in results]
+        # The first in line waited for the lock; a writer behind it either ran out of time in the queue, or got its
+        # turn with what was left of its deadline and spent that on the lock.
+        assert len(details) == 3 and held in details and set(details) <= {held, queued}, details
+        assert all(r.headers["retry-after"] == "1" for r in results)
+        assert (await client.post("/v1/actors", json=actor(9), headers=auth)).status_code == 201
+
+
+def test_writers_of_a_process_take_their_turns_in_the_order_they_came():
+    gate = WriteGate()
+    assert gate.acquire(1)
+    served_in: list[str] = []
+
+    def writer(name: str) -> None:
+        assert gate.acquire(10)
+        served_in.append(name)
+        gate.release()
+
+    threads = []
+    for n, name in enumerate(["first", "second", "third", "fourth"]):
+        thread = threading.Thread(target=writer, args=(name,))
+        thread.start()
+        threads.append(thread)
+        while gate.waiting <= n:  # queued before the next one starts
+            threading.Event().wait(0.001)
+    gate.release()
+    for thread in threads:
+        thread.join(10)
+    assert served_in == ["first", "second", "third", "fourth"]
+    assert gate.acquire(0.01)  # free again: taken at once
