@@ -154,7 +154,7 @@ class ContradictionIn(StrictModel):
     explanation: str = Field(min_length=1, pattern=NOT_BLANK)
     status: ContradictionStatus = ContradictionStatus.OPEN
     resolution: str | None = Field(
-        None, pattern=NOT_BLANK, validate_default=True,
+        None, validate_default=True,  # a blank one is refused by `_resolution_for`, naming the rule
         description="How it was reconciled or resolved, or why it was rejected: required for those statuses, absent otherwise.",
     )
     origin: Origin = Field(RelationOrigin.CURATED, description="`curated`, or the name of the detection rule that proposed it.")
@@ -184,7 +184,7 @@ class CorroborationIn(StrictModel):
     explanation: str = Field(min_length=1, pattern=NOT_BLANK)
     status: CorroborationStatus = CorroborationStatus.CONFIRMED
     resolution: str | None = Field(
-        None, pattern=NOT_BLANK, validate_default=True, description="Why it was rejected: required when `status` is rejected, absent otherwise."
+        None, validate_default=True, description="Why it was rejected: required when `status` is rejected, absent otherwise."
     )
     origin: Origin = Field(RelationOrigin.CURATED, description="`curated`, or the name of the detection rule that proposed it.")
     detected_by: list[RuleName] = Field([], description="Detection rules that also find it (for a curated relation, or one another rule proposed).")

@@ -114,6 +114,10 @@ class EngineWrites:
                 continue
             if rel.status.value in PROPOSED:
                 self._set_status(kind, rel, "withdrawn", affected)
+        # Placing a detection reads every relation of its two claims: read them all at once.
+        partners = {c for d in detections.values() for c in (d.a, d.b)}
+        for kind in KINDS:
+            self.g.preload(kind, self.g.relations_of_claims(kind, partners))
         for d in detections.values():
             where = place(d, self.g)
             if where.action == "new":

@@ -343,6 +343,9 @@ class Writer:
             self._render_all(affected)
 
     def _render_all(self, affected: dict[str, set[str]]) -> None:
+        for kind, ids in affected.items():
+            self.g.preload(kind, ids)
+        self.g.preload_relations(affected.get("claim", ()))
         renderer = Renderer(self.g)
         for kind, ids in affected.items():
             t = TABLE_OF[kind]

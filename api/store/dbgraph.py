@@ -128,6 +128,69 @@ class DbGraph(Graph):
         finally:
             self._memo = None
 
+    def preload(self, kind: str, ids: Iterable[str]) -> None:
+        """Read many records of one kind at once, with their revisions: a statement per 500 ids, where reading them
+        one by one (as a render does) is a round trip each, which on PostgreSQL is most of a write's time."""
+        records = self.records(kind)
+        assert isinstance(records, _Records)
+        t = TABLE_OF[kind]
+        wanted = sorted({i for i in ids if i not in records.cache or (kind, i) not in self._bookkeeping})
+        for at in range(0, len(wanted), 500):
+            chunk = wanted[at:at + 500]
+            found = {r.id: r for r in self.conn.execute(select(t.c.id, t.c.data, t.c.revision, t.c.deleted_at).where(t.c.id.in_(chunk)))}
+            for item_id in chunk:
+                row = found.get(item_id)
+                records.cache[item_id] = None if row is None or row.deleted_at is not None else records.model.model_validate_json(row.data)
+                self._bookkeeping[(kind, item_id)] = (0, None) if row is None else (int(row.revision or 0), row.deleted_at)
+
+    def relations_of_claims(self, kind: str, claim_ids: Iterable[str]) -> set[str]:
+        """The ids of the contradictions (`kind` "contradiction") or corroborations that any of the claims is in: a
+        statement per 500 claims."""
+        link, column = (ContradictionClaim, "contradiction_id") if kind == "contradiction" else (CorroborationClaim, "corroboration_id")
+        t = table_of(link)
+        ids = sorted(set(claim_ids))
+        found: set[str] = set()
+        for at in range(0, len(ids), 500):
+            found.update(r[0] for r in self.conn.execute(select(t.c[column]).where(t.c.claim_id.in_(ids[at:at + 500]))))
+        return found
+
+    def preload_relations(self, claim_ids: Iterable[str]) -> None:
+        """While rendering: the contradictions and corroborations of many claims, their records, their members and
+        the roles of those members' speakers and claimants, a few statements in all."""
+        if self._memo is None:
+            return
+        ids = sorted(set(claim_ids))
+        relations: dict[str, set[str]] = {"contradiction": set(), "corroboration": set()}
+        for kind, link, column in (("contradiction", ContradictionClaim, "contradiction_id"), ("corroboration", CorroborationClaim, "corroboration_id")):
+            t = table_of(link)
+            found: dict[str, list[str]] = {c: [] for c in ids}
+            for at in range(0, len(ids), 500):
+                for claim_id, rel_id in self.conn.execute(select(t.c.claim_id, t.c[column]).where(t.c.claim_id.in_(ids[at:at + 500]))):
+                    found[claim_id].append(rel_id)
+            for claim_id, rel_ids in found.items():
+                self._memo[(f"{kind}s", claim_id)] = sorted(rel_ids)
+                relations[kind].update(rel_ids)
+        members: set[str] = set(ids)
+        for kind, held in relations.items():
+            self.preload(kind, held)
+            for rel_id in held:
+                rel = self.records(kind).get(rel_id)
+                if rel is not None:
+                    members.update(m if isinstance(m, str) else m.claim for m in rel.claims)
+        self.preload("claim", members)
+        actors = {a for c in members if (claim := self.claims.get(c)) is not None
+                  for a in (claim.claimant, *(ev.speaker for ev in claim.evidence)) if a}
+        self.preload("actor", actors)
+        wanted = sorted(a for a in actors if ("roles", a) not in self._memo)
+        t = table_of(ActorRole)
+        roles: dict[str, list[ActorRoleIn]] = {a: [] for a in wanted}
+        for at in range(0, len(wanted), 500):
+            rows = self.conn.execute(select(t.c.actor_id, t.c.data).where(t.c.actor_id.in_(wanted[at:at + 500])).order_by(t.c.actor_id, t.c.file, t.c.position))
+            for actor_id, data in rows:
+                roles[actor_id].append(ActorRoleIn.model_validate_json(data))
+        for actor_id, kept in roles.items():
+            self._memo[("roles", actor_id)] = kept
+
     def _kept(self, what: str, key: str, read: Callable[[], T]) -> T:
         if self._memo is None:
             return read()
