@@ -19,6 +19,14 @@ MAX_OFFSET = 2**31 - 1  # the largest code-point offset into a text
 NOT_BLANK = r"\S"
 """The `pattern` of a text that must say something: at least one character that is not white space (a regular
 expression found anywhere in the value, as JSON Schema's `pattern` is; the value is stored as sent)."""
+WHITE_SPACE = frozenset("\t\n\v\f\r \x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000" + "".join(map(chr, range(0x2000, 0x200B))))
+"""Unicode's White_Space characters: what `\\s` means in the validator's regular expressions (Python's str.strip
+also takes U+001C to U+001F)."""
+
+
+def says_something(text: str) -> bool:
+    """Whether `text` matches `NOT_BLANK`: it holds a character outside `WHITE_SPACE`."""
+    return any(c not in WHITE_SPACE for c in text)
 MAX_LABEL = 200  # code points in a label or unit: labels go into the engine's index keys, which have a size limit
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"

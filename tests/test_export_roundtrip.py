@@ -33,6 +33,7 @@ from api.main import create_app
 from api.store.db import make_engine
 from api.store.export import export_dataset
 from api.store.seed import DATA_TABLES, build_database
+from schemas.common import says_something
 from schemas.dataset import ActorsFile, DocumentFile, LinksFile, SourcesFile
 from schemas.knowledge import Knowledge
 
@@ -146,9 +147,7 @@ _SPECIAL = ["\r\n", "\r", "\n", "\x85", "\u2028", "\u2029", "\ufeff", "\t", " ",
             "yes", "No", "null", "~", "1e3", "0x1F", "2023-02-17", "- ", "? ", ": ", "#", "'", '"', "|", ">", "&a", "*a", "!!str", "---", "..."]
 _CHAR = st.characters(codec="utf-8", exclude_characters="\x00")
 _TEXT = st.lists(st.one_of(_CHAR, st.sampled_from(_SPECIAL)), min_size=1, max_size=12).map("".join)
-# Unicode's White_Space, as the schemas' `\S` pattern reads it (Python's str.strip also takes U+001C-U+001F).
-_WHITE = frozenset("\t\n\v\f\r \x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000" + "".join(map(chr, range(0x2000, 0x200B))))
-_SETTLED = _TEXT.filter(lambda s: any(c not in _WHITE for c in s))  # text that says something (schemas/common.py NOT_BLANK)
+_SETTLED = _TEXT.filter(says_something)  # text that says something (schemas/common.py NOT_BLANK)
 
 
 def _dataset(data_dir: Path, t: dict[str, str]) -> str:

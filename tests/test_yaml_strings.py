@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from api.dataset.loader import read_yaml
 from api.dataset.yamlio import dump
+from schemas.common import says_something
 from schemas.dataset import ActorsFile
 
 # Everything the API accepts (no NUL, no lone surrogate), with YAML's breaks, blanks, indicators and words mixed in.
@@ -14,7 +15,7 @@ SPECIAL = ["\r\n", "\r", "\n", "\x85", "\u2028", "\u2029", "\ufeff", "\t", " ", 
            "yes", "No", "null", "~", "1e3", "0x1F", ".5", "2023-02-17", "- ", "? ", ": ", "#", "'", '"', "|", ">", "&a", "*a",
            "!!str", "---", "...", "%", "@", "`"]
 TEXT = st.lists(st.one_of(st.characters(codec="utf-8", exclude_characters="\x00"), st.sampled_from(SPECIAL)),
-                min_size=1, max_size=30).map("".join)
+                min_size=1, max_size=30).map("".join).filter(says_something)  # names and descriptions say something
 
 
 def _round_trip(value: str) -> ActorsFile:
