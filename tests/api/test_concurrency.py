@@ -311,3 +311,11 @@ def test_writers_of_a_process_take_their_turns_in_the_order_they_came():
         thread.join(10)
     assert served_in == ["first", "second", "third", "fourth"]
     assert gate.acquire(0.01)  # free again: taken at once
+
+
+@pytest.mark.skipif(BACKEND != "postgresql", reason="PostgreSQL's plan cache")
+async def test_postgresql_reads_are_planned_for_the_values_of_each_call(settings):
+    async with served(settings) as (app, client):
+        assert (await client.get("/v1/claims", params={"actor": "egypt", "polarity": "negated"})).status_code == 200
+        store = app.state.store
+        assert await store.call(lambda s: s.one("SHOW plan_cache_mode"), store) == ("force_custom_plan",)
