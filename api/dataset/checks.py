@@ -50,8 +50,8 @@ def closest_ids(value: str, ids: Iterable[str], labels: Mapping[str, Iterable[st
     An id that contains `value` or is contained in it comes first ('kremlin' and 'the-kremlin'); then the ids
     whose similarity reaches CLOSEST_CUTOFF (difflib's ratio), taken as the better of the id's own and, when
     `labels` gives the words of an id's record's names (folded as search folds them), the mean over the words of
-    `value` of each one's best ratio against those words: 'sissi' is nearer the actor named "Sisi" than the id 'isis'. `labels` lists the ids found by
-    word in the search index's order, which breaks ties. Reads every id it is
+    `value` of each one's best ratio against those words: 'sissi' is nearer the actor named "Sisi" than the id
+    'isis'. `labels` lists the ids found by word in the search index's order, which breaks ties. Reads every id it is
     given: a database gives a bounded few (api/store/nearby.py)."""
     labels = labels or {}
     pool = list(ids)
@@ -59,8 +59,8 @@ def closest_ids(value: str, ids: Iterable[str], labels: Mapping[str, Iterable[st
     terms = query_terms(value.replace("-", " ")) if labels else []
     scored: list[tuple[float, str]] = []
     for i in pool:
-        best = _ratio(value, i)
         words = list(labels.get(i, ()))
+        best = _ratio(value, i, CLOSEST_CUTOFF if not (words and terms) else 0.0)
         if words and terms:
             # each word of `value` against the name word most like it, averaged: 'lavrov-sergey' is "Sergei Lavrov"
             best = max(best, sum(max(_ratio(t, w) for w in words) for t in terms) / len(terms))
@@ -73,9 +73,13 @@ def closest_ids(value: str, ids: Iterable[str], labels: Mapping[str, Iterable[st
     return list(dict.fromkeys([*contained, *similar]))[:CLOSEST]
 
 
-def _ratio(a: str, b: str) -> float:
-    """difflib's similarity of two strings, as `get_close_matches` computes it."""
-    return difflib.SequenceMatcher(None, a, b).ratio()
+def _ratio(a: str, b: str, cutoff: float = 0.0) -> float:
+    """difflib's similarity of two strings, as `get_close_matches` computes it; 0.0 without computing it when its
+    cheap upper bounds already fall below `cutoff` (as `get_close_matches` skips them)."""
+    m = difflib.SequenceMatcher(None, a, b)
+    if cutoff and (m.real_quick_ratio() < cutoff or m.quick_ratio() < cutoff):
+        return 0.0
+    return m.ratio()
 
 
 def did_you_mean(value: str, ids: Iterable[str]) -> str:

@@ -150,10 +150,6 @@ class WriteEngine:
         with self._turn(), self.engine.connect() as conn:
             yield conn
 
-    @property
-    def dialect(self) -> Any:
-        return self.engine.dialect
-
     def dispose(self) -> None:
         self.engine.dispose()
 

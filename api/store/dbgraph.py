@@ -110,6 +110,12 @@ class _Texts(Mapping[str, str]):
 T = TypeVar("T")
 
 
+def _chunks(ids: list[str], size: int = 500) -> Iterator[list[str]]:
+    """`ids` in slices of `size`, for `IN (...)` lists of a bounded length."""
+    for at in range(0, len(ids), size):
+        yield ids[at:at + size]
+
+
 class DbGraph(Graph):
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
@@ -135,24 +141,27 @@ class DbGraph(Graph):
         assert isinstance(records, _Records)
         t = TABLE_OF[kind]
         wanted = sorted({i for i in ids if i not in records.cache or (kind, i) not in self._bookkeeping})
-        for at in range(0, len(wanted), 500):
-            chunk = wanted[at:at + 500]
+        for chunk in _chunks(wanted):
             found = {r.id: r for r in self.conn.execute(select(t.c.id, t.c.data, t.c.revision, t.c.deleted_at).where(t.c.id.in_(chunk)))}
             for item_id in chunk:
                 row = found.get(item_id)
                 records.cache[item_id] = None if row is None or row.deleted_at is not None else records.model.model_validate_json(row.data)
                 self._bookkeeping[(kind, item_id)] = (0, None) if row is None else (int(row.revision or 0), row.deleted_at)
 
-    def relations_of_claims(self, kind: str, claim_ids: Iterable[str]) -> set[str]:
-        """The ids of the contradictions (`kind` "contradiction") or corroborations that any of the claims is in: a
-        statement per 500 claims."""
+    def relations_by_claim(self, kind: str, claim_ids: Iterable[str]) -> dict[str, list[str]]:
+        """For each claim, the ids of the contradictions (`kind` "contradiction") or corroborations it is in, in
+        order: a statement per 500 claims."""
         link, column = (ContradictionClaim, "contradiction_id") if kind == "contradiction" else (CorroborationClaim, "corroboration_id")
         t = table_of(link)
-        ids = sorted(set(claim_ids))
-        found: set[str] = set()
-        for at in range(0, len(ids), 500):
-            found.update(r[0] for r in self.conn.execute(select(t.c[column]).where(t.c.claim_id.in_(ids[at:at + 500]))))
-        return found
+        found: dict[str, list[str]] = {c: [] for c in sorted(set(claim_ids))}
+        for chunk in _chunks(list(found)):
+            for claim_id, rel_id in self.conn.execute(select(t.c.claim_id, t.c[column]).where(t.c.claim_id.in_(chunk))):
+                found[claim_id].append(rel_id)
+        return {c: sorted(rel_ids) for c, rel_ids in found.items()}
+
+    def relations_of_claims(self, kind: str, claim_ids: Iterable[str]) -> set[str]:
+        """The ids of the relations of `kind` that any of the claims is in (`relations_by_claim`)."""
+        return {rel_id for rel_ids in self.relations_by_claim(kind, claim_ids).values() for rel_id in rel_ids}
 
     def preload_relations(self, claim_ids: Iterable[str]) -> None:
         """While rendering: the contradictions and corroborations of many claims, their records, their members and
@@ -161,14 +170,9 @@ class DbGraph(Graph):
             return
         ids = sorted(set(claim_ids))
         relations: dict[str, set[str]] = {"contradiction": set(), "corroboration": set()}
-        for kind, link, column in (("contradiction", ContradictionClaim, "contradiction_id"), ("corroboration", CorroborationClaim, "corroboration_id")):
-            t = table_of(link)
-            found: dict[str, list[str]] = {c: [] for c in ids}
-            for at in range(0, len(ids), 500):
-                for claim_id, rel_id in self.conn.execute(select(t.c.claim_id, t.c[column]).where(t.c.claim_id.in_(ids[at:at + 500]))):
-                    found[claim_id].append(rel_id)
-            for claim_id, rel_ids in found.items():
-                self._memo[(f"{kind}s", claim_id)] = sorted(rel_ids)
+        for kind in relations:
+            for claim_id, rel_ids in self.relations_by_claim(kind, ids).items():
+                self._memo[(f"{kind}s", claim_id)] = rel_ids
                 relations[kind].update(rel_ids)
         members: set[str] = set(ids)
         for kind, held in relations.items():
@@ -184,8 +188,8 @@ class DbGraph(Graph):
         wanted = sorted(a for a in actors if ("roles", a) not in self._memo)
         t = table_of(ActorRole)
         roles: dict[str, list[ActorRoleIn]] = {a: [] for a in wanted}
-        for at in range(0, len(wanted), 500):
-            rows = self.conn.execute(select(t.c.actor_id, t.c.data).where(t.c.actor_id.in_(wanted[at:at + 500])).order_by(t.c.actor_id, t.c.file, t.c.position))
+        for chunk in _chunks(wanted):
+            rows = self.conn.execute(select(t.c.actor_id, t.c.data).where(t.c.actor_id.in_(chunk)).order_by(t.c.actor_id, t.c.file, t.c.position))
             for actor_id, data in rows:
                 roles[actor_id].append(ActorRoleIn.model_validate_json(data))
         for actor_id, kept in roles.items():
