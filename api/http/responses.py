@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import inspect
 import json
@@ -12,8 +13,12 @@ from typing import Any
 from urllib.parse import unquote_to_bytes
 
 from fastapi import Request
+from fastapi._compat.shared import field_annotation_is_sequence
+from fastapi._compat.v2 import get_missing_field_error
 from fastapi.dependencies.models import Dependant
+from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
+from pydantic import BaseModel
 from starlette.responses import Response
 
 from api.errors import BadRequest, InvalidParameter, ProblemError, UnsupportedMediaType
@@ -240,23 +245,97 @@ class StrictQueryRoute(APIRoute):
         return strict_handler
 
     def _direct_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]] | None:
-        """For an async endpoint whose only inputs are the request and string path parameters,
-        a handler that calls it directly: there is nothing for FastAPI to parse or validate, and
-        skipping that machinery is a third of the cost of a cached read."""
-        d = self.dependant
-        simple = (
-            inspect.iscoroutinefunction(self.endpoint)
-            and d.request_param_name is not None
-            and not (d.query_params or d.header_params or d.cookie_params or d.body_params or d.dependencies)
-            and all(p.field_info.annotation is str for p in d.path_params)
-        )
-        if not simple or d.request_param_name is None:
+        """For an async endpoint whose inputs are the request, path and query parameters, and async dependencies
+        that take query parameters alone (ClaimFilters), a handler that validates each parameter sent with its
+        own field and calls the dependencies and the endpoint directly (`_compiled`).
+
+        FastAPI's general solver re-inspects every parameter's annotation on every request (is it a sequence,
+        a model, which aliases): on a list page that was a third of the request's CPU. The compiled handler gives
+        the same values and the same errors: a parameter not sent takes its default, one sent is validated by
+        the route's own pydantic field with the location FastAPI gives (`["query", name]`), the dependencies'
+        parameters first, and a dependency runs only when its own parameters are valid. Any other route keeps
+        FastAPI's handler."""
+        return _compiled(self.dependant)
+
+
+ParamPlan = tuple[str, str, Any, bool, bool, tuple[str, str]]
+"""One parameter, worked out once: (name in the call, name sent, field, required, validate the default, loc)."""
+
+
+def _param_plans(fields: Sequence[Any], where: str) -> list[ParamPlan] | None:
+    plans: list[ParamPlan] = []
+    for field in fields:
+        info = field.field_info
+        if info.validation_alias not in (None, field.alias) or field_annotation_is_sequence(info.annotation) \
+                or (isinstance(info.annotation, type) and issubclass(info.annotation, BaseModel)):
+            return None  # a list, a model or alias choices: FastAPI's own solver reads those
+        plans.append((field.name, field.alias, field, info.is_required(), bool(info.validate_default), (where, field.alias)))
+    return plans
+
+
+def _simple(dependant: Dependant) -> bool:
+    d = dependant
+    return inspect.iscoroutinefunction(d.call) and not (
+        d.header_params or d.cookie_params or d.body_params or d.websocket_param_name or d.http_connection_param_name
+        or d.response_param_name or d.background_tasks_param_name or d.security_scopes_param_name or d.own_oauth_scopes
+        or d.call in SCOPE_OF_DEPENDENCY
+    )
+
+
+def _compiled(dependant: Dependant) -> Callable[[Request], Coroutine[Any, Any, Response]] | None:
+    """The handler `StrictQueryRoute._direct_handler` describes, or None when the route is not of that shape."""
+    subs = dependant.dependencies
+    if not _simple(dependant) or any(not _simple(s) or s.dependencies or s.path_params or s.request_param_name for s in subs):
+        return None
+    own = _param_plans(dependant.query_params, "query")
+    path = _param_plans(dependant.path_params, "path")
+    sub_plans: list[tuple[str, Callable[..., Any], list[ParamPlan]]] = []
+    for s in subs:
+        plans = _param_plans(s.query_params, "query")
+        if plans is None or s.name is None or s.call is None:
             return None
-        endpoint = self.endpoint
-        request_name: str = d.request_param_name
+        sub_plans.append((s.name, s.call, plans))
+    if own is None or path is None:
+        return None
+    endpoint = dependant.call
+    request_name = dependant.request_param_name
 
-        async def direct_handler(request: Request) -> Response:
-            response: Response = await endpoint(**{request_name: request}, **request.path_params)
-            return response
+    def solve(plans: list[ParamPlan], sent: Any, values: dict[str, Any], errors: list[Any]) -> bool:
+        ok = True
+        for name, alias, field, required, validate_default, loc in plans:
+            value = sent.get(alias)
+            if value is None:
+                if required:
+                    errors.append(get_missing_field_error(loc))
+                    ok = False
+                    continue
+                value = copy.deepcopy(field.default)
+                if not validate_default:
+                    values[name] = value
+                    continue
+            value, problems = field.validate(value, values, loc=loc)
+            if problems:
+                errors.extend(problems)
+                ok = False
+            else:
+                values[name] = value
+        return ok
 
-        return direct_handler
+    async def direct_handler(request: Request) -> Response:
+        query = request.query_params
+        values: dict[str, Any] = {}
+        errors: list[Any] = []
+        for name, call, plans in sub_plans:
+            arguments: dict[str, Any] = {}
+            if solve(plans, query, arguments, errors):
+                values[name] = await call(**arguments)
+        solve(path, request.path_params, values, errors)
+        solve(own, query, values, errors)
+        if errors:
+            raise RequestValidationError(errors)
+        if request_name is not None:
+            values[request_name] = request
+        response: Response = await endpoint(**values)  # type: ignore[misc]
+        return response
+
+    return direct_handler
