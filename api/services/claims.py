@@ -33,14 +33,14 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
 from api.dataset.languages import range_key
 from api.errors import InvalidParameter
 from api.services import search as search_service
 from api.services.common import DAY, TEXT, Cursor, KeyPart, Page, date_span, fetch_doc, overlap_arms, require
-from api.store.bodies import inflate
+from api.store.bodies import inflate, inflate_summary
 from api.store.db import Store
 from schemas.vocab import ClaimRole, Modality, Polarity, Predicate
 
@@ -54,6 +54,9 @@ GATHER = 1000
 """A filter with fewer claims than this drives the timeline: its claims are read and sorted by event time."""
 
 _KEYS: dict[View, list[KeyPart]] = {"claims": [TEXT], "timeline": [DAY, DAY, TEXT]}
+_DATED = "c.event_from IS NOT NULL"
+"""The timeline's last column: whether the claim has an event time (its `event_from` is set exactly then), so
+that `placement.basis` is known without parsing the summary."""
 
 
 @dataclass(frozen=True)
@@ -243,30 +246,31 @@ def plan(store: Store, f: ClaimFilters, view: View, key: list[Any] | None, limit
     # columns checked: named, the checks read no row.
     fj = "claim f INDEXED BY ix_claim_filter" if store.sqlite else "claim f"
     if view == "claims":
-        return _claims_query(driver, checks, check_params, live, key, limit, fj)
+        return _claims_query(store, driver, checks, check_params, live, key, limit, fj)
     return _timeline_query(store, f, filters, driver, counts, checks, check_params, live, key, limit, fj)
 
 
-def _claims_query(driver: _Filter | None, checks: list[str], check_params: list[Any], live: bool,
+def _claims_query(store: Store, driver: _Filter | None, checks: list[str], check_params: list[Any], live: bool,
                   key: list[Any] | None, limit: int, fj: str) -> Query:
     if driver is not None and driver.stream is not None:
         source, cond, id_col, params = driver.stream
         after, after_params = _after([id_col], key)
         where = [cond, *after, *(["d.deleted_at IS NULL"] if live and source == "claim d" else [])]
         if checks:
-            joins, where = f"{source} CROSS JOIN {fj} CROSS JOIN claim c", [*where, f"f.id = {id_col}", *checks, "c.id = f.id"]
+            joins, where = f"{source} CROSS JOIN {fj}", [*where, f"f.id = {id_col}", *checks]
         else:
-            joins, where = f"{source} CROSS JOIN claim c", [*where, f"c.id = {id_col}"]
-        return Query(f"SELECT c.summary, {id_col} FROM {joins} WHERE {' AND '.join(where)} ORDER BY {id_col} LIMIT ?",
-                     [*params, *after_params, *check_params, limit + 1], driver.name, "ordered")
+            joins = source
+        return Query(_select(store, [id_col], joins, where), [*params, *after_params, *check_params, limit + 1], driver.name, "ordered")
     if driver is not None:
         head, params = _in_set(driver, key, live)
-        where, how = [head, *checks], "sorted"
+        # The cursor's bound on f too: the set's ids are bounded inside it, and PostgreSQL would otherwise walk f's
+        # primary key from its start to meet them.
+        after, after_params = _after(["f.id"], key)
+        where, how, params = [head, *after, *checks], "sorted", [*params, *after_params]
     else:
         after, params = _after(["f.id"], key)
         where, how = [*after, *(["f.deleted_at IS NULL"] if live else []), *checks], "ordered"
-    return Query(f"SELECT c.summary, f.id FROM {fj} CROSS JOIN claim c WHERE {' AND '.join([*where, 'c.id = f.id'])}"
-                 " ORDER BY f.id LIMIT ?", [*params, *check_params, limit + 1], driver.name if driver else "id", how)
+    return Query(_select(store, ["f.id"], fj, where), [*params, *check_params, limit + 1], driver.name if driver else "id", how)
 
 
 def _timeline_query(store: Store, f: ClaimFilters, filters: list[_Filter], driver: _Filter | None, counts: dict[str, int],
@@ -275,52 +279,80 @@ def _timeline_query(store: Store, f: ClaimFilters, filters: list[_Filter], drive
         # A rare filter: gather its claims and sort them by where the timeline places them.
         order = ["f.placed_from", "f.placed_to", "f.id"]
         after, after_params = _after(order, key)
-        rest = ["f.placed_from IS NOT NULL", *after, *checks, "c.id = f.id"]
+        rest = ["f.placed_from IS NOT NULL", *after, *checks]
         if driver.stream is not None:
             source, cond, id_col, params = driver.stream
             where = [cond, f"f.id = {id_col}", *rest]
-            joins = f"{source} CROSS JOIN {fj} CROSS JOIN claim c"
+            joins = f"{source} CROSS JOIN {fj}"
         else:
             head, params = _in_set(driver, None, live)
-            where, joins = [head, *rest], f"{fj} CROSS JOIN claim c"
+            where, joins = [head, *rest], fj
         if live:
             where.append("f.deleted_at IS NULL")
-        cols = ", ".join(order)
-        return Query(f"SELECT c.summary, {cols} FROM {joins} WHERE {' AND '.join(where)} ORDER BY {cols} LIMIT ?",
-                     [*params, *after_params, *check_params, limit + 1], driver.name, "sorted")
+        return Query(_select(store, order, joins, where, dated=True), [*params, *after_params, *check_params, limit + 1], driver.name, "sorted")
     # The timeline's order drives: its own index, or a claim column's in timeline order (the first given of
     # predicate, modality and polarity), or a date range's; every other filter is checked per row.
     date = next((x for x in filters if x.name == "date"), None)
     # A date range keeps claims by event time, so only dated ones, whose place is their event time: the event-time
     # span index serves it in the same order.
     order = ["d.event_from", "d.event_to", "d.id"] if date is not None else ["d.placed_from", "d.placed_to", "d.id"]
-    cols = ", ".join(order)
     column = next((x for x in filters if x.name in ("predicate", "modality", "polarity")), None) if date is None else None
     checks = [x.check for x in filters if x is not date and x is not column]
     check_params = [p for x in filters if x is not date and x is not column for p in x.params]
-    joins = f"claim d CROSS JOIN {fj} CROSS JOIN claim c" if checks else "claim d CROSS JOIN claim c"
-    rest = [*(["d.deleted_at IS NULL"] if live else []), *(["f.id = d.id", *checks] if checks else []), "c.id = d.id"]
+    joins = f"claim d CROSS JOIN {fj}" if checks else "claim d"
+    rest = [*(["d.deleted_at IS NULL"] if live else []), *(["f.id = d.id", *checks] if checks else [])]
     if date is None:
         after, after_params = _after(order, key)
         column_where, head_params = ([f"d.{column.name} = ?"], column.params) if column is not None else ([], [])
         where = [*column_where, "d.placed_from IS NOT NULL", *after, *rest]
-        return Query(f"SELECT c.summary, {cols} FROM {joins} WHERE {' AND '.join(where)} ORDER BY {cols} LIMIT ?",
-                     [*head_params, *after_params, *check_params, limit + 1], column.name if column else "timeline", "ordered")
+        return Query(_select(store, order, joins, where, dated=True), [*head_params, *after_params, *check_params, limit + 1],
+                     column.name if column else "timeline", "ordered")
     # One range of the span-level index per level, each in timeline order, merged.
     first, last = date_span(f.date_from, f.date_to)
     arms, params = [], []
     for sql, ps in overlap_arms("d.event_from", "d.event_to", first, last, after=None if key is None else (order, key)):
-        arms.append(f"SELECT c.summary, {cols} FROM {joins} WHERE {' AND '.join([sql, *rest])}")
+        arms.append((joins, [sql, *rest]))
         params += [*ps, *check_params]
-    union = " UNION ALL ".join(arms)
-    sql = (f"{union} ORDER BY 2, 3, 4 LIMIT ?" if store.sqlite  # SQLite merges the ranges' ordered outputs
-           else f"SELECT * FROM ({union}) t ORDER BY 2, 3, 4 LIMIT ?")  # PostgreSQL: a Merge Append
-    return Query(sql, [*params, limit + 1], "date", "merged")
+    return Query(_select(store, order, "", [], dated=True, arms=arms), [*params, limit + 1], "date", "merged")
+
+
+def _select(store: Store, order: list[str], joins: str, where: list[str], *, dated: bool = False,
+            arms: list[tuple[str, list[str]]] | None = None) -> str:
+    """A page's SQL: the rows of `joins` that meet `where` (or of each of `arms`, (joins, where), merged in order),
+    in `order` (the sort key, ending in the claim's id), `LIMIT ?`; each row the claim's summary (from `claim c`),
+    the sort key and, when `dated`, whether the claim has an event time (`_DATED`).
+
+    SQLite joins `claim c` last (CROSS JOIN keeps that order), so a row is read for each claim served and no
+    other. PostgreSQL picks the page's keys first, in a subquery with the LIMIT, and only then reads the rows:
+    joined in one query, it chose a merge join over the whole primary key (which the cursor's bound on the
+    driving index does not reach), and read the 50,000 rows before page 1,000 (137 ms at 100,000 claims; 2 ms
+    with the keys first)."""
+    tail = f", {_DATED}" if dated else ""
+    cols = ", ".join(order)
+    n = len(order)
+    if store.sqlite:
+        def one(j: str, w: list[str], head: str) -> str:
+            return f"SELECT {head} FROM {j} CROSS JOIN claim c WHERE {' AND '.join([*w, f'c.id = {order[-1]}'])}"
+        if arms is None:
+            return f"{one(joins, where, f'c.summary, {cols}{tail}')} ORDER BY {cols} LIMIT ?"
+        # SQLite merges the ranges' ordered outputs.
+        union = " UNION ALL ".join(one(j, w, f"c.summary, {cols}{tail}") for j, w in arms)
+        return f"{union} ORDER BY {', '.join(str(i + 2) for i in range(n))} LIMIT ?"
+    keys = ", ".join(f"{col} AS k{i}" for i, col in enumerate(order))
+    outer = ", ".join(f"p.k{i}" for i in range(n))
+    if arms is None:
+        page = f"SELECT {keys} FROM {joins}{' WHERE ' + ' AND '.join(where) if where else ''} ORDER BY {cols} LIMIT ?"
+    else:  # a Merge Append of the ranges
+        union = " UNION ALL ".join(f"SELECT {keys} FROM {j} WHERE {' AND '.join(w)}" for j, w in arms)
+        page = f"SELECT * FROM ({union}) t ORDER BY {outer.replace('p.', 't.')} LIMIT ?"
+    return f"SELECT c.summary, {outer}{tail} FROM ({page}) p CROSS JOIN claim c WHERE c.id = p.k{n - 1} ORDER BY {outer}"
 
 
 def _scope(f: ClaimFilters, **extra: object) -> dict[str, object]:
-    # `q` only when given, so that cursors issued before it existed stay valid.
-    return {**{k: (v.value if hasattr(v, "value") else v) for k, v in asdict(f).items() if k != "q" or v is not None}, **extra}
+    # `q` only when given, so that cursors issued before it existed stay valid. The fields are read as they are
+    # (all scalars): dataclasses.asdict would deep-copy each.
+    values = {x.name: getattr(f, x.name) for x in fields(f)}
+    return {**{k: (v.value if hasattr(v, "value") else v) for k, v in values.items() if k != "q" or v is not None}, **extra}
 
 
 def _scope_id(f: ClaimFilters, view: View) -> str:
@@ -339,18 +371,19 @@ def list_query(store: Store, *, filters: ClaimFilters, view: View, cursor: str |
 def _page(store: Store, filters: ClaimFilters, view: View, limit: int, cursor: str | None) -> Page:
     query = list_query(store, filters=filters, view=view, cursor=cursor, limit=limit)
     rows = store.all(query.sql, query.params)
-    next_cursor = Cursor.encode(store, rows[limit - 1][1:], _scope_id(filters, view)) if len(rows) > limit else None
-    items = [_placed(r[0], r[1], r[2]) for r in rows[:limit]] if view == "timeline" else [r[0] for r in rows[:limit]]
+    key_end = 1 + len(_KEYS[view])
+    next_cursor = Cursor.encode(store, rows[limit - 1][1:key_end], _scope_id(filters, view)) if len(rows) > limit else None
+    items = [_placed(r[0], r[1], r[2], r[4]) for r in rows[:limit]] if view == "timeline" else [r[0] for r in rows[:limit]]
     return _as_of(store, Page(items=items, next_cursor=next_cursor), filters.as_of)
 
 
-def _placed(summary: bytes, start: str, end: str) -> bytes:
+def _placed(summary: bytes, start: str, end: str, dated: object) -> bytes:
     """A timeline entry: the claim's summary with `placement`, where the timeline places it (schemas/claim.py
     TimelineEntry): its event time, or when it has none, its publication."""
-    data = inflate(summary)
-    basis = "event_time" if json.loads(data)["event_time"] is not None else "publication"
-    placement = json.dumps({"start": start, "end": end, "basis": basis}, separators=(",", ":")).encode()
-    return data[:-1] + b',"placement":' + placement + b"}"
+    data = inflate_summary(summary)
+    basis = "event_time" if dated else "publication"
+    # ISO 8601 days and a fixed word: nothing in them needs escaping in JSON.
+    return data[:-1] + f',"placement":{{"start":"{start}","end":"{end}","basis":"{basis}"}}}}'.encode()
 
 
 def _as_of(store: Store, page: Page, as_of: str | None) -> Page:
