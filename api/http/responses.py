@@ -24,7 +24,7 @@ from starlette.responses import Response
 from api.errors import BadRequest, InvalidParameter, ProblemError, UnsupportedMediaType
 from api.http.auth import SCOPE_OF_DEPENDENCY, SCOPES, authenticate
 from api.services.preconditions import not_modified
-from api.store.bodies import gzip_etag, inflate, is_packed
+from api.store.bodies import gzip_etag, inflate, inflate_summary, is_packed
 
 JSON = "application/json"
 DEFAULT_LIMIT = 50
@@ -107,7 +107,7 @@ def page_response(request: Request, items: Sequence[bytes], next_cursor: str | N
     the body and a Link header. Pages are sent as identity JSON (see api/store/bodies.py for why)."""
     next_url = str(request.url.include_query_params(cursor=next_cursor)) if next_cursor else None
     body = b"".join((
-        b'{"items":[', b",".join([inflate(item) for item in items]), b'],"next_cursor":',
+        b'{"items":[', b",".join([inflate_summary(item) for item in items]), b'],"next_cursor":',
         json.dumps(next_cursor).encode(), b',"next":', json.dumps(next_url).encode(), b"}",
     ))
     response = json_response(request, body, body_etag(body))

@@ -76,6 +76,30 @@ def inflate(blob: bytes | memoryview) -> bytes:
     return bytes(blob)
 
 
+SUMMARIES_CACHED = 8_192
+"""How many inflated summaries `inflate_summary` keeps (about 1.6 kB each: some 15 MB at most)."""
+_summaries: dict[bytes, bytes] = {}
+
+
+def inflate_summary(blob: bytes | memoryview) -> bytes:
+    """`inflate(blob)` for a stored summary, kept for the next page that lists the same record in the same state.
+
+    The key is the stored bytes themselves, so an entry is never stale: a changed record has a new summary and
+    thus a new key. A list page inflates each of its items (up to 200); at about 7 µs each, that was a third of a
+    50-item page's CPU. The cache is emptied when it holds SUMMARIES_CACHED entries (a page that misses costs what
+    it did without it). Safe from several threads: each step is one dict operation."""
+    key = bytes(blob)
+    if key[:1] == b"{":
+        return key  # JSON already (a search hit, a timeline entry, a view stored before migration 0011)
+    found = _summaries.get(key)
+    if found is None:
+        found = inflate(key)
+        if len(_summaries) >= SUMMARIES_CACHED:
+            _summaries.clear()
+        _summaries[key] = found
+    return found
+
+
 def gzip_etag(etag: str) -> str:
     """The entity tag of the gzip form of the representation whose identity form has `etag` (a strong tag,
     quotes included): `"3-ab12"` gives `"3-ab12-gzip"`."""
@@ -88,4 +112,7 @@ def etags_of(etag: str) -> tuple[str, str]:
     return etag, gzip_etag(etag)
 
 
-__all__ = ["DICTIONARIES", "GZIP_MAGIC", "LEVEL", "etags_of", "gzip_etag", "inflate", "is_packed", "pack", "pack_summary"]
+__all__ = [
+    "DICTIONARIES", "GZIP_MAGIC", "LEVEL", "SUMMARIES_CACHED", "etags_of", "gzip_etag", "inflate", "inflate_summary", "is_packed", "pack",
+    "pack_summary",
+]
