@@ -105,10 +105,11 @@ class EngineWrites:
         affected["claim"] |= self._regroup(keys)
         detections: dict[str, Detection] = {}
         if new is not None:
-            facts = facts_of(new, world)
-            rejected = {(rel.origin, frozenset(_members(rel))) for _, rel in self._relations_of(claim_id)
-                        if rel.status.value in REJECTED and rel.origin != "curated"}
-            detections = {d.id: d for d in detect_for(facts, self._candidates(facts, world), world, rejected)}
+            with self.g.unchanging():  # matching writes nothing: roles and parties are read once
+                facts = facts_of(new, world)
+                rejected = {(rel.origin, frozenset(_members(rel))) for _, rel in self._relations_of(claim_id)
+                            if rel.status.value in REJECTED and rel.origin != "curated"}
+                detections = {d.id: d for d in detect_for(facts, self._candidates(facts, world), world, rejected)}
         for kind, rel in self._relations_of(claim_id):
             if rel.origin == "curated" or rel.id in detections:
                 continue

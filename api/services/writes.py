@@ -339,7 +339,7 @@ class Writer:
         change too: the record takes a new revision and the feed a `refresh`, so that a client mirroring the feed
         misses no change to any view. A view rendered the same (by its ETag's digest) is left as it is."""
         self.g.forget()
-        with self.g.rendering():
+        with self.g.unchanging():
             self._render_all(affected)
 
     def _render_all(self, affected: dict[str, set[str]]) -> None:
@@ -467,7 +467,7 @@ class Writer:
     def _change_text(self, source_id: str, current: Any, new_text: str | None) -> None:
         """Replace a source's text, which nothing may quote: claims' evidence and actors' roles' evidence point into
         it by code point offsets (409, naming each that does, claims by id and roles as `<file>#roles[<position>]`, their place in `data/`)."""
-        quoting = [{"resource": "claim", "id": c} for c in self.g.claims_quoting(source_id)]
+        quoting = [{"resource": "claim", "id": c} for c in self.g.claim_ids_quoting(source_id)]
         quoting += [{"resource": "role", "id": f"{f}#roles[{p}]"} for f, p, _ in self.g.roles_referring(source_id, ("evidence.source",))]
         if quoting:
             named = ", ".join(f"{q['resource']} {q['id']}" for q in quoting[:10])

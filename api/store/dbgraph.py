@@ -124,10 +124,14 @@ class DbGraph(Graph):
         self.forget()
 
     @contextmanager
-    def rendering(self) -> Iterator[None]:
-        """While views are rendered, and nothing else is written, the links and roles read are kept: a render of
-        many views that show the same claims, actors and roles reads each once (the parties of a speaker, the
-        relations of a claim), not once per view."""
+    def unchanging(self) -> Iterator[None]:
+        """While nothing is written (views rendered, the rules matched against a claim), the links and roles read
+        are kept: a render of many views that show the same claims, actors and roles reads each once (the parties
+        of a speaker, the relations of a claim), not once per view, and so does the matching of a claim with its
+        neighbours. Nested blocks share the outer one's."""
+        if self._memo is not None:
+            yield
+            return
         self._memo = {}
         try:
             yield
@@ -327,9 +331,17 @@ class DbGraph(Graph):
         t = table_of(ClaimProposition)
         return self.conn.execute(select(t.c.proposition_id).where(t.c.claim_id == claim_id)).scalar()
 
-    def claims_quoting(self, source_id: str) -> list[str]:
+    def claim_ids_quoting(self, source_id: str) -> list[str]:
         """Live claims with an evidence item quoting the source (`claim_reference`, field `evidence.source`), by id."""
         return [claim_id for _, claim_id in self.referring("source", source_id, kinds=("claim",), fields=("evidence.source",))]
+
+    def claims_quoting(self, source_id: str) -> list[str]:
+        """As `claim_ids_quoting`, with the claims' records read at once (`preload`): the checks that ask read each
+        of them next (overlapping spans, the same words), and one by one that was a statement per claim, most of
+        a claim write's statements."""
+        ids = self.claim_ids_quoting(source_id)
+        self.preload("claim", ids)
+        return ids
 
     def passages(self, source_id: str) -> list[tuple[int, int]]:
         t = table_of(Document)
