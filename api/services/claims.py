@@ -331,13 +331,12 @@ def _select(store: Store, order: list[str], joins: str, where: list[str], *, dat
     cols = ", ".join(order)
     n = len(order)
     if store.sqlite:
-        def one(j: str, w: list[str], head: str) -> str:
-            return f"SELECT {head} FROM {j} CROSS JOIN claim c WHERE {' AND '.join([*w, f'c.id = {order[-1]}'])}"
+        def one(j: str, w: list[str]) -> str:
+            return f"SELECT c.summary, {cols}{tail} FROM {j} CROSS JOIN claim c WHERE {' AND '.join([*w, f'c.id = {order[-1]}'])}"
         if arms is None:
-            return f"{one(joins, where, f'c.summary, {cols}{tail}')} ORDER BY {cols} LIMIT ?"
+            return f"{one(joins, where)} ORDER BY {cols} LIMIT ?"
         # SQLite merges the ranges' ordered outputs.
-        union = " UNION ALL ".join(one(j, w, f"c.summary, {cols}{tail}") for j, w in arms)
-        return f"{union} ORDER BY {', '.join(str(i + 2) for i in range(n))} LIMIT ?"
+        return f"{' UNION ALL '.join(one(j, w) for j, w in arms)} ORDER BY {', '.join(str(i + 2) for i in range(n))} LIMIT ?"
     keys = ", ".join(f"{col} AS k{i}" for i, col in enumerate(order))
     outer = ", ".join(f"p.k{i}" for i in range(n))
     if arms is None:
@@ -373,7 +372,7 @@ def _page(store: Store, filters: ClaimFilters, view: View, limit: int, cursor: s
     rows = store.all(query.sql, query.params)
     key_end = 1 + len(_KEYS[view])
     next_cursor = Cursor.encode(store, rows[limit - 1][1:key_end], _scope_id(filters, view)) if len(rows) > limit else None
-    items = [_placed(r[0], r[1], r[2], r[4]) for r in rows[:limit]] if view == "timeline" else [r[0] for r in rows[:limit]]
+    items = [_placed(r[0], r[1], r[2], r[key_end]) for r in rows[:limit]] if view == "timeline" else [r[0] for r in rows[:limit]]
     return _as_of(store, Page(items=items, next_cursor=next_cursor), filters.as_of)
 
 
