@@ -244,11 +244,20 @@ class StrictQueryRoute(APIRoute):
             elif read_only and request.app.state.read_requires_key:
                 await store.lookup(authenticate, store, request, "read")
             if request.scope["query_string"]:
-                unknown = sorted(set(request.query_params.keys()) - allowed)
+                names = [name for name, _ in request.query_params.multi_items()]
+                unknown = sorted(set(names) - allowed)
                 if unknown:
                     raise UnknownParameter(
                         f"Unknown query parameter(s): {', '.join(unknown)}. Accepted here: {accepted}.",
                         errors=[{"loc": ["query", u], "msg": "unknown parameter", "type": "unknown_parameter"} for u in unknown],
+                    )
+                if len(names) != len(set(names)):
+                    # Every parameter takes one value: a second one would silently replace the first, so that
+                    # `modality=planned&modality=expected` listed the expected claims alone.
+                    repeated = sorted({n for n in names if names.count(n) > 1})
+                    raise InvalidParameter(
+                        f"Query parameter(s) {', '.join(repr(n) for n in repeated)} given more than once; each takes one value.",
+                        errors=[{"loc": ["query", n], "msg": "given more than once", "type": "repeated_parameter"} for n in repeated],
                     )
             if has_body:
                 body = await request.body()

@@ -209,3 +209,17 @@ async def test_list_claims_etag_gives_304(client):
     first = await client.get("/v1/claims?limit=3")
     again = await client.get("/v1/claims?limit=3", headers={"If-None-Match": first.headers["etag"]})
     assert again.status_code == 304
+
+
+@pytest.mark.parametrize("path", [
+    "/v1/claims?modality=planned&modality=expected", "/v1/claims?limit=1&limit=2", "/v1/search?q=egypt&q=russia",
+])
+async def test_a_repeated_parameter_is_422_not_the_last_value(client, path):
+    response = await client.get(path)
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    body = response.json()
+    name = path.split("?")[1].split("=")[0]
+    assert body["type"] == "/problems/invalid-parameter"
+    assert body["detail"] == f"Query parameter(s) '{name}' given more than once; each takes one value."
+    assert body["errors"] == [{"loc": ["query", name], "msg": "given more than once", "type": "repeated_parameter"}]
