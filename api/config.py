@@ -37,6 +37,12 @@ class Settings(BaseSettings):
         description="Searches and exports running at once per process, within db_pool_size: their Python holds the GIL,"
         " and more of them at once would only slow every other request.",
     )
+    db_inline_budget_ms: float = Field(
+        default=2.0, ge=0, le=1000,
+        description="SQLite only: milliseconds a read (a page of a list) may run on the event loop before SQLite"
+        " interrupts it and it runs again in a worker thread; reads within it skip the hop to a thread. 0: every read"
+        " runs in a worker thread, as on PostgreSQL.",
+    )
     db_write_pool_size: int = Field(
         default=2, ge=1, le=100,
         description="Database connections for writes per process (writes apply one at a time, so more would only wait).",

@@ -47,7 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if settings.auto_build:
             build_database(settings)
         store = Store(settings.database_url, pool_size=settings.db_pool_size, heavy_size=settings.db_heavy_size,
-                      timeout=settings.db_pool_timeout_seconds)
+                      timeout=settings.db_pool_timeout_seconds, inline_budget=settings.db_inline_budget_ms / 1000)
         engine = WriteEngine(make_engine(settings.database_url, pool_size=settings.db_write_pool_size,
                                          timeout=settings.db_pool_timeout_seconds), settings.db_pool_timeout_seconds)
         app.state.store = store

@@ -116,16 +116,17 @@ def page_etag(items: Sequence[bytes], next_cursor: str | None, next_url: str | N
     return '"' + digest.hexdigest() + '"'
 
 
-def page_response(request: Request, items: Sequence[bytes], next_cursor: str | None) -> Response:
+def page_response(request: Request, items: Sequence[bytes], next_cursor: str | None,
+                  tags: Sequence[bytes] | None = None) -> Response:
     """A list page, composed from pre-rendered items (stored views or JSON: each is inflated), with `next` in
-    the body and a Link header, and the ETag `page_etag`. Pages are sent as identity JSON (see
-    api/store/bodies.py for why)."""
+    the body and a Link header, and the ETag `page_etag` of `tags` when given (Page.tags), else of the items.
+    Pages are sent as identity JSON (see api/store/bodies.py for why)."""
     next_url = str(request.url.include_query_params(cursor=next_cursor)) if next_cursor else None
     body = b"".join((
         b'{"items":[', b",".join([inflate_summary(item) for item in items]), b'],"next_cursor":',
         json.dumps(next_cursor).encode(), b',"next":', json.dumps(next_url).encode(), b"}",
     ))
-    response = json_response(request, body, page_etag(items, next_cursor, next_url))
+    response = json_response(request, body, page_etag(items if tags is None else tags, next_cursor, next_url))
     if next_url:
         response.headers["Link"] = f'<{next_url}>; rel="next"'
     return response

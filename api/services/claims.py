@@ -372,17 +372,20 @@ def _page(store: Store, filters: ClaimFilters, view: View, limit: int, cursor: s
     rows = store.all(query.sql, query.params)
     key_end = 1 + len(_KEYS[view])
     next_cursor = Cursor.encode(store, rows[limit - 1][1:key_end], _scope_id(filters, view)) if len(rows) > limit else None
-    items = [_placed(r[0], r[1], r[2], r[key_end]) for r in rows[:limit]] if view == "timeline" else [r[0] for r in rows[:limit]]
-    return _as_of(store, Page(items=items, next_cursor=next_cursor), filters.as_of)
+    if view != "timeline":
+        return _as_of(store, Page(items=[r[0] for r in rows[:limit]], next_cursor=next_cursor), filters.as_of)
+    placements = [_placement(r[1], r[2], r[key_end]) for r in rows[:limit]]
+    items = [inflate_summary(r[0])[:-1] + placement for r, placement in zip(rows, placements, strict=False)]
+    tags = [r[0] + placement for r, placement in zip(rows, placements, strict=False)]
+    return _as_of(store, Page(items=items, next_cursor=next_cursor, tags=tags), filters.as_of)
 
 
-def _placed(summary: bytes, start: str, end: str, dated: object) -> bytes:
-    """A timeline entry: the claim's summary with `placement`, where the timeline places it (schemas/claim.py
-    TimelineEntry): its event time, or when it has none, its publication."""
-    data = inflate_summary(summary)
+def _placement(start: str, end: str, dated: object) -> bytes:
+    """What a timeline entry adds to the claim's summary, with the summary's closing brace: `placement`, where the
+    timeline places it (schemas/claim.py TimelineEntry), its event time, or when it has none, its publication."""
     basis = "event_time" if dated else "publication"
     # ISO 8601 days and a fixed word: nothing in them needs escaping in JSON.
-    return data[:-1] + f',"placement":{{"start":"{start}","end":"{end}","basis":"{basis}"}}}}'.encode()
+    return f',"placement":{{"start":"{start}","end":"{end}","basis":"{basis}"}}}}'.encode()
 
 
 def _as_of(store: Store, page: Page, as_of: str | None) -> Page:
@@ -410,7 +413,7 @@ def _as_of(store: Store, page: Page, as_of: str | None) -> Page:
                 view[listed] = [x for x in view[listed] if x not in hidden]
             item = json.dumps(view, ensure_ascii=False, separators=(",", ":")).encode()
         items.append(item)
-    return Page(items=items, next_cursor=page.next_cursor)
+    return Page(items=items, next_cursor=page.next_cursor)  # the ETag digests the items as changed
 
 
 def list_claims(store: Store, *, filters: ClaimFilters, limit: int, cursor: str | None) -> Page:

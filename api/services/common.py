@@ -23,8 +23,13 @@ from schemas.tables import span_level
 
 @dataclass
 class Page:
+    """A page of a list: its items as JSON (or as stored, compressed: api/store/bodies.py), the cursor of the next
+    page, and optionally `tags`, one per item, shorter bytes that determine each item (its stored summary and what
+    was added to it), for the page's ETag to digest instead of the items (api/http/responses.py page_etag)."""
+
     items: list[bytes]
     next_cursor: str | None
+    tags: list[bytes] | None = None
 
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1

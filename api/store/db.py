@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import anyio
 import anyio.to_thread
@@ -42,6 +42,10 @@ for every value, and a list filtered by a common actor and a rare predicate then
 on 100,000 claims the 11th call of the same filtered page took 404 ms where the first ten took 6 to 16 ms, and
 custom plans take 10 ms every time (`actor=egypt&predicate=supply_arms&polarity=negated`: 21 req/s in the scale
 benchmark)."""
+INLINE_BUDGET = 0.002
+"""Seconds a read may run on the event loop on SQLite before it moves to a worker thread (`Store.call`)."""
+PROGRESS_STEPS = 2000
+"""SQLite virtual machine instructions between two checks of that budget (a few microseconds of work)."""
 T = TypeVar("T")
 
 
@@ -271,10 +275,12 @@ class Store:
     Connections to PostgreSQL per process: at most `pool_size` + 2 here, plus the write engine's (make_engine).
     """
 
-    def __init__(self, database_url: str, *, pool_size: int = 10, heavy_size: int = 2, timeout: float = 5.0) -> None:
+    def __init__(self, database_url: str, *, pool_size: int = 10, heavy_size: int = 2, timeout: float = 5.0,
+                 inline_budget: float = INLINE_BUDGET) -> None:
         self.database_url = database_url
         self.sqlite = is_sqlite(database_url)
         self.timeout = timeout
+        self.inline_budget = inline_budget
         self.reads = _Lane("reads", pool_size)
         self.heavy = _Lane("heavy", min(heavy_size, pool_size))
         self.health = _Lane("health", 1)
@@ -360,8 +366,34 @@ class Store:
 
     async def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """`fn(*args, **kwargs)` in a worker thread holding a read connection; Unavailable (503) when none frees
-        up within the timeout. Exceptions from `fn` propagate."""
+        up within the timeout. Exceptions from `fn` propagate.
+
+        On SQLite `fn` is first tried on the event loop, within `inline_budget` seconds: its statements are
+        interrupted once that much time has passed since the call began (SQLite's progress handler, checked every
+        `PROGRESS_STEPS` virtual machine instructions), and the call then runs again, whole, in a worker thread. A
+        bounded page read (the usual case, 0.05-2 ms) so skips the hop to a thread and back, which cost more than
+        the read itself, and a slow one holds the loop for the budget at most (README, "Concurrency and
+        connections")."""
+        if self.sqlite and self.inline_budget > 0:
+            done, value = self._within_budget(fn, args, kwargs)
+            if done:
+                return cast(T, value)
         return await self._run(self.reads, fn, args, kwargs)
+
+    def _within_budget(self, fn: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[bool, Any]:
+        """(True, what `fn` returned) when it finished within the budget on this thread's SQLite connection; (False,
+        None) when SQLite interrupted one of its statements for running past it."""
+        conn = self._sqlite_connection()
+        deadline = time.perf_counter() + self.inline_budget
+        conn.set_progress_handler(lambda: time.perf_counter() > deadline, PROGRESS_STEPS)
+        try:
+            return True, fn(*args, **kwargs)
+        except sqlite3.OperationalError as error:
+            if error.sqlite_errorname != "SQLITE_INTERRUPT":
+                raise
+            return False, None
+        finally:
+            conn.set_progress_handler(None, 0)
 
     async def lookup(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """`fn(*args, **kwargs)`, a primary-key read or two: on SQLite here, on the event loop; on PostgreSQL as `call`."""

@@ -1,5 +1,6 @@
-"""Reads run in worker threads with bounded pools, never on the event loop (api/store/db.py, Store.call); on
-SQLite a primary-key read of a stored body runs on the loop itself (Store.lookup), being faster than the hop.
+"""Reads run in worker threads with bounded pools (api/store/db.py, Store.call); on SQLite a primary-key read of a
+stored body runs on the loop itself (Store.lookup), being faster than the hop, and so does any other read that
+finishes within CLAIMS_DB_INLINE_BUDGET_MS (a slower one is interrupted and runs again in a worker thread).
 
 A read that holds the database (here, a list made to wait on a lock in its worker thread) leaves the event
 loop free: /healthz (a lane of its own on PostgreSQL) and a single claim answer meanwhile. Reads beyond CLAIMS_DB_POOL_SIZE wait for a
@@ -36,6 +37,9 @@ UNAVAILABLE = (
     "Every database connection of this server stayed busy for 0.2 s (CLAIMS_DB_POOL_SIZE=1); try again shortly."
 )
 
+SLOW_STATEMENT = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000) SELECT count(*) FROM n"
+"""About 30 ms of database work: fifteen times the 2 ms a read may run on the event loop on SQLite."""
+
 
 @asynccontextmanager
 async def served(settings: Settings, **overrides: Any) -> AsyncIterator[tuple[Any, httpx.AsyncClient]]:
@@ -54,7 +58,8 @@ class Held:
         original: Callable[..., Any] = claims_service.list_claims
 
         def held(store: Any, **kwargs: Any) -> Any:
-            store.one("SELECT 1")
+            # Longer than the budget a read has on the event loop (SQLite): interrupted there, it runs again in a thread.
+            assert store.one(SLOW_STATEMENT) == (100_000,)
             self.threads.add(threading.current_thread().name)
             self.entered.release()
             assert self.release.wait(timeout=60), "never released"
@@ -214,6 +219,49 @@ async def test_the_key_check_runs_where_primary_key_reads_run(settings, write_ke
         refused = await client.post("/v1/claims", json={}, headers={"Authorization": "Bearer ck_unknown.secret"})
         assert_problem(refused, 401, "/problems/unauthorized")
     assert on_loop == [BACKEND == "sqlite"] * 2
+
+
+@pytest.mark.parametrize("budget_ms", [2.0, 0.0])
+async def test_a_page_runs_on_the_event_loop_within_its_budget_on_sqlite(settings, monkeypatch, budget_ms):
+    """On SQLite a list page runs on the event loop when it fits CLAIMS_DB_INLINE_BUDGET_MS (2 ms by default), and in a
+    worker thread with a budget of 0; on PostgreSQL always in a worker thread. The page is the same either way."""
+    on_loop: list[bool] = []
+    original = claims_service.list_claims
+
+    def spy(store: Any, **kwargs: Any) -> Any:
+        on_loop.append(_on_event_loop())
+        return original(store, **kwargs)
+
+    monkeypatch.setattr(claims_service, "list_claims", spy)
+    async with served(settings, db_inline_budget_ms=budget_ms) as (_app, client):
+        await client.get("/v1/claims?limit=1")  # the loop's connection opened, its cache warm
+        on_loop.clear()
+        first = await client.get("/v1/claims?limit=3")
+        second = await client.get(first.json()["next"])
+    assert on_loop == [BACKEND == "sqlite" and budget_ms > 0] * 2
+    assert (first.status_code, second.status_code) == (200, 200)
+    ids = [item["id"] for item in first.json()["items"] + second.json()["items"]]
+    assert ids[0] == FIRST_CLAIM
+    assert ids == sorted(ids) and len(set(ids)) == 6
+
+
+async def test_a_read_past_its_budget_runs_again_in_a_worker_thread(settings, monkeypatch):
+    """A read whose statements outlast the budget is interrupted on the event loop and runs again, whole, in a
+    worker thread (SQLite); its response is the one it would have had."""
+    calls: list[bool] = []
+    original = claims_service.list_claims
+
+    def slow(store: Any, **kwargs: Any) -> Any:
+        calls.append(_on_event_loop())
+        assert store.one(SLOW_STATEMENT) == (100_000,)
+        return original(store, **kwargs)
+
+    monkeypatch.setattr(claims_service, "list_claims", slow)
+    async with served(settings) as (_app, client):
+        response = await client.get("/v1/claims?limit=1")
+    assert calls == ([True, False] if BACKEND == "sqlite" else [False])
+    assert response.status_code == 200
+    assert [item["id"] for item in response.json()["items"]] == [FIRST_CLAIM]
 
 
 @contextmanager

@@ -53,7 +53,7 @@ async def get_timeline(
     says which date placed it, and each `event_time` its precision and whether it is inferred."""
     store = store_of(request)
     page = await store.call(claims_service.timeline, store, filters=filters, limit=limit, cursor=cursor)
-    return page_response(request, page.items, page.next_cursor)
+    return page_response(request, page.items, page.next_cursor, page.tags)
 
 
 @router.get(
