@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, Delete, Select, Table, Update, bindparam, delete, func, insert, select, update
 
 from api.dataset.checks import RecordChecks, format_loc
 from api.dataset.coverage import passages_of, place_claim
@@ -35,6 +35,7 @@ from api.store.dbgraph import DbGraph
 from api.store.records import LINK_TABLES, MODEL_OF, TABLE_OF, columns, links, rendered, search_rows
 from api.store.render import Renderer, etag_of
 from api.store.search import SearchIndex
+from api.store.statements import built
 from schemas.dataset import ClaimIn
 from schemas.tables import ActorClaimCount, ClaimActor, ClaimSource, Document, Revision, SourceClaimCount, table_of
 from schemas.timestamps import rfc3339
@@ -57,6 +58,21 @@ def _pydantic_issues(exc: ValidationError) -> list[dict[str, Any]]:
     return [{"loc": ["body", *err["loc"]], "msg": err["msg"], "type": err["type"]} for err in exc.errors()]
 
 
+def _set(t: Table) -> Update:
+    """UPDATE of one row of `t` by id (the parameter `key`): the columns set are the other parameters it runs with."""
+    return built(("set", t.name), lambda: update(t).where(t.c.id == bindparam("key")))
+
+
+def _unlink(table: Table, column: str) -> Delete:
+    """DELETE of the rows of a link table whose `column` is the parameter `id`."""
+    return built(("unlink", table.name), lambda: delete(table).where(table.c[column] == bindparam("id")))
+
+
+def _stored_etag(t: Table) -> Select[tuple[str]]:
+    """The stored ETag of the row of `t` whose id is the parameter `id`."""
+    return built(("etag", t.name), lambda: select(t.c.etag).where(t.c.id == bindparam("id")))
+
+
 class Writer:
     def __init__(self, conn: Connection, *, api_key_id: str | None) -> None:
         self.conn = conn
@@ -75,9 +91,9 @@ class Writer:
 
     def _row(self, kind: str, item_id: str) -> Any:
         t = TABLE_OF[kind]
-        return self.conn.execute(
-            select(t.c.revision, t.c.deleted_at, t.c.file, t.c.position, t.c.data, t.c.etag).where(t.c.id == item_id)
-        ).first()
+        query = built(("row", kind), lambda: select(t.c.revision, t.c.deleted_at, t.c.file, t.c.position, t.c.data, t.c.etag).where(
+            t.c.id == bindparam("id")))
+        return self.conn.execute(query, {"id": item_id}).first()
 
     def _live_row(self, kind: str, item_id: str) -> Any:
         row = self._row(kind, item_id)
@@ -153,14 +169,16 @@ class Writer:
         if kind == "claim":
             doc = table_of(Document)
             held = record.evidence[0].source
-            row = self.conn.execute(select(doc.c.file).where(doc.c.source_id == held)).first()
+            row = self.conn.execute(built("document file", lambda: select(doc.c.file).where(doc.c.source_id == bindparam("id"))),
+                                    {"id": held}).first()
             if row is not None:
                 return str(row[0])
         return SHARED_FILES.get(kind, "links.yaml")
 
     def _next_position(self, kind: str, file: str) -> int:
         t = TABLE_OF[kind]
-        current = self.conn.execute(select(func.max(t.c.position)).where(t.c.file == file)).scalar()
+        query = built(("last position", kind), lambda: select(func.max(t.c.position)).where(t.c.file == bindparam("file")))
+        current = self.conn.execute(query, {"file": file}).scalar()
         return 0 if current is None else int(current) + 1
 
     # -- derived rows
@@ -172,7 +190,7 @@ class Writer:
         if kind == "claim":
             self._count_claims(item_id, derived)
         for table, column in LINK_TABLES[kind]:
-            self.conn.execute(delete(table).where(table.c[column] == item_id))
+            self.conn.execute(_unlink(table, column), {"id": item_id})
         SearchIndex(self.conn).put(kind, item_id, None if record is None else search_rows(kind, record, self.g))
         if record is None:
             return
@@ -187,9 +205,11 @@ class Writer:
         actors, sources = table_of(ClaimActor), table_of(ClaimSource)
         new = dict(derived)
         change: Counter[tuple[str, str]] = Counter((row["actor_id"], row["role"]) for row in new.get(actors, []))
-        change.subtract((a, r) for a, r in self.conn.execute(select(actors.c.actor_id, actors.c.role).where(actors.c.claim_id == claim_id)))
+        change.subtract((a, r) for a, r in self.conn.execute(built("claim actors", lambda: select(actors.c.actor_id, actors.c.role).where(
+            actors.c.claim_id == bindparam("id"))), {"id": claim_id}))
         linked: Counter[str] = Counter(row["source_id"] for row in new.get(sources, []))
-        linked.subtract(r[0] for r in self.conn.execute(select(sources.c.source_id).where(sources.c.claim_id == claim_id)))
+        linked.subtract(r[0] for r in self.conn.execute(built("claim sources", lambda: select(sources.c.source_id).where(
+            sources.c.claim_id == bindparam("id"))), {"id": claim_id}))
         for (actor_id, role), n in sorted(change.items()):
             self._add_count(table_of(ActorClaimCount), {"actor_id": actor_id, "role": role}, n)
         for source_id, n in sorted(linked.items()):
@@ -199,8 +219,9 @@ class Writer:
         """Add `n` (may be negative or zero) to the count kept under `key`, starting from 0."""
         if n == 0:
             return
-        where = [table.c[column] == value for column, value in key.items()]
-        if self.conn.execute(update(table).where(*where).values(count=table.c.count + n)).rowcount == 0:
+        add = built(("add count", table.name), lambda: update(table).where(*(table.c[c] == bindparam(f"key_{c}") for c in key)).values(
+            count=table.c.count + bindparam("n")))
+        if self.conn.execute(add, {**{f"key_{c}": v for c, v in key.items()}, "n": n}).rowcount == 0:
             self.conn.execute(insert(table).values(**key, count=n))
 
     def _write_columns(self, kind: str, item_id: str, record: Any) -> None:
@@ -237,10 +258,10 @@ class Writer:
                 last_at = last_at.replace(tzinfo=UTC)
             self._last_change = (last, max(self.now, last_at) if last_at is not None else self.now)
         seq, at = self._last_change[0] + 1, self._last_change[1]
-        self.conn.execute(insert(r).values(
-            seq=seq, resource=kind, resource_id=item_id, revision=revision, action=action, api_key_id=self.api_key_id,
-            at=at, before=before, after=after,
-        ))
+        self.conn.execute(built("history", lambda: insert(r)), {
+            "seq": seq, "resource": kind, "resource_id": item_id, "revision": revision, "action": action,
+            "api_key_id": self.api_key_id, "at": at, "before": before, "after": after,
+        })
         self._last_change = (seq, at)
         self._logged.add((kind, item_id))
 
@@ -355,16 +376,16 @@ class Writer:
                 revision = self.g.revision_of(kind, item_id)
                 values = rendered(kind, item_id, renderer, revision)
                 if (kind, item_id) not in self._logged:
-                    if self.conn.execute(select(t.c.etag).where(t.c.id == item_id)).scalar_one() == values["etag"]:
+                    if self.conn.execute(_stored_etag(t), {"id": item_id}).scalar_one() == values["etag"]:
                         continue
                     revision += 1
-                    self.conn.execute(update(t).where(t.c.id == item_id).values(revision=revision, updated_at=self.now))
+                    self.conn.execute(_set(t), {"key": item_id, "revision": revision, "updated_at": self.now})
                     self.g.forget_row(kind, item_id)
                     self._history(kind, item_id, revision, "refresh", None, None)
                     values = rendered(kind, item_id, renderer, revision)
                 if kind == "corroboration":
                     values["independent"] = columns(kind, self.g.corroborations[item_id], self.g)["independent"]
-                self.conn.execute(update(t).where(t.c.id == item_id).values(**values))
+                self.conn.execute(_set(t), {"key": item_id, **values})
 
     # -- the operations
 

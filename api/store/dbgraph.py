@@ -13,12 +13,13 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, bindparam, func, select
 
 from api.dataset.graph import Graph, SharedOrigins
 from api.dataset.loader import role_id
 from api.store.nearby import connection_rows, nearby_ids
 from api.store.records import MODEL_OF, TABLE_OF
+from api.store.statements import built
 from schemas.dataset import ActorIn, ActorRoleIn, ClaimIn, ContradictionIn, CorroborationIn, SourceIn
 from schemas.knowledge import Knowledge
 from schemas.tables import (
@@ -57,7 +58,8 @@ class _Records(Mapping[str, M], Generic[M]):
     def _load(self, key: str) -> M | None:
         if key not in self.cache:
             t = self.table
-            row = self.conn.execute(select(t.c.data).where(t.c.id == key, t.c.deleted_at.is_(None))).first()
+            query = built(("live data", t.name), lambda: select(t.c.data).where(t.c.id == bindparam("id"), t.c.deleted_at.is_(None)))
+            row = self.conn.execute(query, {"id": key}).first()
             self.cache[key] = None if row is None else self.model.model_validate_json(row[0])
         return self.cache[key]
 
@@ -92,7 +94,8 @@ class _Texts(Mapping[str, str]):
     def __getitem__(self, key: str) -> str:
         if key not in self.cache:
             t = TABLE_OF["source"]
-            row = self.conn.execute(select(t.c.text).where(t.c.id == key, t.c.deleted_at.is_(None))).first()
+            query = built("live text", lambda: select(t.c.text).where(t.c.id == bindparam("id"), t.c.deleted_at.is_(None)))
+            row = self.conn.execute(query, {"id": key}).first()
             self.cache[key] = None if row is None else row[0]
         value = self.cache[key]
         if value is None:
@@ -145,8 +148,10 @@ class DbGraph(Graph):
         assert isinstance(records, _Records)
         t = TABLE_OF[kind]
         wanted = sorted({i for i in ids if i not in records.cache or (kind, i) not in self._bookkeeping})
+        query = built(("preload", kind), lambda: select(t.c.id, t.c.data, t.c.revision, t.c.deleted_at).where(
+            t.c.id.in_(bindparam("ids", expanding=True))))
         for chunk in _chunks(wanted):
-            found = {r.id: r for r in self.conn.execute(select(t.c.id, t.c.data, t.c.revision, t.c.deleted_at).where(t.c.id.in_(chunk)))}
+            found = {r.id: r for r in self.conn.execute(query, {"ids": chunk})}
             for item_id in chunk:
                 row = found.get(item_id)
                 records.cache[item_id] = None if row is None or row.deleted_at is not None else records.model.model_validate_json(row.data)
@@ -158,8 +163,10 @@ class DbGraph(Graph):
         link, column = (ContradictionClaim, "contradiction_id") if kind == "contradiction" else (CorroborationClaim, "corroboration_id")
         t = table_of(link)
         found: dict[str, list[str]] = {c: [] for c in sorted(set(claim_ids))}
+        query = built(("relations by claim", kind), lambda: select(t.c.claim_id, t.c[column]).where(
+            t.c.claim_id.in_(bindparam("ids", expanding=True))))
         for chunk in _chunks(list(found)):
-            for claim_id, rel_id in self.conn.execute(select(t.c.claim_id, t.c[column]).where(t.c.claim_id.in_(chunk))):
+            for claim_id, rel_id in self.conn.execute(query, {"ids": chunk}):
                 found[claim_id].append(rel_id)
         return {c: sorted(rel_ids) for c, rel_ids in found.items()}
 
@@ -192,8 +199,10 @@ class DbGraph(Graph):
         wanted = sorted(a for a in actors if ("roles", a) not in self._memo)
         t = table_of(ActorRole)
         roles: dict[str, list[ActorRoleIn]] = {a: [] for a in wanted}
+        query = built("roles of actors", lambda: select(t.c.actor_id, t.c.data).where(
+            t.c.actor_id.in_(bindparam("ids", expanding=True))).order_by(t.c.actor_id, t.c.file, t.c.position))
         for chunk in _chunks(wanted):
-            rows = self.conn.execute(select(t.c.actor_id, t.c.data).where(t.c.actor_id.in_(chunk)).order_by(t.c.actor_id, t.c.file, t.c.position))
+            rows = self.conn.execute(query, {"ids": chunk})
             for actor_id, data in rows:
                 roles[actor_id].append(ActorRoleIn.model_validate_json(data))
         for actor_id, kept in roles.items():
@@ -237,7 +246,8 @@ class DbGraph(Graph):
         key = (kind, item_id)
         if key not in self._bookkeeping:
             t = TABLE_OF[kind]
-            row = self.conn.execute(select(t.c.revision, t.c.deleted_at).where(t.c.id == item_id)).first()
+            query = built(("revision", kind), lambda: select(t.c.revision, t.c.deleted_at).where(t.c.id == bindparam("id")))
+            row = self.conn.execute(query, {"id": item_id}).first()
             self._bookkeeping[key] = (0, None) if row is None else (int(row[0] or 0), row[1])
         return self._bookkeeping[key]
 
@@ -251,7 +261,9 @@ class DbGraph(Graph):
     def names_of(self, actor_id: str) -> list[tuple[str, str]]:
         names = [(n.value, n.language) for n in self.actors[actor_id].names]
         t = table_of(DocumentName)
-        rows = self.conn.execute(select(t.c.value, t.c.lang).where(t.c.actor_id == actor_id).order_by(t.c.file, t.c.position))
+        query = built("document names", lambda: select(t.c.value, t.c.lang).where(t.c.actor_id == bindparam("id")).order_by(
+            t.c.file, t.c.position))
+        rows = self.conn.execute(query, {"id": actor_id})
         for value, lang in rows:
             if (value, lang) not in names:
                 names.append((value, lang))
@@ -267,41 +279,44 @@ class DbGraph(Graph):
     def roles_of(self, actor_id: str) -> list[ActorRoleIn]:
         def read() -> list[ActorRoleIn]:
             t = table_of(ActorRole)
-            rows = self.conn.execute(select(t.c.data).where(t.c.actor_id == actor_id).order_by(t.c.file, t.c.position))
-            return [ActorRoleIn.model_validate_json(r[0]) for r in rows]
+            query = built("roles", lambda: select(t.c.data).where(t.c.actor_id == bindparam("id")).order_by(t.c.file, t.c.position))
+            return [ActorRoleIn.model_validate_json(r[0]) for r in self.conn.execute(query, {"id": actor_id})]
 
         return self._kept("roles", actor_id, read)
 
     def role_ids_of(self, actor_id: str) -> list[str]:
         t = table_of(ActorRole)
-        rows = self.conn.execute(select(t.c.file, t.c.position).where(t.c.actor_id == actor_id).order_by(t.c.file, t.c.position))
-        return [role_id(f, p) for f, p in rows]
+        query = built("role ids", lambda: select(t.c.file, t.c.position).where(t.c.actor_id == bindparam("id")).order_by(
+            t.c.file, t.c.position))
+        return [role_id(f, p) for f, p in self.conn.execute(query, {"id": actor_id})]
 
     def contradictions_of(self, claim_id: str) -> list[str]:
         t = table_of(ContradictionClaim)
-        return self._kept("contradictions", claim_id, lambda: sorted(
-            r[0] for r in self.conn.execute(select(t.c.contradiction_id).where(t.c.claim_id == claim_id))))
+        query = built("contradictions of", lambda: select(t.c.contradiction_id).where(t.c.claim_id == bindparam("id")))
+        return self._kept("contradictions", claim_id, lambda: sorted(r[0] for r in self.conn.execute(query, {"id": claim_id})))
 
     def corroborations_of(self, claim_id: str) -> list[str]:
         t = table_of(CorroborationClaim)
-        return self._kept("corroborations", claim_id, lambda: sorted(
-            r[0] for r in self.conn.execute(select(t.c.corroboration_id).where(t.c.claim_id == claim_id))))
+        query = built("corroborations of", lambda: select(t.c.corroboration_id).where(t.c.claim_id == bindparam("id")))
+        return self._kept("corroborations", claim_id, lambda: sorted(r[0] for r in self.conn.execute(query, {"id": claim_id})))
 
     def claim_counts(self, actor_id: str) -> dict[ClaimRole, int]:
         """Claims the actor plays each role in, as kept in `actor_claim_count` (one primary-key range, not a count)."""
         t = table_of(ActorClaimCount)
-        rows: dict[str, int] = {r[0]: r[1] for r in self.conn.execute(select(t.c.role, t.c.count).where(t.c.actor_id == actor_id))}
+        query = built("actor claim counts", lambda: select(t.c.role, t.c.count).where(t.c.actor_id == bindparam("id")))
+        rows: dict[str, int] = {r[0]: r[1] for r in self.conn.execute(query, {"id": actor_id})}
         return {role: int(rows.get(role.value, 0)) for role in ClaimRole}
 
     def source_claim_count(self, source_id: str) -> int:
         """Claims linked to the source, as kept in `source_claim_count`."""
         t = table_of(SourceClaimCount)
-        return int(self.conn.execute(select(t.c.count).where(t.c.source_id == source_id)).scalar() or 0)
+        query = built("source claim count", lambda: select(t.c.count).where(t.c.source_id == bindparam("id")))
+        return int(self.conn.execute(query, {"id": source_id}).scalar() or 0)
 
     def cited_by(self, source_id: str) -> list[str]:
         t = table_of(SourceCite)
-        return self._kept("cited_by", source_id, lambda: sorted(
-            r[0] for r in self.conn.execute(select(t.c.source_id).where(t.c.cited_id == source_id))))
+        query = built("cited by", lambda: select(t.c.source_id).where(t.c.cited_id == bindparam("id")))
+        return self._kept("cited_by", source_id, lambda: sorted(r[0] for r in self.conn.execute(query, {"id": source_id})))
 
     def group_candidates(self) -> list[ActorIn]:
         """Every live actor with members (through `actor_reference`; reference rows exist for live actors only)."""
@@ -329,7 +344,8 @@ class DbGraph(Graph):
 
     def proposition_of(self, claim_id: str) -> str | None:
         t = table_of(ClaimProposition)
-        return self.conn.execute(select(t.c.proposition_id).where(t.c.claim_id == claim_id)).scalar()
+        query = built("proposition of", lambda: select(t.c.proposition_id).where(t.c.claim_id == bindparam("id")))
+        return self.conn.execute(query, {"id": claim_id}).scalar()
 
     def claim_ids_quoting(self, source_id: str) -> list[str]:
         """Live claims with an evidence item quoting the source (`claim_reference`, field `evidence.source`), by id."""
