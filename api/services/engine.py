@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import bindparam, delete, insert, select
 
 from api.engine.adopt import alike_in, covers, place, relation_of
 from api.engine.detect import NEIGHBOURS, detect_for, lookups, search_keys
@@ -19,6 +19,7 @@ from api.engine.run import DETECTED_FILE
 from api.engine.world import Span, World, world_in
 from api.errors import ValidationProblem
 from api.store.records import TABLE_OF, claim_keys
+from api.store.statements import built
 from schemas.dataset import ClaimIn
 from schemas.knowledge import Knowledge
 from schemas.tables import ClaimKey, ClaimProposition, Meta, table_of
@@ -58,12 +59,14 @@ class EngineWrites:
         key, `ix_claim_key_key_claim`), so that a claim of a proposition, pair or speaker shared by thousands
         costs what one shared by a few does, and no claim is paired with every new one."""
         t = table_of(ClaimKey)
+        below = built("keys below", lambda: select(t.c.claim_id).where(t.c.key == bindparam("key"), t.c.claim_id < bindparam("id")).order_by(
+            t.c.claim_id.desc()).limit(NEIGHBOURS))
+        above = built("keys above", lambda: select(t.c.claim_id).where(t.c.key == bindparam("key"), t.c.claim_id > bindparam("id")).order_by(
+            t.c.claim_id).limit(NEIGHBOURS))
         ids: set[str] = set()
         for key in search_keys(lookups(facts, world)):
-            below = select(t.c.claim_id).where(t.c.key == key, t.c.claim_id < facts.id).order_by(t.c.claim_id.desc()).limit(NEIGHBOURS)
-            above = select(t.c.claim_id).where(t.c.key == key, t.c.claim_id > facts.id).order_by(t.c.claim_id).limit(NEIGHBOURS)
-            ids.update(r[0] for r in self.w.conn.execute(below))
-            ids.update(r[0] for r in self.w.conn.execute(above))
+            ids.update(r[0] for r in self.w.conn.execute(below, {"key": key, "id": facts.id}))
+            ids.update(r[0] for r in self.w.conn.execute(above, {"key": key, "id": facts.id}))
         return [facts_of(self.g.claims[c], world) for c in sorted(ids) if c in self.g.claims]
 
     # -- propositions

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from api.errors import Conflict, NotFound, ValidationProblem
 from api.services.writes import NAMES, Writer, Written
 from api.store.records import MODEL_OF
+from schemas.common import STORED
 from schemas.vocab import ContradictionSide
 from schemas.writes import ContradictionPatch, CorroborationPatch
 
@@ -36,7 +37,7 @@ class MemberWrites:
     def _current(self, kind: str, relation_id: str, if_match: str | None) -> Any:
         assert kind in KINDS
         row = self.w._precondition(kind, relation_id, if_match)
-        return MODEL_OF[kind].model_validate_json(row.data)
+        return MODEL_OF[kind].model_validate_json(row.data, context=STORED)
 
     def add(self, kind: str, relation_id: str, claim_id: str, side: ContradictionSide | None, if_match: str | None) -> Written:
         """Add `claim_id` to the relation (a contradiction on `side`, which it needs; a corroboration takes none)."""

@@ -20,6 +20,7 @@ from api.store.bodies import inflate
 from api.store.db import Store
 from api.store.readgraph import read_world
 from api.store.render import dump
+from schemas.common import STORED
 from schemas.dataset import ClaimIn
 from schemas.proposition import (
     PropositionClaim,
@@ -141,7 +142,7 @@ class _Views:
         )
         for pid, data, summary, first, last, key in rows:
             self.claims.setdefault(pid, []).append(
-                _Claim(pid, ClaimIn.model_validate_json(data), json.loads(inflate(summary)), first, last, key and key[2:])
+                _Claim(pid, ClaimIn.model_validate_json(data, context=STORED), json.loads(inflate(summary)), first, last, key and key[2:])
             )
         every = [c for claims in self.claims.values() for c in claims]
         self.world = read_world(store, {ev.source for c in every for ev in c.record.evidence})
@@ -158,7 +159,7 @@ class _Views:
         if not ids:
             return {}
         rows = self.store.all(f"SELECT id, summary FROM actor WHERE id IN ({_marks(ids)})", ids)
-        return {rid: ActorRef.model_validate_json(inflate(summary)) for rid, summary in rows}
+        return {rid: ActorRef.model_validate_json(inflate(summary), context=STORED) for rid, summary in rows}
 
     def _ordered(self, proposition_id: str) -> list[Facts]:
         return sorted((self.facts[c.record.id] for c in self.claims[proposition_id]), key=time_order)

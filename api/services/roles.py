@@ -18,6 +18,7 @@ from api.dataset.loader import role_id
 from api.errors import NotFound, ValidationProblem
 from api.services.locate import locate_items
 from api.store.records import role_references
+from schemas.common import STORED
 from schemas.dataset import ActorRoleIn, RoleIn
 from schemas.tables import ActorRole, Document, Revision, RoleReference, table_of
 from schemas.vocab import ClaimRole
@@ -78,7 +79,7 @@ class RoleWrites:
         self.w.conn.execute(delete(refs).where(refs.c.file == file, refs.c.position == position))
         self.w.conn.execute(delete(t).where(t.c.file == file, t.c.position == position))
         self._history(rid, 2, "delete", data, None)
-        self._changed(actor_id, ActorRoleIn.model_validate_json(data).of)
+        self._changed(actor_id, ActorRoleIn.model_validate_json(data, context=STORED).of)
 
     def _next_unused(self, file: str) -> int:
         """The position after every role id of the file ever used: ids of removed roles are never reused."""

@@ -36,6 +36,7 @@ from api.store.records import LINK_TABLES, MODEL_OF, TABLE_OF, columns, links, r
 from api.store.render import Renderer, etag_of
 from api.store.search import SearchIndex
 from api.store.statements import built
+from schemas.common import STORED
 from schemas.dataset import ClaimIn
 from schemas.tables import ActorClaimCount, ClaimActor, ClaimSource, Document, Revision, SourceClaimCount, table_of
 from schemas.timestamps import rfc3339
@@ -196,7 +197,7 @@ class Writer:
             return
         for table, rows in derived:
             if rows:
-                self.conn.execute(insert(table), rows)
+                self.conn.execute(built(("insert", table.name), lambda: insert(table)), rows)  # noqa: B023 (built at once)
 
     def _count_claims(self, claim_id: str, derived: list[tuple[Any, list[dict[str, Any]]]]) -> None:
         """Keep `actor_claim_count` and `source_claim_count` in step with the claim's `claim_actor` and `claim_source`
@@ -440,7 +441,7 @@ class Writer:
     def update(self, kind: str, item_id: str, patch: BaseModel, if_match: str | None) -> Written:
         row = self._precondition(kind, item_id, if_match)
         changes = patch.model_dump(exclude_unset=True)
-        current = MODEL_OF[kind].model_validate_json(row.data)
+        current = MODEL_OF[kind].model_validate_json(row.data, context=STORED)
         if kind == "source" and "text" in changes:
             self._change_text(item_id, current, changes.pop("text"))
         if kind in ("contradiction", "corroboration"):
@@ -469,7 +470,7 @@ class Writer:
         self.g.forget_record(kind, item_id)
         self._write_links(kind, item_id, record)
         if isinstance(record, ClaimIn):
-            self._sync_coverage(item_id, record, ClaimIn.model_validate_json(before))
+            self._sync_coverage(item_id, record, ClaimIn.model_validate_json(before, context=STORED))
         self._history(kind, item_id, revision + 1, "update", before, record.model_dump_json())
 
     @staticmethod
@@ -506,7 +507,7 @@ class Writer:
 
     def delete(self, kind: str, item_id: str, if_match: str | None) -> None:
         row = self._precondition(kind, item_id, if_match)
-        current = MODEL_OF[kind].model_validate_json(row.data)
+        current = MODEL_OF[kind].model_validate_json(row.data, context=STORED)
         dropped: dict[str, set[str]] = {}
         if isinstance(current, ClaimIn):
             # Relations a rule proposed on this claim go with it; reviewed ones hold it, like curated ones.
@@ -547,7 +548,7 @@ class Writer:
         self.g.forget_row(kind, item_id)
         self._write_links(kind, item_id, None)
         if kind == "claim":
-            self._sync_coverage(item_id, None, ClaimIn.model_validate_json(before))
+            self._sync_coverage(item_id, None, ClaimIn.model_validate_json(before, context=STORED))
         if kind == "source":
             doc = table_of(Document)
             self.conn.execute(delete(doc).where(doc.c.source_id == item_id))

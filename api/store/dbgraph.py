@@ -20,6 +20,7 @@ from api.dataset.loader import role_id
 from api.store.nearby import connection_rows, nearby_ids
 from api.store.records import MODEL_OF, TABLE_OF
 from api.store.statements import built
+from schemas.common import STORED
 from schemas.dataset import ActorIn, ActorRoleIn, ClaimIn, ContradictionIn, CorroborationIn, SourceIn
 from schemas.knowledge import Knowledge
 from schemas.tables import (
@@ -60,7 +61,7 @@ class _Records(Mapping[str, M], Generic[M]):
             t = self.table
             query = built(("live data", t.name), lambda: select(t.c.data).where(t.c.id == bindparam("id"), t.c.deleted_at.is_(None)))
             row = self.conn.execute(query, {"id": key}).first()
-            self.cache[key] = None if row is None else self.model.model_validate_json(row[0])
+            self.cache[key] = None if row is None else self.model.model_validate_json(row[0], context=STORED)
         return self.cache[key]
 
     def __getitem__(self, key: str) -> M:
@@ -154,7 +155,7 @@ class DbGraph(Graph):
             found = {r.id: r for r in self.conn.execute(query, {"ids": chunk})}
             for item_id in chunk:
                 row = found.get(item_id)
-                records.cache[item_id] = None if row is None or row.deleted_at is not None else records.model.model_validate_json(row.data)
+                records.cache[item_id] = None if row is None or row.deleted_at is not None else records.model.model_validate_json(row.data, context=STORED)
                 self._bookkeeping[(kind, item_id)] = (0, None) if row is None else (int(row.revision or 0), row.deleted_at)
 
     def relations_by_claim(self, kind: str, claim_ids: Iterable[str]) -> dict[str, list[str]]:
@@ -204,7 +205,7 @@ class DbGraph(Graph):
         for chunk in _chunks(wanted):
             rows = self.conn.execute(query, {"ids": chunk})
             for actor_id, data in rows:
-                roles[actor_id].append(ActorRoleIn.model_validate_json(data))
+                roles[actor_id].append(ActorRoleIn.model_validate_json(data, context=STORED))
         for actor_id, kept in roles.items():
             self._memo[("roles", actor_id)] = kept
 
@@ -280,7 +281,7 @@ class DbGraph(Graph):
         def read() -> list[ActorRoleIn]:
             t = table_of(ActorRole)
             query = built("roles", lambda: select(t.c.data).where(t.c.actor_id == bindparam("id")).order_by(t.c.file, t.c.position))
-            return [ActorRoleIn.model_validate_json(r[0]) for r in self.conn.execute(query, {"id": actor_id})]
+            return [ActorRoleIn.model_validate_json(r[0], context=STORED) for r in self.conn.execute(query, {"id": actor_id})]
 
         return self._kept("roles", actor_id, read)
 
@@ -339,7 +340,7 @@ class DbGraph(Graph):
         if self._knowledge is None:
             t = table_of(Meta)
             row = self.conn.execute(select(t.c.value).where(t.c.key == "knowledge")).first()
-            self._knowledge = Knowledge.empty() if row is None else Knowledge.model_validate_json(row[0])
+            self._knowledge = Knowledge.empty() if row is None else Knowledge.model_validate_json(row[0], context=STORED)
         return self._knowledge
 
     def proposition_of(self, claim_id: str) -> str | None:
@@ -424,13 +425,13 @@ class DbGraph(Graph):
         if fields is not None:
             query = query.where(r.c.field.in_(sorted(set(fields))))
         rows = {(f, p): d for f, p, d in self.conn.execute(query)}
-        return [(f, p, ActorRoleIn.model_validate_json(rows[(f, p)])) for f, p in sorted(rows)]
+        return [(f, p, ActorRoleIn.model_validate_json(rows[(f, p)], context=STORED)) for f, p in sorted(rows)]
 
     def roles_held_by(self, actor_id: str) -> list[tuple[str, int, ActorRoleIn]]:
         """(file, position, role) of the actor's own roles, in (file, position) order."""
         t = table_of(ActorRole)
         rows = self.conn.execute(select(t.c.file, t.c.position, t.c.data).where(t.c.actor_id == actor_id).order_by(t.c.file, t.c.position))
-        return [(f, p, ActorRoleIn.model_validate_json(d)) for f, p, d in rows]
+        return [(f, p, ActorRoleIn.model_validate_json(d, context=STORED)) for f, p, d in rows]
 
 
 # For each kind referred to: (referring kind, table, column naming the referrer, column naming the record referred

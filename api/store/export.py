@@ -14,6 +14,7 @@ from api.config import get_settings
 from api.dataset.files import write_text
 from api.dataset.yamlio import dump
 from api.store.records import MODEL_OF, TABLE_OF
+from schemas.common import STORED
 from schemas.dataset import (
     ActorRoleIn,
     ActorsFile,
@@ -30,7 +31,7 @@ from schemas.tables import ActorRole, Document, DocumentName, Meta, table_of
 def _records(conn: Connection, kind: str, file: str) -> list[Any]:
     t = TABLE_OF[kind]
     rows = conn.execute(select(t.c.data).where(t.c.file == file, t.c.deleted_at.is_(None)).order_by(t.c.position))
-    records = [MODEL_OF[kind].model_validate_json(r[0]) for r in rows]
+    records = [MODEL_OF[kind].model_validate_json(r[0], context=STORED) for r in rows]
     # Which rules find a relation is worked out again whenever the database is built: not curated data.
     return [r.model_copy(update={"detected_by": []}) if kind in ("contradiction", "corroboration") else r for r in records]
 
@@ -60,7 +61,7 @@ def export_dataset(conn: Connection, out: Path) -> list[Path]:
             sources=[s for s in sources if s.id != source_id],
             actors=_records(conn, "actor", file),
             names=[{"actor": a, "value": v, "language": language} for a, v, language in names],
-            roles=[ActorRoleIn.model_validate_json(r[0]) for r in roles],
+            roles=[ActorRoleIn.model_validate_json(r[0], context=STORED) for r in roles],
             claims=_records(conn, "claim", file),
             contradictions=_records(conn, "contradiction", file),
             corroborations=_records(conn, "corroboration", file),
@@ -79,7 +80,7 @@ def export_dataset(conn: Connection, out: Path) -> list[Path]:
     )))
     knowledge = conn.execute(select(table_of(Meta).c.value).where(table_of(Meta).c.key == "knowledge")).scalar()
     if knowledge is not None:
-        written.append(_write(out / "knowledge.yaml", Knowledge.model_validate_json(knowledge)))
+        written.append(_write(out / "knowledge.yaml", Knowledge.model_validate_json(knowledge, context=STORED)))
     synonyms = conn.execute(select(table_of(Meta).c.value).where(table_of(Meta).c.key == "synonyms")).scalar()
     if synonyms is None:
         # A database upgraded in place (migration 0013) rather than built holds no copy: its search index was made

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from api.engine.world import World
 from api.store.db import Store
+from schemas.common import STORED
 from schemas.dataset import ActorIn, ActorRoleIn, SourceIn
 from schemas.knowledge import Knowledge
 
@@ -35,7 +36,7 @@ class _Records(Mapping[str, M], Generic[M]):
         rows = self.store.all(
             f"SELECT id, data FROM {self.table} WHERE deleted_at IS NULL AND id IN ({', '.join('?' * len(wanted))})", wanted
         )
-        found = {rid: self.model.model_validate_json(data) for rid, data in rows}
+        found = {rid: self.model.model_validate_json(data, context=STORED) for rid, data in rows}
         self.cache.update({rid: found.get(rid) for rid in wanted})
 
     def __getitem__(self, key: str) -> M:
@@ -60,7 +61,7 @@ def knowledge_json(store: Store) -> str | None:
 
 @functools.lru_cache(maxsize=4)
 def _parse_knowledge(raw: str | None) -> Knowledge:
-    return Knowledge.empty() if raw is None else Knowledge.model_validate_json(raw)
+    return Knowledge.empty() if raw is None else Knowledge.model_validate_json(raw, context=STORED)
 
 
 def knowledge_of(store: Store) -> Knowledge:
@@ -76,6 +77,6 @@ def read_world(store: Store, source_ids: Iterable[str] = ()) -> World:
 
     def roles_of(actor_id: str) -> list[ActorRoleIn]:
         rows = store.all("SELECT data FROM actor_role WHERE actor_id = ? ORDER BY file, position", (actor_id,))
-        return [ActorRoleIn.model_validate_json(r[0]) for r in rows]
+        return [ActorRoleIn.model_validate_json(r[0], context=STORED) for r in rows]
 
     return World(actors=actors, roles_of=roles_of, sources=sources, knowledge=knowledge_of(store))
