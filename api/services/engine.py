@@ -60,13 +60,13 @@ class EngineWrites:
         costs what one shared by a few does, and no claim is paired with every new one."""
         t = table_of(ClaimKey)
         below = built("keys below", lambda: select(t.c.claim_id).where(t.c.key == bindparam("key"), t.c.claim_id < bindparam("id")).order_by(
-            t.c.claim_id.desc()).limit(NEIGHBOURS))
+            t.c.claim_id.desc()).limit(bindparam("n")))
         above = built("keys above", lambda: select(t.c.claim_id).where(t.c.key == bindparam("key"), t.c.claim_id > bindparam("id")).order_by(
-            t.c.claim_id).limit(NEIGHBOURS))
+            t.c.claim_id).limit(bindparam("n")))
         ids: set[str] = set()
         for key in search_keys(lookups(facts, world)):
-            ids.update(r[0] for r in self.w.conn.execute(below, {"key": key, "id": facts.id}))
-            ids.update(r[0] for r in self.w.conn.execute(above, {"key": key, "id": facts.id}))
+            ids.update(r[0] for r in self.w.conn.execute(below, {"key": key, "id": facts.id, "n": NEIGHBOURS}))
+            ids.update(r[0] for r in self.w.conn.execute(above, {"key": key, "id": facts.id, "n": NEIGHBOURS}))
         return [facts_of(self.g.claims[c], world) for c in sorted(ids) if c in self.g.claims]
 
     # -- propositions

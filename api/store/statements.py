@@ -21,7 +21,7 @@ _BUILT: dict[Hashable, Executable] = {}
 def built(key: Hashable, build: Callable[[], S]) -> S:
     """The statement `build()` makes, made on the first call with `key` and kept for the life of the process: `key`
     names the statement's shape (its tables and columns), so `build` must give the same statement for the same key,
-    and every value it compares with must be a `bindparam` passed when it runs. Safe across threads: two threads
+    and every value it compares with or limits by must be a `bindparam` passed when it runs. Safe across threads: two threads
     that build the same key at once make equal statements, and one of them is kept."""
     statement = _BUILT.get(key)
     if statement is None:
