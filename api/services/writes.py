@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import Connection, Delete, Select, Table, Update, bindparam, delete, func, insert, select, update
+from sqlalchemy import Connection, Delete, Table, Update, bindparam, delete, func, insert, select, update
 
 from api.dataset.checks import RecordChecks, format_loc
 from api.dataset.coverage import passages_of, place_claim
@@ -67,11 +67,6 @@ def _set(t: Table) -> Update:
 def _unlink(table: Table, column: str) -> Delete:
     """DELETE of the rows of a link table whose `column` is the parameter `id`."""
     return built(("unlink", table.name), lambda: delete(table).where(table.c[column] == bindparam("id")))
-
-
-def _stored_etag(t: Table) -> Select[tuple[str]]:
-    """The stored ETag of the row of `t` whose id is the parameter `id`."""
-    return built(("etag", t.name), lambda: select(t.c.etag).where(t.c.id == bindparam("id")))
 
 
 class Writer:
@@ -368,6 +363,7 @@ class Writer:
         for kind, ids in affected.items():
             self.g.preload(kind, ids)
         self.g.preload_relations(affected.get("claim", ()))
+        self.g.preload_actors(affected.get("actor", ()))
         renderer = Renderer(self.g)
         for kind, ids in affected.items():
             t = TABLE_OF[kind]
@@ -377,11 +373,11 @@ class Writer:
                 revision = self.g.revision_of(kind, item_id)
                 values = rendered(kind, item_id, renderer, revision)
                 if (kind, item_id) not in self._logged:
-                    if self.conn.execute(_stored_etag(t), {"id": item_id}).scalar_one() == values["etag"]:
+                    if self.g.stored_etag(kind, item_id) == values["etag"]:
                         continue
                     revision += 1
                     self.conn.execute(_set(t), {"key": item_id, "revision": revision, "updated_at": self.now})
-                    self.g.forget_row(kind, item_id)
+                    self.g.set_revision(kind, item_id, revision)
                     self._history(kind, item_id, revision, "refresh", None, None)
                     values = rendered(kind, item_id, renderer, revision)
                 if kind == "corroboration":
