@@ -39,7 +39,7 @@ class Settings(BaseSettings):
     )
     db_inline_budget_ms: float = Field(
         default=2.0, ge=0, le=1000,
-        description="SQLite only: milliseconds a read (a page of a list) may run on the event loop before SQLite"
+        description="SQLite only: milliseconds a page of a list may run on the event loop before SQLite"
         " interrupts it and it runs again in a worker thread; reads within it skip the hop to a thread. 0: every read"
         " runs in a worker thread, as on PostgreSQL.",
     )

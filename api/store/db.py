@@ -366,14 +366,17 @@ class Store:
 
     async def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """`fn(*args, **kwargs)` in a worker thread holding a read connection; Unavailable (503) when none frees
-        up within the timeout. Exceptions from `fn` propagate.
+        up within the timeout. Exceptions from `fn` propagate."""
+        return await self._run(self.reads, fn, args, kwargs)
 
-        On SQLite `fn` is first tried on the event loop, within `inline_budget` seconds: its statements are
-        interrupted once that much time has passed since the call began (SQLite's progress handler, checked every
-        `PROGRESS_STEPS` virtual machine instructions), and the call then runs again, whole, in a worker thread. A
-        bounded page read (the usual case, 0.05-2 ms) so skips the hop to a thread and back, which cost more than
-        the read itself, and a slow one holds the loop for the budget at most (README, "Concurrency and
-        connections")."""
+    async def call_page(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """As `call`, for a page of a list: work whose Python is bounded by the page's `limit`, so that only its
+        statements can take long. On SQLite `fn` is first tried on the event loop, within `inline_budget`
+        seconds: its statements are interrupted once that much time has passed since the call began (SQLite's
+        progress handler, checked every `PROGRESS_STEPS` virtual machine instructions), and the call then runs
+        again, whole, in a worker thread. A page read within the budget (the usual case, 0.05-2 ms) so skips the
+        hop to a thread and back, which cost more than the read itself, and a slow one holds the loop for the
+        budget at most (README, "Concurrency and connections"). Errors as `call`."""
         if self.sqlite and self.inline_budget > 0:
             done, value = self._within_budget(fn, args, kwargs)
             if done:

@@ -1,6 +1,7 @@
 """Reads run in worker threads with bounded pools (api/store/db.py, Store.call); on SQLite a primary-key read of a
-stored body runs on the loop itself (Store.lookup), being faster than the hop, and so does any other read that
-finishes within CLAIMS_DB_INLINE_BUDGET_MS (a slower one is interrupted and runs again in a worker thread).
+stored body runs on the loop itself (Store.lookup), being faster than the hop, and so does a page of a list that
+finishes within CLAIMS_DB_INLINE_BUDGET_MS (Store.call_page: a slower one is interrupted and runs again in a worker
+thread).
 
 A read that holds the database (here, a list made to wait on a lock in its worker thread) leaves the event
 loop free: /healthz (a lane of its own on PostgreSQL) and a single claim answer meanwhile. Reads beyond CLAIMS_DB_POOL_SIZE wait for a

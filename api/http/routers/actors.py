@@ -41,7 +41,7 @@ async def list_actors(
 ) -> Response:
     """List actors, by kind, by any spelling of a name (`q`), or only the unnamed speakers."""
     store = store_of(request)
-    page = await store.call(actors_service.list_actors, store, kind=kind, unnamed=unnamed, include_deleted=include_deleted,
+    page = await store.call_page(actors_service.list_actors, store, kind=kind, unnamed=unnamed, include_deleted=include_deleted,
                             limit=limit, cursor=cursor, q=q)
     return page_response(request, page.items, page.next_cursor)
 
@@ -66,5 +66,5 @@ async def list_actor_claims(
         exists_or_404(store, "actor", actor_id, "Actor")
         return claims_service.list_claims(store, filters=replace(filters, actor=actor_id), limit=limit, cursor=cursor)
 
-    page = await store.call(claims_of_actor)
+    page = await store.call_page(claims_of_actor)
     return page_response(request, page.items, page.next_cursor)

@@ -74,7 +74,7 @@ async def list_changes(
             errors=[{"loc": ["query", "resource_id"], "msg": "needs 'resource' with it", "type": "missing_dependency"}],
         )
     store = store_of(request)
-    page = await store.call(
+    page = await store.call_page(
         changes_service.list_changes, store, after=after, resource=resource, resource_id=resource_id,
         since=_utc("since", since), until=_utc("until", until), views=include_views, limit=limit, cursor=cursor,
     )

@@ -33,7 +33,7 @@ async def list_claims(
 ) -> Response:
     """List claims, filtered by actor (in any role), source, language, predicate, modality, polarity or event date."""
     store = store_of(request)
-    page = await store.call(claims_service.list_claims, store, filters=filters, limit=limit, cursor=cursor)
+    page = await store.call_page(claims_service.list_claims, store, filters=filters, limit=limit, cursor=cursor)
     return page_response(request, page.items, page.next_cursor)
 
 
@@ -52,7 +52,7 @@ async def get_timeline(
     """List claims in time order: by event time, or for a claim with none, by its publication; each entry's `placement`
     says which date placed it, and each `event_time` its precision and whether it is inferred."""
     store = store_of(request)
-    page = await store.call(claims_service.timeline, store, filters=filters, limit=limit, cursor=cursor)
+    page = await store.call_page(claims_service.timeline, store, filters=filters, limit=limit, cursor=cursor)
     return page_response(request, page.items, page.next_cursor, page.tags)
 
 
@@ -66,7 +66,7 @@ async def export_claims(request: Request) -> Response:
     (NDJSON: UTF-8, each line a `ClaimPublic` and a newline). The `ETag` changes with any change to the data;
     `If-None-Match` with it answers 304 (RFC 9110 §13.1.2)."""
     store = store_of(request)
-    etag = await store.call(claims_service.export_etag, store)
+    etag = await store.call_page(claims_service.export_etag, store)
     if not_modified(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers={"ETag": etag})
     return StreamingResponse(_in_chunks(store, claims_service.export_lines(store)), media_type=NDJSON, headers={"ETag": etag})

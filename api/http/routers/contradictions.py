@@ -50,7 +50,7 @@ async def list_contradictions(
 ) -> Response:
     """List contradictions, by kind, status, origin, detection rule, claim or actor, or as known at a date."""
     store = store_of(request)
-    page = await store.call(
+    page = await store.call_page(
         contradictions_service.list_contradictions, store, kind=kind, status=status, origin=origin, rule=rule, claim=claim,
         actor=actor, as_of=check_date("as_of", as_of), include_deleted=include_deleted, limit=limit, cursor=cursor,
     )
@@ -75,7 +75,7 @@ async def list_corroborations(
     """List corroborations, by kind, review status, origin, detection rule, claim or actor, whether their claims are
     independent, or as known at a date."""
     store = store_of(request)
-    page = await store.call(
+    page = await store.call_page(
         contradictions_service.list_corroborations, store, kind=kind, status=status, origin=origin, rule=rule, claim=claim,
         actor=actor, independent=independent, as_of=check_date("as_of", as_of), include_deleted=include_deleted, limit=limit, cursor=cursor,
     )

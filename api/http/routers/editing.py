@@ -121,7 +121,7 @@ def _add_routes(kind: str, create_model: type[BaseModel], patch_model: type[Base
 
     async def revisions(request: Request, item_id: ItemId, limit: Limit = DEFAULT, cursor: CursorParam = None) -> Response:
         store = store_of(request)
-        page = await store.call(changes_service.list_revisions, store, resource=kind, resource_id=item_id, limit=limit, cursor=cursor)
+        page = await store.call_page(changes_service.list_revisions, store, resource=kind, resource_id=item_id, limit=limit, cursor=cursor)
         return page_response(request, page.items, page.next_cursor)
 
     create.__doc__ = f"Create a {kind}. Needs a `write` key; honours `Idempotency-Key`."

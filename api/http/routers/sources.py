@@ -42,7 +42,7 @@ async def list_sources(
 ) -> Response:
     """List sources (held documents and what they cite), by kind, language, publisher, citation or date."""
     store = store_of(request)
-    page = await store.call(
+    page = await store.call_page(
         sources_service.list_sources, store, kind=kind, language=language, publisher=publisher, cites=cites,
         date_from=check_date("date_from", date_from), date_to=check_date("date_to", date_to),
         include_deleted=include_deleted, limit=limit, cursor=cursor,
@@ -70,5 +70,5 @@ async def list_source_claims(
         exists_or_404(store, "source", source_id, "Source")
         return claims_service.list_claims(store, filters=replace(filters, source=source_id), limit=limit, cursor=cursor)
 
-    page = await store.call(claims_of_source)
+    page = await store.call_page(claims_of_source)
     return page_response(request, page.items, page.next_cursor)
