@@ -149,6 +149,8 @@ def _keys(args: argparse.Namespace) -> int:
     from api.http.auth import create_key, list_keys, revoke_key
     from schemas.timestamps import rfc3339
 
+    # Nothing is printed until the transaction has committed: a key shown (or a revocation reported) is one that
+    # is stored, even when printing fails and the command exits with an error.
     engine = _engine_for_cli()
     try:
         with engine.begin() as conn:
@@ -158,19 +160,24 @@ def _keys(args: argparse.Namespace) -> int:
                 except ValueError as exc:
                     print(f"error: {exc}", file=sys.stderr)
                     return 2
-                print(token)
-                print("Keep this key now: it is stored only as a hash and cannot be shown again.", file=sys.stderr)
             elif args.keys_command == "list":
-                for row in list_keys(conn):
-                    state = f"revoked {rfc3339(row.revoked_at)}" if row.revoked_at else "active"
-                    print(f"{row.id}  {row.scopes:<17} created {rfc3339(row.created_at)}  {state:<35} {row.name}")
-            elif not revoke_key(conn, args.key_id):
-                print(f"no active key '{args.key_id}'", file=sys.stderr)
-                return 1
+                rows = list_keys(conn)
             else:
-                print(f"revoked {args.key_id}")
+                revoked = revoke_key(conn, args.key_id)
     finally:
         engine.dispose()
+    if args.keys_command == "create":
+        print(token)
+        print("Keep this key now: it is stored only as a hash and cannot be shown again.", file=sys.stderr)
+    elif args.keys_command == "list":
+        for row in rows:
+            state = f"revoked {rfc3339(row.revoked_at)}" if row.revoked_at else "active"
+            print(f"{row.id}  {row.scopes:<17} created {rfc3339(row.created_at)}  {state:<35} {row.name}")
+    elif not revoked:
+        print(f"no active key '{args.key_id}'", file=sys.stderr)
+        return 1
+    else:
+        print(f"revoked {args.key_id}")
     return 0
 
 

@@ -36,6 +36,30 @@ def test_keys_create_list_revoke(cli_env, capsys):
     assert "revoked" in capsys.readouterr().out
 
 
+def test_a_key_is_stored_before_it_is_shown(cli_env, capsys, monkeypatch):
+    """The key printed is a key stored: when printing its warning fails (stderr on a full disk), the key is already
+    committed, so the token the terminal did show works."""
+    class Full:
+        def write(self, _text: str) -> int:
+            raise OSError(28, "No space left on device")
+
+        def flush(self) -> None:
+            pass
+
+        def isatty(self) -> bool:
+            return False
+
+    monkeypatch.setattr("sys.stderr", Full())
+    with pytest.raises(OSError):
+        cli.main(["keys", "create", "--name", "full-disk", "--scopes", "write"])
+    token = capsys.readouterr().out.strip()
+    monkeypatch.undo()
+    assert token.startswith("ck_")
+    assert cli.main(["keys", "list"]) == 0
+    listing = capsys.readouterr().out
+    assert f"{token.removeprefix('ck_').split('.')[0]}  read,write" in listing and "full-disk" in listing
+
+
 def test_keys_refuse_unknown_scope(cli_env, capsys):
     assert cli.main(["keys", "create", "--name", "x", "--scopes", "superuser"]) == 2
     assert capsys.readouterr().err == "error: scopes must be among read, write, admin; got superuser\n"

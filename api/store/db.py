@@ -49,6 +49,10 @@ PROGRESS_STEPS = 2000
 T = TypeVar("T")
 
 
+class _OverBudget(Exception):
+    """A page tried on the event loop reached its budget between two statements (Store._within_budget)."""
+
+
 def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
@@ -385,18 +389,31 @@ class Store:
 
     def _within_budget(self, fn: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[bool, Any]:
         """(True, what `fn` returned) when it finished within the budget on this thread's SQLite connection; (False,
-        None) when SQLite interrupted one of its statements for running past it."""
+        None) when it ran past it: SQLite interrupted one of its statements, or the budget had passed when it sent
+        the next one (a page of many short statements, each too short for the progress handler). So the page's
+        database work ends by the budget, plus what one check interval (`PROGRESS_STEPS`) runs; what follows the
+        last statement is the page's own Python, bounded by its `limit`."""
         conn = self._sqlite_connection()
         deadline = time.perf_counter() + self.inline_budget
         conn.set_progress_handler(lambda: time.perf_counter() > deadline, PROGRESS_STEPS)
+        self._local.deadline = deadline
         try:
             return True, fn(*args, **kwargs)
+        except _OverBudget:
+            return False, None
         except sqlite3.OperationalError as error:
             if error.sqlite_errorname != "SQLITE_INTERRUPT":
                 raise
             return False, None
         finally:
+            self._local.deadline = None
             conn.set_progress_handler(None, 0)
+
+    def _before_statement(self) -> None:
+        """Inside `_within_budget`: raise _OverBudget when the budget has passed before a statement is sent."""
+        deadline = getattr(self._local, "deadline", None)
+        if deadline is not None and time.perf_counter() > deadline:
+            raise _OverBudget
 
     async def lookup(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """`fn(*args, **kwargs)`, a primary-key read or two: on SQLite here, on the event loop; on PostgreSQL as `call`."""
@@ -462,6 +479,7 @@ class Store:
         return held
 
     def one(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
+        self._before_statement()
         held = self._unheld()
         if held is None:
             with self._held(self.reads) as conn:
@@ -473,6 +491,7 @@ class Store:
         return row
 
     def all(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        self._before_statement()
         held = self._unheld()
         if held is None:
             with self._held(self.reads) as conn:

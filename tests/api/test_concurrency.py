@@ -265,6 +265,25 @@ async def test_a_read_past_its_budget_runs_again_in_a_worker_thread(settings, mo
     assert [item["id"] for item in response.json()["items"]] == [FIRST_CLAIM]
 
 
+async def test_a_page_of_many_short_statements_past_its_budget_runs_again_in_a_worker_thread(settings, monkeypatch):
+    """The budget covers a page's statements together: 3,000 statements, each too short for SQLite's progress
+    handler to fire, still outlast 2 ms, and the page runs again in a worker thread (SQLite)."""
+    calls: list[bool] = []
+    original = claims_service.list_claims
+
+    def chatty(store: Any, **kwargs: Any) -> Any:
+        calls.append(_on_event_loop())
+        # Distinct statements: a cached one counts its steps across runs, and the handler would fire after all.
+        assert sum(store.one(f"SELECT {i}")[0] for i in range(3000)) == 3000 * 2999 // 2
+        return original(store, **kwargs)
+
+    monkeypatch.setattr(claims_service, "list_claims", chatty)
+    async with served(settings) as (_app, client):
+        response = await client.get("/v1/claims?limit=1")
+    assert calls == ([True, False] if BACKEND == "sqlite" else [False])
+    assert [item["id"] for item in response.json()["items"]] == [FIRST_CLAIM]
+
+
 @contextmanager
 def write_lock_held_elsewhere(database_url: str) -> Iterator[None]:
     """Another process's transaction holding the database's write lock: SQLite's (`BEGIN IMMEDIATE` on its own
