@@ -43,7 +43,8 @@ on 100,000 claims the 11th call of the same filtered page took 404 ms where the 
 custom plans take 10 ms every time (`actor=egypt&predicate=supply_arms&polarity=negated`: 21 req/s in the scale
 benchmark)."""
 INLINE_BUDGET = 0.002
-"""Seconds a read may run on the event loop on SQLite before it moves to a worker thread (`Store.call`)."""
+"""Seconds of database work a page of a list may run on the event loop on SQLite before it moves to a worker
+thread (`Store.call_page`)."""
 PROGRESS_STEPS = 2000
 """SQLite virtual machine instructions between two checks of that budget (a few microseconds of work)."""
 T = TypeVar("T")
@@ -379,8 +380,8 @@ class Store:
         seconds: its statements are interrupted once that much time has passed since the call began (SQLite's
         progress handler, checked every `PROGRESS_STEPS` virtual machine instructions), and the call then runs
         again, whole, in a worker thread. A page read within the budget (the usual case, 0.05-2 ms) so skips the
-        hop to a thread and back, which cost more than the read itself, and a slow one holds the loop for the
-        budget at most (README, "Concurrency and connections"). Errors as `call`."""
+        hop to a thread and back, which cost more than the read itself; a slow one holds the loop for the budget
+        and its own Python (README, "Concurrency and connections"). Errors as `call`."""
         if self.sqlite and self.inline_budget > 0:
             done, value = self._within_budget(fn, args, kwargs)
             if done:
