@@ -372,11 +372,12 @@ def _page(store: Store, filters: ClaimFilters, view: View, limit: int, cursor: s
     rows = store.all(query.sql, query.params)
     key_end = 1 + len(_KEYS[view])
     next_cursor = Cursor.encode(store, rows[limit - 1][1:key_end], _scope_id(filters, view)) if len(rows) > limit else None
+    served = rows[:limit]
     if view != "timeline":
-        return _as_of(store, Page(items=[r[0] for r in rows[:limit]], next_cursor=next_cursor), filters.as_of)
-    placements = [_placement(r[1], r[2], r[key_end]) for r in rows[:limit]]
-    items = [inflate_summary(r[0])[:-1] + placement for r, placement in zip(rows, placements, strict=False)]
-    tags = [r[0] + placement for r, placement in zip(rows, placements, strict=False)]
+        return _as_of(store, Page(items=[r[0] for r in served], next_cursor=next_cursor), filters.as_of)
+    placed = [(r[0], _placement(r[1], r[2], r[key_end])) for r in served]
+    items = [inflate_summary(summary)[:-1] + placement for summary, placement in placed]
+    tags = [summary + placement for summary, placement in placed]
     return _as_of(store, Page(items=items, next_cursor=next_cursor, tags=tags), filters.as_of)
 
 
