@@ -29,8 +29,9 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(
         default=10, ge=1, le=1000,
         description="Reads running at once per process: worker threads, and on PostgreSQL the connections they hold (one"
-        " each). With /healthz's own connection, the event loop's (key checks) and the write pool, a process keeps at"
-        " most db_pool_size + db_write_pool_size + 2 PostgreSQL connections.",
+        " each), plus, on PostgreSQL, as many connections again for the pages and lookups that run on the event loop"
+        " and await their statements. With /healthz's own connection, the event loop's own and the write pool, a"
+        " process keeps at most 2 × db_pool_size + db_write_pool_size + 2 PostgreSQL connections.",
     )
     db_heavy_size: int = Field(
         default=2, ge=1, le=1000,

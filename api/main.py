@@ -50,6 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                       timeout=settings.db_pool_timeout_seconds, inline_budget=settings.db_inline_budget_ms / 1000)
         engine = WriteEngine(make_engine(settings.database_url, pool_size=settings.db_write_pool_size,
                                          timeout=settings.db_pool_timeout_seconds), settings.db_pool_timeout_seconds)
+        await store.open()
         app.state.store = store
         app.state.engine = engine
         secret = settings.cursor_secret.get_secret_value() if settings.cursor_secret else kept_secret(engine.engine, "cursor")
@@ -57,7 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
-            store.close()
+            await store.aclose()
             engine.dispose()
 
     app = FastAPI(

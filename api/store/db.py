@@ -17,6 +17,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -29,6 +30,7 @@ from alembic.config import Config
 from psycopg_pool import PoolTimeout
 from sqlalchemy import Connection, create_engine, event, make_url
 from sqlalchemy.engine import Engine
+from sqlalchemy.util import await_only, greenlet_spawn
 
 from api.config import ROOT
 from api.errors import Unavailable
@@ -48,6 +50,11 @@ thread (`Store.call_page`)."""
 PROGRESS_STEPS = 2000
 """SQLite virtual machine instructions between two checks of that budget (a few microseconds of work)."""
 T = TypeVar("T")
+
+
+_loop_held: ContextVar[Any] = ContextVar("claims_loop_held", default=None)
+"""On PostgreSQL, inside `Store._on_loop`: the asynchronous connection (psycopg's AsyncConnection) the read running on
+the event loop holds, which `Store.one` and `Store.all` then await through the read's greenlet."""
 
 
 class _OverBudget(Exception):
@@ -262,22 +269,26 @@ class Store:
     The read path skips the ORM on purpose: a read is one indexed lookup of a pre-rendered body,
     and the ORM's per-query overhead would cost more than the lookup itself.
 
-    Routes reach it with `await store.call(fn, ...)`: `fn` (which calls `one` and `all`) runs in a worker
-    thread, never on the event loop, once one of `pool_size` tokens is free. `await store.lookup(fn, ...)`, for a
-    primary-key read of a stored body, runs `fn` right on the event loop on SQLite (a read of about 0.1 ms, less
-    than the hop to a worker thread and back costs), and as `call` does on PostgreSQL, where every statement is a
-    network round trip. On PostgreSQL the call holds one
-    connection of a psycopg_pool pool of at most `pool_size` for its duration; on SQLite each thread keeps its
-    own connection (opening one costs about as much as a read), so the threads bound them. A call that waits
-    longer than `timeout` seconds for a token raises Unavailable (503 with Retry-After). `/healthz` has its
-    own lane of one token and one connection, so that a pool taken by slow requests does not hold it up.
-    Heavy calls (search, export: long stretches of Python that hold the GIL) take one of `heavy_size` tokens
-    first, so that only a few of them compete with the event loop for the GIL at once.
-    Outside a call, `one` and `all` take a pooled connection per statement in a worker thread (waiting at most
-    `timeout` seconds), and on the event loop's own thread (the key check before a route runs: one primary-key
-    read) its one kept connection, so that the loop never waits for the pool.
+    Routes reach it in four ways, each running a function `fn` that calls `one` and `all`:
+    - `await store.lookup(fn, ...)`, a primary-key read of a stored body or two, and `await store.call_page(fn, ...)`,
+      a page of a list (work whose Python is bounded by the page's `limit`), run on the event loop. On SQLite `fn`
+      runs there directly (a lookup takes about 0.1 ms, less than the hop to a worker thread and back; a page is
+      held to `inline_budget` seconds of statements, else it runs again in a worker thread). On PostgreSQL, once
+      `open` has run, `fn` runs in a greenlet holding one connection of an asynchronous pool of at most `pool_size`,
+      and each statement is sent and awaited: the loop serves other requests during every round trip, and no
+      worker thread competes with it for the GIL.
+    - `await store.call(fn, ...)` runs `fn` in a worker thread once one of `pool_size` tokens is free (on PostgreSQL
+      holding one connection of a psycopg_pool pool of at most `pool_size`; on SQLite each thread keeps its own
+      connection, opening one costing about as much as a read, so the threads bound them).
+    - `await store.call_heavy(fn, ...)`, for work that is mostly Python (search, export), does the same after taking
+      one of `heavy_size` tokens, so that only a few of them compete with the event loop for the GIL at once.
+    A call that waits longer than `timeout` seconds for a token or a connection raises Unavailable (503 with
+    Retry-After). `/healthz` has its own lane of one token and one connection, so that a pool taken by slow requests
+    does not hold it up. Outside a call, `one` and `all` take a pooled connection per statement in a worker thread
+    (waiting at most `timeout` seconds), and on the event loop's own thread its one kept connection.
 
-    Connections to PostgreSQL per process: at most `pool_size` + 2 here, plus the write engine's (make_engine).
+    Connections to PostgreSQL per process: at most 2 × `pool_size` + 2 here (the loop's pool, the threads' pool,
+    `/healthz`'s and the loop's own), plus the write engine's (make_engine).
     """
 
     def __init__(self, database_url: str, *, pool_size: int = 10, heavy_size: int = 2, timeout: float = 5.0,
@@ -294,8 +305,36 @@ class Store:
         self._lock = threading.Lock()
         self._sql: dict[str, str] = {}
         self._loop_conn: Any = None
+        self._loop_pool: Any = None
 
     # -- connections
+
+    async def open(self) -> None:
+        """On PostgreSQL, open the pool of asynchronous connections that pages and lookups use on the event loop
+        (`_on_loop`; at most `pool_size` connections, opened as they are needed). Called by the app's lifespan, on the
+        loop that serves requests; a Store never opened reads in worker threads only. Nothing on SQLite."""
+        if self.sqlite or self._loop_pool is not None:
+            return
+        from psycopg_pool import AsyncConnectionPool
+
+        self._loop_pool = AsyncConnectionPool(
+            self._conninfo(), min_size=1, max_size=self.reads.size, timeout=self.timeout, name="claims-loop",
+            kwargs=self._connection_options(), open=False,
+        )
+        await self._loop_pool.open(wait=False)
+
+    async def aclose(self) -> None:
+        """`close`, and the asynchronous pool `open` made (on the loop it was opened on)."""
+        pool, self._loop_pool = self._loop_pool, None
+        if pool is not None:
+            await pool.close()
+        self.close()
+
+    @staticmethod
+    def _connection_options() -> dict[str, Any]:
+        """psycopg connection options of every read connection: autocommit, statements prepared from their second
+        use, custom plans (CUSTOM_PLANS), and the application name PostgreSQL shows."""
+        return {"autocommit": True, "prepare_threshold": 2, "application_name": APPLICATION_NAME, "options": CUSTOM_PLANS}
 
     def _conninfo(self) -> str:
         return make_url(self.database_url).set(drivername="postgresql").render_as_string(hide_password=False)
@@ -306,8 +345,7 @@ class Store:
         if conn is None or conn.closed or conn.broken:
             import psycopg
 
-            conn = self._loop_conn = psycopg.connect(self._conninfo(), autocommit=True, prepare_threshold=2,
-                                                     application_name=APPLICATION_NAME, options=CUSTOM_PLANS)
+            conn = self._loop_conn = psycopg.connect(self._conninfo(), **self._connection_options())
         return conn
 
     def _sqlite_connection(self) -> Any:
@@ -329,8 +367,7 @@ class Store:
 
                     lane.pool = ConnectionPool(
                         self._conninfo(), min_size=1, max_size=lane.size, timeout=self.timeout, name=f"claims-{lane.name}",
-                        kwargs={"autocommit": True, "prepare_threshold": 2, "application_name": APPLICATION_NAME,
-                                "options": CUSTOM_PLANS},
+                        kwargs=self._connection_options(),
                         open=True,
                     )
         return lane.pool
@@ -386,7 +423,25 @@ class Store:
             done, value = self._within_budget(fn, args, kwargs)
             if done:
                 return cast(T, value)
+        if self._loop_pool is not None:
+            return await self._on_loop(fn, args, kwargs)
         return await self._run(self.reads, fn, args, kwargs)
+
+    async def _on_loop(self, fn: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]) -> T:
+        """PostgreSQL: `fn(*args, **kwargs)` on the event loop, in a greenlet (SQLAlchemy's `greenlet_spawn`), holding
+        one connection of the asynchronous pool. Each of its statements is sent and awaited (`await_only`), so
+        the loop serves other requests while PostgreSQL answers, and no worker thread competes with the loop for
+        the GIL; only `fn`'s own Python, bounded by a page's `limit` or a lookup's one record, holds the loop.
+        Unavailable (503) when no connection frees up within the timeout."""
+        try:
+            async with self._loop_pool.connection(timeout=self.timeout) as conn:
+                held = _loop_held.set(conn)
+                try:
+                    return await greenlet_spawn(fn, *args, **kwargs)
+                finally:
+                    _loop_held.reset(held)
+        except PoolTimeout:
+            raise self._unavailable() from None
 
     def _within_budget(self, fn: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[bool, Any]:
         """(True, what `fn` returned) when it finished within the budget on this thread's SQLite connection; (False,
@@ -420,6 +475,8 @@ class Store:
         """`fn(*args, **kwargs)`, a primary-key read or two: on SQLite here, on the event loop; on PostgreSQL as `call`."""
         if self.sqlite:
             return fn(*args, **kwargs)
+        if self._loop_pool is not None:
+            return await self._on_loop(fn, args, kwargs)
         return await self._run(self.reads, fn, args, kwargs)
 
     async def call_heavy(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -480,6 +537,9 @@ class Store:
         return held
 
     def one(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
+        loop_held = _loop_held.get()
+        if loop_held is not None:
+            return await_only(self._one_async(loop_held, sql, params))
         self._before_statement()
         held = self._unheld()
         if held is None:
@@ -492,6 +552,9 @@ class Store:
         return row
 
     def all(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        loop_held = _loop_held.get()
+        if loop_held is not None:
+            return await_only(self._all_async(loop_held, sql, params))
         self._before_statement()
         held = self._unheld()
         if held is None:
@@ -501,6 +564,16 @@ class Store:
 
     def _all_rows(self, conn: Any, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
         rows: list[tuple[Any, ...]] = conn.execute(self._statement(sql), params).fetchall()
+        return rows
+
+    async def _one_async(self, conn: Any, sql: str, params: Sequence[Any]) -> tuple[Any, ...] | None:
+        cursor = await conn.execute(self._statement(sql), params)
+        row: tuple[Any, ...] | None = await cursor.fetchone()
+        return row
+
+    async def _all_async(self, conn: Any, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        cursor = await conn.execute(self._statement(sql), params)
+        rows: list[tuple[Any, ...]] = await cursor.fetchall()
         return rows
 
     def close(self) -> None:

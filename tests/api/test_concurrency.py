@@ -1,13 +1,15 @@
-"""Reads run in worker threads with bounded pools (api/store/db.py, Store.call); on SQLite a primary-key read of a
-stored body runs on the loop itself (Store.lookup), being faster than the hop, and so does a page of a list that
-finishes within CLAIMS_DB_INLINE_BUDGET_MS (Store.call_page: a slower one is interrupted and runs again in a worker
-thread).
+"""Reads run with bounded pools (api/store/db.py). On SQLite a primary-key read of a stored body runs on the event
+loop itself (Store.lookup), being faster than the hop to a thread, and so does a page of a list that finishes within
+CLAIMS_DB_INLINE_BUDGET_MS (Store.call_page: a slower one is interrupted and runs again in a worker thread). On
+PostgreSQL lookups and pages run on the event loop too, in a greenlet that awaits each statement on an asynchronous
+connection; other reads (Store.call, call_heavy) run in worker threads on both.
 
-A read that holds the database (here, a list made to wait on a lock in its worker thread) leaves the event
-loop free: /healthz (a lane of its own on PostgreSQL) and a single claim answer meanwhile. Reads beyond CLAIMS_DB_POOL_SIZE wait for a
-token; one that waits longer than CLAIMS_DB_POOL_TIMEOUT_SECONDS gets 503 /problems/unavailable with
-Retry-After, and so does a write when the write pool stays taken. On PostgreSQL, the connections the server
-opens never exceed its documented bound, however many requests arrive at once.
+A read that holds the database (here, a list made to wait: in its worker thread on SQLite, on an advisory lock in
+PostgreSQL) leaves the event loop free: /healthz (a lane of its own on PostgreSQL) and a single claim answer
+meanwhile. Reads beyond CLAIMS_DB_POOL_SIZE wait for a token or a connection; one that waits longer than
+CLAIMS_DB_POOL_TIMEOUT_SECONDS gets 503 /problems/unavailable with Retry-After, and so does a write when the write
+pool stays taken. On PostgreSQL, the connections the server opens never exceed its documented bound, however many
+requests arrive at once.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import anyio
 import anyio.to_thread
 import httpx
 import pytest
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 
 from api.config import Settings
 from api.http import responses
@@ -49,32 +51,65 @@ async def served(settings: Settings, **overrides: Any) -> AsyncIterator[tuple[An
         yield app, client
 
 
-class Held:
-    """Makes `claims_service.list_claims` hold its read connection (after a first statement on it) until released."""
+HELD_LOCK = 7_351_205
+"""The PostgreSQL advisory lock a held read waits for (not the writers' WRITE_LOCK_ID)."""
 
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+
+class Held:
+    """Makes `claims_service.list_claims` hold its read connection until `free()`: on SQLite, after a statement longer
+    than the event loop's budget (so it runs again in a worker thread), by waiting in that thread; on PostgreSQL, where
+    a page runs on the event loop and awaits its statements, by a statement that waits in the database for an
+    advisory lock the test holds."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, database_url: str) -> None:
         self.entered = threading.Semaphore(0)
         self.release = threading.Event()
-        self.threads: set[str] = set()
+        self.on_loop: list[bool] = []
+        self.lock: Any = None
         original: Callable[..., Any] = claims_service.list_claims
+        if BACKEND != "sqlite":
+            import psycopg
+
+            self.lock = psycopg.connect(make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False),
+                                        autocommit=True)
+            self.lock.execute("SELECT pg_advisory_lock(%s)", (HELD_LOCK,))
 
         def held(store: Any, **kwargs: Any) -> Any:
-            # Longer than the budget a read has on the event loop (SQLite): interrupted there, it runs again in a thread.
-            assert store.one(SLOW_STATEMENT) == (100_000,)
-            self.threads.add(threading.current_thread().name)
-            self.entered.release()
-            assert self.release.wait(timeout=60), "never released"
+            self.on_loop.append(_on_event_loop())
+            if BACKEND == "sqlite":
+                # Longer than the budget a read has on the event loop: interrupted there, it runs again in a thread.
+                assert store.one(SLOW_STATEMENT) == (100_000,)
+                self.entered.release()
+                assert self.release.wait(timeout=60), "never released"
+            else:
+                self.entered.release()
+                assert store.one(f"SELECT pg_advisory_xact_lock_shared({HELD_LOCK})") == ("",)
             return original(store, **kwargs)
 
         monkeypatch.setattr(claims_service, "list_claims", held)
+
+    def free(self) -> None:
+        self.release.set()
+        if self.lock is not None:
+            self.lock.execute("SELECT pg_advisory_unlock(%s)", (HELD_LOCK,))
+
+    def close(self) -> None:
+        if self.lock is not None:
+            self.lock.close()
 
     async def wait_entered(self, count: int = 1) -> None:
         for _ in range(count):
             assert await anyio.to_thread.run_sync(lambda: self.entered.acquire(timeout=60)), "the held read never started"
 
 
-async def test_healthz_answers_while_a_read_holds_the_database(settings, monkeypatch):
-    held = Held(monkeypatch)
+@pytest.fixture
+def held(monkeypatch: pytest.MonkeyPatch, settings: Settings) -> Iterator[Held]:
+    read = Held(monkeypatch, settings.database_url)
+    yield read
+    read.close()
+
+
+async def test_healthz_answers_while_a_read_holds_the_database(settings, held):
     results: dict[str, httpx.Response] = {}
     async with served(settings, db_pool_size=1) as (_, client), anyio.create_task_group() as tasks:
         async def slow() -> None:
@@ -88,16 +123,16 @@ async def test_healthz_answers_while_a_read_holds_the_database(settings, monkeyp
         assert "list" not in results  # still held, and /healthz has answered
         assert health.status_code == 200
         assert health.json()["status"] == "ok"
-        assert threading.main_thread().name not in held.threads  # the list ran in a worker thread
-        held.release.set()
+        # SQLite: the list ran again in a worker thread; PostgreSQL: on the event loop, awaiting the database.
+        assert held.on_loop == ([True, False] if BACKEND == "sqlite" else [True])
+        held.free()
     assert results["list"].status_code == 200
     assert [item["id"] for item in results["list"].json()["items"]] == [FIRST_CLAIM]
     if claim is not None:
         assert (claim.status_code, claim.json()["id"]) == (200, CLAIM)
 
 
-async def test_a_read_waiting_past_the_timeout_gets_503(settings, monkeypatch):
-    held = Held(monkeypatch)
+async def test_a_read_waiting_past_the_timeout_gets_503(settings, held):
     results: dict[str, httpx.Response] = {}
     async with served(settings, db_pool_size=1, db_pool_timeout_seconds=0.2) as (_, client), anyio.create_task_group() as tasks:
         async def slow() -> None:
@@ -106,7 +141,7 @@ async def test_a_read_waiting_past_the_timeout_gets_503(settings, monkeypatch):
         tasks.start_soon(slow)
         await held.wait_entered()
         waiting = await client.get("/v1/claims?limit=2")
-        held.release.set()
+        held.free()
     body = assert_problem(waiting, 503, "/problems/unavailable", UNAVAILABLE)
     assert body == {"type": "/problems/unavailable", "title": "Service Unavailable", "status": 503, "detail": UNAVAILABLE,
                     "instance": "/v1/claims"}
@@ -140,10 +175,10 @@ async def test_unavailable_is_documented_with_retry_after(settings):
 
 
 @pytest.mark.skipif(BACKEND != "postgresql", reason="connections are counted on PostgreSQL")
-async def test_postgresql_connections_stay_within_the_bound(settings, monkeypatch):
+async def test_postgresql_connections_stay_within_the_bound(settings, held):
     pool_size, write_pool_size, extra = 3, 1, 5
-    bound = pool_size + write_pool_size + 2  # reads, writes, /healthz's own, the event loop's (key checks)
-    held = Held(monkeypatch)
+    # Reads on the event loop and in worker threads, writes, /healthz's own, the event loop's own (Store._loop_connection).
+    bound = 2 * pool_size + write_pool_size + 2
     results: list[httpx.Response] = []
     counter = make_engine(settings.database_url, pool_size=1)
 
@@ -165,7 +200,7 @@ async def test_postgresql_connections_stay_within_the_bound(settings, monkeypatc
             await held.wait_entered(pool_size)  # every read connection taken, `extra` requests waiting
             health = await client.get("/healthz")
             during = ours()
-            held.release.set()
+            held.free()
             await held.wait_entered(extra)
         assert health.status_code == 200
         assert pool_size + 1 <= during <= bound
@@ -204,8 +239,8 @@ async def test_heavy_calls_wait_for_their_own_tokens(settings, monkeypatch):
 
 
 async def test_the_key_check_runs_where_primary_key_reads_run(settings, write_key, monkeypatch):
-    """The API key's row is read before the request is checked further: in a worker thread on PostgreSQL (a network
-    round trip would hold up every other request on the loop), on the loop on SQLite (Store.lookup)."""
+    """The API key's row is read before the request is checked further, on the event loop (Store.lookup): on SQLite
+    directly, on PostgreSQL awaiting the round trip, so that other requests go on meanwhile."""
     on_loop: list[bool] = []
     original = responses.authenticate
 
@@ -219,13 +254,14 @@ async def test_the_key_check_runs_where_primary_key_reads_run(settings, write_ke
         assert response.status_code == 422, response.text
         refused = await client.post("/v1/claims", json={}, headers={"Authorization": "Bearer ck_unknown.secret"})
         assert_problem(refused, 401, "/problems/unauthorized")
-    assert on_loop == [BACKEND == "sqlite"] * 2
+    assert on_loop == [True] * 2
 
 
 @pytest.mark.parametrize("budget_ms", [2.0, 0.0])
 async def test_a_page_runs_on_the_event_loop_within_its_budget_on_sqlite(settings, monkeypatch, budget_ms):
     """On SQLite a list page runs on the event loop when it fits CLAIMS_DB_INLINE_BUDGET_MS (2 ms by default), and in a
-    worker thread with a budget of 0; on PostgreSQL always in a worker thread. The page is the same either way."""
+    worker thread with a budget of 0; on PostgreSQL always on the event loop, awaiting its statements (the budget is
+    SQLite's). The page is the same either way."""
     on_loop: list[bool] = []
     original = claims_service.list_claims
 
@@ -239,7 +275,7 @@ async def test_a_page_runs_on_the_event_loop_within_its_budget_on_sqlite(setting
         on_loop.clear()
         first = await client.get("/v1/claims?limit=3")
         second = await client.get(first.json()["next"])
-    assert on_loop == [BACKEND == "sqlite" and budget_ms > 0] * 2
+    assert on_loop == [budget_ms > 0 or BACKEND == "postgresql"] * 2
     assert (first.status_code, second.status_code) == (200, 200)
     ids = [item["id"] for item in first.json()["items"] + second.json()["items"]]
     assert ids[0] == FIRST_CLAIM
@@ -248,7 +284,8 @@ async def test_a_page_runs_on_the_event_loop_within_its_budget_on_sqlite(setting
 
 async def test_a_read_past_its_budget_runs_again_in_a_worker_thread(settings, monkeypatch):
     """A read whose statements outlast the budget is interrupted on the event loop and runs again, whole, in a
-    worker thread (SQLite); its response is the one it would have had."""
+    worker thread (SQLite); its response is the one it would have had. On PostgreSQL the page stays on the loop and
+    awaits its statements, however long they take."""
     calls: list[bool] = []
     original = claims_service.list_claims
 
@@ -260,7 +297,7 @@ async def test_a_read_past_its_budget_runs_again_in_a_worker_thread(settings, mo
     monkeypatch.setattr(claims_service, "list_claims", slow)
     async with served(settings) as (_app, client):
         response = await client.get("/v1/claims?limit=1")
-    assert calls == ([True, False] if BACKEND == "sqlite" else [False])
+    assert calls == ([True, False] if BACKEND == "sqlite" else [True])
     assert response.status_code == 200
     assert [item["id"] for item in response.json()["items"]] == [FIRST_CLAIM]
 
@@ -280,7 +317,7 @@ async def test_a_page_of_many_short_statements_past_its_budget_runs_again_in_a_w
     monkeypatch.setattr(claims_service, "list_claims", chatty)
     async with served(settings) as (_app, client):
         response = await client.get("/v1/claims?limit=1")
-    assert calls == ([True, False] if BACKEND == "sqlite" else [False])
+    assert calls == ([True, False] if BACKEND == "sqlite" else [True])
     assert [item["id"] for item in response.json()["items"]] == [FIRST_CLAIM]
 
 
