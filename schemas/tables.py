@@ -355,6 +355,11 @@ LIST_INDEXES = (
     _list_index("ix_claim_modality_id", Claim, "modality", "id", "deleted_at"),
     _list_index("ix_claim_polarity_id", Claim, "polarity", "id", "deleted_at"),
     _list_index("ix_claim_published_id", Claim, "published_to", "id", "deleted_at"),
+    # Two or three of those columns at once, in id order: a rare conjunction of common values (migration 0016).
+    _list_index("ix_claim_predicate_modality_id", Claim, "predicate", "modality", "id", "deleted_at"),
+    _list_index("ix_claim_predicate_polarity_id", Claim, "predicate", "polarity", "id", "deleted_at"),
+    _list_index("ix_claim_modality_polarity_id", Claim, "modality", "polarity", "id", "deleted_at"),
+    _list_index("ix_claim_predicate_modality_polarity_id", Claim, "predicate", "modality", "polarity", "id", "deleted_at"),
     # The same filters in timeline order (where the timeline places a claim: its event time, else its publication).
     _list_index("ix_claim_predicate_timeline", Claim, "predicate", "placed_from", "placed_to", "id", "deleted_at"),
     _list_index("ix_claim_modality_timeline", Claim, "modality", "placed_from", "placed_to", "id", "deleted_at"),

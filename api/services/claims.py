@@ -6,7 +6,8 @@ query-plan test and for EXPLAIN by hand):
 
 - every filter has an index behind it: `claim_actor (actor_id, claim_id, role)` and `(actor_id, role, claim_id)`,
   `claim_source (source_id, claim_id)`, `claim_language (language, claim_id)`, `claim (predicate, id,
-  deleted_at)` and the same for modality and polarity, `claim (published_to, id, deleted_at)` for `as_of`, the
+  deleted_at)` and the same for modality and polarity (and for two or three of them together, `claim (predicate,
+  polarity, id, deleted_at)`...), `claim (published_to, id, deleted_at)` for `as_of`, the
   timeline's `claim (event_from, event_to, id, deleted_at)`, and `claim (<span level>, event_from, event_to, id,
   deleted_at)` for event-time ranges (common.overlap_arms);
 - one filter drives (`d`: its index read in the list's order) and the others are checked per row without
@@ -50,6 +51,8 @@ CAP = 1000
 """Counts that choose the driving filter stop here: past it a filter is common, and the first given drives."""
 SET_CAP = 4000
 """A date range or `as_of` that matches fewer claims than this drives the id-ordered list (its ids read and sorted)."""
+WIDE_CAP = 4000
+"""How far the filters without a kept count are counted when every kept count (an actor's, a source's) is past `CAP`."""
 GATHER = 1000
 """A filter with fewer claims than this drives the timeline: its claims are read and sorted by event time."""
 
@@ -79,7 +82,8 @@ class ClaimFilters:
 class Query:
     """The SQL of one page (`?` placeholders) with its parameters; each row is (summary, *sort key). `driver` is
     the filter whose index drives it (`id` and `timeline`: the list's own order; else `actor`, `source`,
-    `language`, `predicate`, `modality`, `polarity`, `date` or `as_of`), `how` whether that index yields the
+    `language`, `predicate`, `modality`, `polarity`, two or three of those three comma-separated (`predicate,polarity`),
+    `date` or `as_of`), `how` whether that index yields the
     list's order (`ordered`), its rows are read and sorted (`sorted`), or the timeline's date ranges are merged
     (`merged`)."""
 
@@ -100,6 +104,7 @@ class _Filter:
     params: list[Any]
     count: str | None = None
     count_params: list[Any] = field(default_factory=list)
+    exact: tuple[str, list[Any]] | None = None  # SQL giving its claims' number from a kept count, and its parameters
     stream: tuple[str, str, str, list[Any]] | None = None
     arms: list[tuple[str, list[Any]]] | None = None
 
@@ -118,8 +123,10 @@ def _check(store: Store, f: ClaimFilters) -> None:
         )
 
 
-def _filters(store: Store, f: ClaimFilters) -> list[_Filter]:
-    """The filters given, in the order they are preferred as drivers when their counts tie (all past the cap)."""
+def _filters(store: Store, f: ClaimFilters, view: View) -> list[_Filter]:
+    """The filters given, in the order they are preferred as drivers when their counts tie (all past the cap). On
+    the claim list, two or three of predicate, modality and polarity are one filter (named by them, comma-separated)
+    with the index of that combination; the timeline keeps them apart, each with its index in timeline order."""
     nx = "+" if store.sqlite else ""  # SQLite: a check on f must not choose an index of its own for f
     out: list[_Filter] = []
     if f.actor is not None:
@@ -128,6 +135,7 @@ def _filters(store: Store, f: ClaimFilters) -> list[_Filter]:
                 "actor", "EXISTS (SELECT 1 FROM claim_actor ca WHERE ca.claim_id = f.id AND ca.role = ? AND ca.actor_id = ?)",
                 [f.role.value, f.actor],
                 count="SELECT 1 FROM claim_actor WHERE actor_id = ? AND role = ?", count_params=[f.actor, f.role.value],
+                exact=("SELECT count FROM actor_claim_count WHERE actor_id = ? AND role = ?", [f.actor, f.role.value]),
                 stream=("claim_actor d", "d.actor_id = ? AND d.role = ?", "d.claim_id", [f.actor, f.role.value]),
             ))
         else:
@@ -135,6 +143,8 @@ def _filters(store: Store, f: ClaimFilters) -> list[_Filter]:
             out.append(_Filter(
                 "actor", "EXISTS (SELECT 1 FROM claim_actor ca WHERE ca.claim_id = f.id AND ca.actor_id = ?)", [f.actor],
                 count="SELECT 1 FROM claim_actor WHERE actor_id = ?", count_params=[f.actor],
+                # Claims in which the actor plays two roles count twice: a bound from above, which is all a choice needs.
+                exact=("SELECT sum(count) FROM actor_claim_count WHERE actor_id = ?", [f.actor]),
                 stream=("claim_actor d", "d.actor_id = ? AND NOT EXISTS (SELECT 1 FROM claim_actor e WHERE e.actor_id = d.actor_id"
                         " AND e.claim_id = d.claim_id AND e.role < d.role)", "d.claim_id", [f.actor]),
             ))
@@ -142,6 +152,7 @@ def _filters(store: Store, f: ClaimFilters) -> list[_Filter]:
         out.append(_Filter(
             "source", "EXISTS (SELECT 1 FROM claim_source cs WHERE cs.claim_id = f.id AND cs.source_id = ?)", [f.source],
             count="SELECT 1 FROM claim_source WHERE source_id = ?", count_params=[f.source],
+            exact=("SELECT count FROM source_claim_count WHERE source_id = ?", [f.source]),
             stream=("claim_source d", "d.source_id = ?", "d.claim_id", [f.source]),
         ))
     if f.language is not None and (key := range_key(f.language)) is not None:
@@ -178,23 +189,43 @@ def _filters(store: Store, f: ClaimFilters) -> list[_Filter]:
             count=f"SELECT 1 FROM ({matching}) m", count_params=q_params,
             stream=("search_doc d", f"d.kind = 1 AND d.ref_id IN ({matching})", "d.ref_id", q_params),
         ))
-    for name, value in (("predicate", f.predicate), ("modality", f.modality), ("polarity", f.polarity)):
-        if value is not None:
-            out.append(_Filter(name, f"{nx}f.{name} = ?", [value.value], count=f"SELECT 1 FROM claim WHERE {name} = ?",
-                               count_params=[value.value], stream=("claim d", f"d.{name} = ?", "d.id", [value.value])))
+    columns = [(name, value.value) for name, value in (("predicate", f.predicate), ("modality", f.modality),
+                                                       ("polarity", f.polarity)) if value is not None]
+    if len(columns) > 1 and view == "claims":
+        # Two or three of the claim's own columns: one filter, driven by the index of that combination in id order.
+        names, values = [name for name, _ in columns], [value for _, value in columns]
+        index = f"claim d INDEXED BY ix_claim_{'_'.join(names)}_id" if store.sqlite else "claim d"
+        out.append(_Filter(",".join(names), " AND ".join(f"{nx}f.{name} = ?" for name in names), values,
+                           count="SELECT 1 FROM claim WHERE " + " AND ".join(f"{name} = ?" for name in names),
+                           count_params=values, stream=(index, " AND ".join(f"d.{name} = ?" for name in names), "d.id", values)))
+        return out
+    for name, value in columns:
+        out.append(_Filter(name, f"{nx}f.{name} = ?", [value], count=f"SELECT 1 FROM claim WHERE {name} = ?",
+                           count_params=[value], stream=("claim d", f"d.{name} = ?", "d.id", [value])))
     return out
 
 
-def _counts(store: Store, candidates: list[_Filter], cap: int) -> dict[str, int]:
-    """Each candidate's claims, counted in its index up to the smallest count so far (so a rare one ends the search)."""
+def _counts(store: Store, candidates: list[_Filter], cap: int, wide: int) -> dict[str, int]:
+    """Each candidate's claims: read from a kept count where there is one (an actor's, a source's: one row), else
+    counted in its index up to the smallest count so far (so a rare one ends the search) and at most `cap`. When
+    every kept count is past `cap`, the others are counted up to `wide` (the claim list's `WIDE_CAP`), or the
+    smallest kept count if lower, so that a conjunction of common values (`predicate,polarity`: 1% of claims) is told from a common actor
+    (25%): both past `cap`, and the first given would otherwise drive."""
     counts: dict[str, int] = {}
     for c in candidates:
+        if c.exact is not None:
+            row = store.one(*c.exact)
+            counts[c.name] = int(row[0] or 0) if row else 0
+    if counts:
+        least = min(counts.values())
+        cap = min(least, cap if least <= cap else max(cap, wide))
+    for c in candidates:
+        if c.name in counts or cap == 0:
+            continue
         assert c.count is not None
         row = store.one(f"SELECT count(*) FROM ({c.count} LIMIT ?) n", [*c.count_params, cap])
         counts[c.name] = row[0] if row else 0
         cap = min(cap, counts[c.name])
-        if cap == 0:
-            break
     return counts
 
 
@@ -208,7 +239,7 @@ def _choose(store: Store, filters: list[_Filter], view: View) -> tuple[_Filter |
     if len(drivers) == 1 and drivers[0].arms is None and view == "claims":
         return drivers[0], {}
     cap = SET_CAP if any(x.arms is not None for x in drivers) else max(CAP, GATHER)
-    counts = _counts(store, drivers, cap)
+    counts = _counts(store, drivers, cap, WIDE_CAP if view == "claims" else cap)
     ranked = sorted(drivers, key=lambda x: (counts.get(x.name, cap), drivers.index(x)))
     best = ranked[0]
     if best.arms is not None and counts.get(best.name, cap) >= SET_CAP:
@@ -237,7 +268,7 @@ def _in_set(driver: _Filter, key: list[Any] | None, live: bool) -> tuple[str, li
 
 def plan(store: Store, f: ClaimFilters, view: View, key: list[Any] | None, limit: int) -> Query:
     """The query of one page of `view` after the sort key `key` (None: the first page), `limit` + 1 rows."""
-    filters = _filters(store, f)
+    filters = _filters(store, f, view)
     driver, counts = _choose(store, filters, view)
     live = not f.include_deleted
     checks = [x.check for x in filters if x is not driver]
@@ -255,7 +286,7 @@ def _claims_query(store: Store, driver: _Filter | None, checks: list[str], check
     if driver is not None and driver.stream is not None:
         source, cond, id_col, params = driver.stream
         after, after_params = _after([id_col], key)
-        where = [cond, *after, *(["d.deleted_at IS NULL"] if live and source == "claim d" else [])]
+        where = [cond, *after, *(["d.deleted_at IS NULL"] if live and source.startswith("claim d") else [])]
         if checks:
             joins, where = f"{source} CROSS JOIN {fj}", [*where, f"f.id = {id_col}", *checks]
         else:
