@@ -342,9 +342,15 @@ def span_level(lo: str, hi: str) -> str:
             f" WHEN substr({lo}, 1, 2) = substr({hi}, 1, 2) THEN 2 ELSE 0 END")
 
 
-def _list_index(name: str, model: type[SQLModel], *columns: str, expression: str | None = None) -> Index:
+def _list_index(name: str, model: type[SQLModel], *columns: str, expression: str | None = None,
+                expressions: tuple[str, ...] = ()) -> Index:
     table = table_of(model)
-    return Index(name, *([text(f"({expression})")] if expression else []), *(table.c[c] for c in columns))
+    leading = [expression] if expression else list(expressions)
+    return Index(name, *(text(f"({e})") for e in leading), *(table.c[c] for c in columns))
+
+
+EVENT_MONTH = "substr(event_from, 1, 7)"
+"""SQL: the month an event time starts in (`YYYY-MM`), the second key of `ix_claim_event_month`."""
 
 
 LIST_INDEXES = (
@@ -368,6 +374,10 @@ LIST_INDEXES = (
     _list_index("ix_claim_placed", Claim, "placed_from", "placed_to", "id", "deleted_at"),  # the timeline (migration 0013)
     _list_index("ix_claim_event_span", Claim, "event_from", "event_to", "id", "deleted_at",
                 expression=span_level("event_from", "event_to")),
+    # By span level and the month an event time starts in, then id: a date range on the id-ordered list is one
+    # range per level and month, each in id order, merged (migration 0017).
+    _list_index("ix_claim_event_month", Claim, "id", "deleted_at", "event_from", "event_to",
+                expressions=(span_level("event_from", "event_to"), EVENT_MONTH)),
     _list_index("ix_claim_actor_actor_claim", ClaimActor, "actor_id", "claim_id", "role"),
     _list_index("ix_claim_actor_actor_role_claim", ClaimActor, "actor_id", "role", "claim_id"),
     _list_index("ix_claim_source_source_claim", ClaimSource, "source_id", "claim_id"),

@@ -17,7 +17,10 @@ query-plan test and for EXPLAIN by hand):
   rarest drives: an actor with one claim beats a common predicate. Link tables hold live claims only (a
   deleted claim's links are removed with it), and the claim indexes hold `deleted_at`, so tombstones are
   passed over in the index;
-- a date range or `as_of` on the id-ordered list cannot be range-scanned and id-ordered by one index: when it
+- a date range with both ends, over at most `MONTH_ARMS` months from the start of its first year, is read on
+  the id-ordered list from `claim (<span level>, <month its event time starts>, id, ...)`: one range per span
+  level and month, each in id order, merged (cost: about `limit` plus one entry per range; `_month_arms`);
+- a wider or open date range, or `as_of`, cannot be range-scanned and id-ordered by one index: when it
   matches fewer than `SET_CAP` claims (counted in its index), their ids after the cursor are read from the
   index and sorted (cost: about the matches); else the list runs in id order on `ix_claim_filter` and checks
   the dates there (cost: about `limit` / the share of claims that match, so at most `limit * N / SET_CAP`
@@ -40,9 +43,21 @@ from typing import Any, Literal
 from api.dataset.languages import range_key
 from api.errors import InvalidParameter
 from api.services import search as search_service
-from api.services.common import DAY, TEXT, Cursor, KeyPart, Page, date_span, fetch_doc, overlap_arms, require
+from api.services.common import (
+    DAY,
+    SPAN_LEVELS,
+    TEXT,
+    Cursor,
+    KeyPart,
+    Page,
+    date_span,
+    fetch_doc,
+    overlap_arms,
+    require,
+)
 from api.store.bodies import inflate, inflate_summary
 from api.store.db import Store
+from schemas.tables import EVENT_MONTH, span_level
 from schemas.vocab import ClaimRole, Modality, Polarity, Predicate
 
 View = Literal["claims", "timeline"]
@@ -53,6 +68,9 @@ SET_CAP = 4000
 """A date range or `as_of` that matches fewer claims than this drives the id-ordered list (its ids read and sorted)."""
 WIDE_CAP = 4000
 """How far the filters without a kept count are counted when every kept count (an actor's, a source's) is past `CAP`."""
+MONTH_ARMS = 24
+"""A date range on the claim list whose months, from the start of its first year, are at most this many is read
+as ranges in id order, merged (`_month_arms`); a wider one as before (its ids sorted, or the list in id order)."""
 GATHER = 1000
 """A filter with fewer claims than this drives the timeline: its claims are read and sorted by event time."""
 
@@ -105,6 +123,7 @@ class _Filter:
     count: str | None = None
     count_params: list[Any] = field(default_factory=list)
     exact: tuple[str, list[Any]] | None = None  # SQL giving its claims' number from a kept count, and its parameters
+    months: list[tuple[str, list[Any], bool]] | None = None  # a date range's ranges in id order (_month_arms)
     stream: tuple[str, str, str, list[Any]] | None = None
     arms: list[tuple[str, list[Any]]] | None = None
 
@@ -179,7 +198,8 @@ def _filters(store: Store, f: ClaimFilters, view: View) -> list[_Filter]:
         arms = overlap_arms("event_from", "event_to", first, last)
         out.append(_Filter("date", " AND ".join(checks), params,
                            count=" UNION ALL ".join(f"SELECT 1 FROM claim WHERE {sql}" for sql, _ in arms),
-                           count_params=[p for _, ps in arms for p in ps], arms=arms))
+                           count_params=[p for _, ps in arms for p in ps], arms=arms,
+                           months=_month_arms(first, last) if view == "claims" else None))
     if f.q is not None:
         # The matching claims' ids from the search index (postings intersected): driven in id order from
         # search_doc's (kind, ref_id) index, or checked per row.
@@ -203,6 +223,44 @@ def _filters(store: Store, f: ClaimFilters, view: View) -> list[_Filter]:
         out.append(_Filter(name, f"{nx}f.{name} = ?", [value], count=f"SELECT 1 FROM claim WHERE {name} = ?",
                            count_params=[value], stream=("claim d", f"d.{name} = ?", "d.id", [value])))
     return out
+
+
+def _months(start: str, end: str) -> list[str]:
+    """The months from `start` to `end` (`YYYY-MM`), both included."""
+    year, month = int(start[:4]), int(start[5:7])
+    out = []
+    while (label := f"{year:04d}-{month:02d}") <= end:
+        out.append(label)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
+def _month_arms(first: str | None, last: str | None) -> list[tuple[str, list[Any], bool]] | None:
+    """A bounded date range's claims as conditions on `claim d`, each yielding its claims in id order: (SQL,
+    parameters, whether it reads `ix_claim_event_month`). None when the range is open or spans more than
+    `MONTH_ARMS` months from the start of its first year.
+
+    A claim whose event time overlaps [first, last] and spans a day, a month or a year (span level 10, 7 or 4)
+    starts at or after `first`'s first 10, 7 or 4 characters and by `last`: one range of `ix_claim_event_month` per
+    such level and month, each in id order. The rare wider spans (a decade, a century, more) are one more range,
+    their ids read from `ix_claim_event_span` (common.overlap_arms) as a set that SQL walks in id order."""
+    if first is None or last is None:
+        return None
+    year_months = _months(f"{first[:4]}-01", last[:7])
+    if len(year_months) > MONTH_ARMS:
+        return None
+    level = span_level("d.event_from", "d.event_to")
+    arms: list[tuple[str, list[Any], bool]] = []
+    for p in (10, 7, 4):
+        for month in (year_months if p == 4 else _months(first[:7], last[:7])):
+            arms.append((f"{level} = {p} AND {EVENT_MONTH.replace('event_from', 'd.event_from')} = ?"
+                         " AND d.event_from >= ? AND d.event_from <= ? AND d.event_to >= ?",
+                         [month, first[:p], last, first], True))
+    wide = [(sql, ps) for p, (sql, ps) in zip(SPAN_LEVELS, overlap_arms("event_from", "event_to", first, last), strict=True)
+            if p < 4]
+    arms.append(("d.id IN (" + " UNION ALL ".join(f"SELECT id FROM claim WHERE {sql}" for sql, _ in wide) + ")",
+                 [x for _, ps in wide for x in ps], False))
+    return arms
 
 
 def _counts(store: Store, candidates: list[_Filter], cap: int, wide: int) -> dict[str, int]:
@@ -236,13 +294,13 @@ def _choose(store: Store, filters: list[_Filter], view: View) -> tuple[_Filter |
         return None, {}
     # Counted when there is a choice to make: between filters, between a set and id order, or (the timeline)
     # between gathering a rare filter's claims and running down the timeline's own index.
-    if len(drivers) == 1 and drivers[0].arms is None and view == "claims":
+    if len(drivers) == 1 and (drivers[0].arms is None or drivers[0].months is not None) and view == "claims":
         return drivers[0], {}
     cap = SET_CAP if any(x.arms is not None for x in drivers) else max(CAP, GATHER)
     counts = _counts(store, drivers, cap, WIDE_CAP if view == "claims" else cap)
     ranked = sorted(drivers, key=lambda x: (counts.get(x.name, cap), drivers.index(x)))
     best = ranked[0]
-    if best.arms is not None and counts.get(best.name, cap) >= SET_CAP:
+    if best.arms is not None and best.months is None and counts.get(best.name, cap) >= SET_CAP:
         # A wide date range or as_of: the list's order, behind another filter's index when there is one.
         streams = [x for x in ranked if x.stream is not None]
         return (streams[0] if streams else None), counts
@@ -283,6 +341,16 @@ def plan(store: Store, f: ClaimFilters, view: View, key: list[Any] | None, limit
 
 def _claims_query(store: Store, driver: _Filter | None, checks: list[str], check_params: list[Any], live: bool,
                   key: list[Any] | None, limit: int, fj: str) -> Query:
+    if driver is not None and driver.months is not None:
+        # A bounded date range: its ranges in id order, merged; the other filters checked per entry.
+        after, after_params = _after(["d.id"], key)
+        rest = [*after, *(["d.deleted_at IS NULL"] if live else []), *(["f.id = d.id", *checks] if checks else [])]
+        arms, params = [], []
+        for cond, ps, indexed in driver.months:
+            source = "claim d INDEXED BY ix_claim_event_month" if indexed and store.sqlite else "claim d"
+            arms.append((f"{source} CROSS JOIN {fj}" if checks else source, [cond, *rest]))
+            params += [*ps, *after_params, *check_params]
+        return Query(_select(store, ["d.id"], "", [], arms=arms), [*params, limit + 1], driver.name, "merged")
     if driver is not None and driver.stream is not None:
         source, cond, id_col, params = driver.stream
         after, after_params = _after([id_col], key)
