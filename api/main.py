@@ -46,7 +46,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         sys.setswitchinterval(GIL_SWITCH_INTERVAL)
         if settings.auto_build:
             build_database(settings)
-        store = Store(settings.database_url, pool_size=settings.db_pool_size, heavy_size=settings.db_heavy_size,
+        store = Store(settings.database_url, pool_size=settings.db_pool_size, loop_pool_size=settings.db_loop_pool_size,
+                      heavy_size=settings.db_heavy_size,
                       timeout=settings.db_pool_timeout_seconds, inline_budget=settings.db_inline_budget_ms / 1000)
         engine = WriteEngine(make_engine(settings.database_url, pool_size=settings.db_write_pool_size,
                                          timeout=settings.db_pool_timeout_seconds), settings.db_pool_timeout_seconds)

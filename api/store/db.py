@@ -274,7 +274,8 @@ class Store:
       a page of a list (work whose Python is bounded by the page's `limit`), run on the event loop. On SQLite `fn`
       runs there directly (a lookup takes about 0.1 ms, less than the hop to a worker thread and back; a page is
       held to `inline_budget` seconds of statements, else it runs again in a worker thread). On PostgreSQL, once
-      `open` has run, `fn` runs in a greenlet holding one connection of an asynchronous pool of at most `pool_size`,
+      `open` has run, `fn` runs in a greenlet holding one connection of an asynchronous pool of at most
+      `loop_pool_size`,
       and each statement is sent and awaited: the loop serves other requests during every round trip, and no
       worker thread competes with it for the GIL.
     - `await store.call(fn, ...)` runs `fn` in a worker thread once one of `pool_size` tokens is free (on PostgreSQL
@@ -287,12 +288,12 @@ class Store:
     does not hold it up. Outside a call, `one` and `all` take a pooled connection per statement in a worker thread
     (waiting at most `timeout` seconds), and on the event loop's own thread its one kept connection.
 
-    Connections to PostgreSQL per process: at most 2 × `pool_size` + 2 here (the loop's pool, the threads' pool,
-    `/healthz`'s and the loop's own), plus the write engine's (make_engine).
+    Connections to PostgreSQL per process: at most `pool_size` + `loop_pool_size` + 2 here (the threads' pool, the
+    loop's pool, `/healthz`'s and the loop's own), plus the write engine's (make_engine).
     """
 
-    def __init__(self, database_url: str, *, pool_size: int = 10, heavy_size: int = 2, timeout: float = 5.0,
-                 inline_budget: float = INLINE_BUDGET) -> None:
+    def __init__(self, database_url: str, *, pool_size: int = 10, loop_pool_size: int = 4, heavy_size: int = 2,
+                 timeout: float = 5.0, inline_budget: float = INLINE_BUDGET) -> None:
         self.database_url = database_url
         self.sqlite = is_sqlite(database_url)
         self.timeout = timeout
@@ -306,19 +307,20 @@ class Store:
         self._sql: dict[str, str] = {}
         self._loop_conn: Any = None
         self._loop_pool: Any = None
+        self.loop_pool_size = loop_pool_size
 
     # -- connections
 
     async def open(self) -> None:
         """On PostgreSQL, open the pool of asynchronous connections that pages and lookups use on the event loop
-        (`_on_loop`; at most `pool_size` connections, opened as they are needed). Called by the app's lifespan, on the
+        (`_on_loop`; at most `loop_pool_size` connections, opened as they are needed). Called by the app's lifespan, on the
         loop that serves requests; a Store never opened reads in worker threads only. Nothing on SQLite."""
         if self.sqlite or self._loop_pool is not None:
             return
         from psycopg_pool import AsyncConnectionPool
 
         self._loop_pool = AsyncConnectionPool(
-            self._conninfo(), min_size=1, max_size=self.reads.size, timeout=self.timeout, name="claims-loop",
+            self._conninfo(), min_size=1, max_size=self.loop_pool_size, timeout=self.timeout, name="claims-loop",
             kwargs=self._connection_options(), open=False,
         )
         await self._loop_pool.open(wait=False)
@@ -388,10 +390,10 @@ class Store:
         except PoolTimeout:
             raise self._unavailable() from None
 
-    def _unavailable(self) -> Unavailable:
+    def _unavailable(self, setting: str = "CLAIMS_DB_POOL_SIZE", size: int | None = None) -> Unavailable:
         return Unavailable(
             f"Every database connection of this server stayed busy for {self.timeout:g} s"
-            f" (CLAIMS_DB_POOL_SIZE={self.reads.size}); try again shortly."
+            f" ({setting}={self.reads.size if size is None else size}); try again shortly."
         )
 
     @property
@@ -441,7 +443,7 @@ class Store:
                 finally:
                     _loop_held.reset(held)
         except PoolTimeout:
-            raise self._unavailable() from None
+            raise self._unavailable("CLAIMS_DB_LOOP_POOL_SIZE", self.loop_pool_size) from None
 
     def _within_budget(self, fn: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[bool, Any]:
         """(True, what `fn` returned) when it finished within the budget on this thread's SQLite connection; (False,
