@@ -435,15 +435,25 @@ class Store:
         the loop serves other requests while PostgreSQL answers, and no worker thread competes with the loop for
         the GIL; only `fn`'s own Python, bounded by a page's `limit` or a lookup's one record, holds the loop.
         Unavailable (503) when no connection frees up within the timeout."""
-        try:
-            async with self._loop_pool.connection(timeout=self.timeout) as conn:
-                held = _loop_held.set(conn)
-                try:
-                    return await greenlet_spawn(fn, *args, **kwargs)
-                finally:
-                    _loop_held.reset(held)
-        except PoolTimeout:
-            raise self._unavailable("CLAIMS_DB_LOOP_POOL_SIZE", self.loop_pool_size) from None
+        import psycopg
+
+        for attempt in range(2):
+            conn = None
+            try:
+                async with self._loop_pool.connection(timeout=self.timeout) as conn:
+                    held = _loop_held.set(conn)
+                    try:
+                        return await greenlet_spawn(fn, *args, **kwargs)
+                    finally:
+                        _loop_held.reset(held)
+            except PoolTimeout:
+                raise self._unavailable("CLAIMS_DB_LOOP_POOL_SIZE", self.loop_pool_size) from None
+            except psycopg.OperationalError:
+                if attempt or conn is None or not conn.broken:
+                    raise
+                # The pooled connection was lost while idle (the server restarted, or ended it): the pool drops it,
+                # and the read runs once more on another.
+        raise AssertionError("unreachable")
 
     def _within_budget(self, fn: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[bool, Any]:
         """(True, what `fn` returned) when it finished within the budget on this thread's SQLite connection; (False,
@@ -482,8 +492,9 @@ class Store:
         return await self._run(self.reads, fn, args, kwargs)
 
     async def call_heavy(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """As `call`, for work that is mostly Python (search, export): at most `heavy_size` such calls at once."""
-        return await self._run(self.reads, fn, args, kwargs, first=self.heavy)
+        """As `call`, for work that is mostly Python (search, export): at most `heavy_size` such calls at once. Not run
+        again on a lost connection (an export's chunk consumes the lines it reads)."""
+        return await self._run(self.reads, fn, args, kwargs, first=self.heavy, retry=False)
 
     async def call_health(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """As `lookup`, in the lane of its own that `/healthz` uses on PostgreSQL (one token, one connection)."""
@@ -492,7 +503,7 @@ class Store:
         return await self._run(self.health, fn, args, kwargs)
 
     async def _run(self, lane: _Lane, fn: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any],
-                   first: _Lane | None = None) -> T:
+                   first: _Lane | None = None, retry: bool = True) -> T:
         tokens, threads = lane.limiters()
         before = first.limiters()[0] if first is not None else None
         try:
@@ -508,15 +519,30 @@ class Store:
         except TimeoutError:
             raise self._unavailable() from None
         try:
-            return await anyio.to_thread.run_sync(partial(self._in_lane, lane, fn, args, kwargs), limiter=threads)
+            return await anyio.to_thread.run_sync(partial(self._in_lane, lane, fn, args, kwargs, retry), limiter=threads)
         finally:
             tokens.release()
             if before is not None:
                 before.release()
 
-    def _in_lane(self, lane: _Lane, fn: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]) -> T:
-        with self._held(lane):
-            return fn(*args, **kwargs)
+    def _in_lane(self, lane: _Lane, fn: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any], retry: bool) -> T:
+        """`fn` holding a connection of `lane`. On PostgreSQL, when `retry` and the connection turns out to have been
+        lost while it sat in the pool (the server restarted or ended it: psycopg marks it broken), the pool drops it
+        and `fn` runs once more on another, so that a read does not fail for a connection nobody was using."""
+        if self.sqlite:
+            with self._held(lane):
+                return fn(*args, **kwargs)
+        import psycopg
+
+        for attempt in range(2):
+            conn = None
+            try:
+                with self._held(lane) as conn:
+                    return fn(*args, **kwargs)
+            except psycopg.OperationalError:
+                if attempt or not retry or conn is None or not conn.broken:
+                    raise
+        raise AssertionError("unreachable")
 
     # -- statements
 

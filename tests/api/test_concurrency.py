@@ -427,3 +427,52 @@ async def test_postgresql_reads_are_planned_for_the_values_of_each_call(settings
         assert (await client.get("/v1/claims", params={"actor": "egypt", "polarity": "negated"})).status_code == 200
         store = app.state.store
         assert await store.call(lambda s: s.one("SHOW plan_cache_mode"), store) == ("force_custom_plan",)
+
+
+async def test_an_export_under_way_waits_for_a_connection_instead_of_ending_short(settings, monkeypatch):
+    """The export's status is sent with its first chunk: a chunk that finds no free connection (503 Unavailable,
+    before it reads a line) waits and asks again, so the body still ends with the last claim."""
+    from api.errors import Unavailable
+    from api.store.db import Store
+
+    async with served(settings) as (_app, client):
+        whole = await client.get("/v1/export/claims")
+        refusals = [2]
+        original = Store.call_heavy
+
+        async def busy_at_first(self: Store, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+            if refusals[0]:
+                refusals[0] -= 1
+                raise Unavailable("Every database connection of this server stayed busy (test).")
+            return await original(self, fn, *args, **kwargs)
+
+        monkeypatch.setattr(Store, "call_heavy", busy_at_first)
+        waited = await client.get("/v1/export/claims")
+    assert refusals == [0]
+    assert (waited.status_code, whole.status_code) == (200, 200)
+    assert waited.content == whole.content
+    assert len(waited.content.splitlines()) == 119
+
+
+@pytest.mark.skipif(BACKEND != "postgresql", reason="PostgreSQL's connections")
+async def test_a_read_runs_again_when_its_idle_pooled_connection_was_lost(settings):
+    """Connections sitting in the pools that the server ended (a restart, `pg_terminate_backend`) fail on their next
+    use: a page and a claim (the event loop's pool), a proposition list (the threads' pool) and /healthz (its own)
+    then run once more on a new connection and answer as before."""
+    paths = ["/v1/claims?limit=2", f"/v1/claims/{CLAIM}", "/v1/propositions?limit=2", "/healthz"]
+    terminator = make_engine(settings.database_url, pool_size=1)
+    try:
+        async with served(settings, db_pool_size=1, db_loop_pool_size=1) as (_app, client):
+            before = [await client.get(path) for path in paths]
+            with terminator.connect() as conn:
+                ended = conn.execute(text(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database()"
+                    " AND application_name = :name AND pid <> pg_backend_pid()"), {"name": APPLICATION_NAME}).scalar_one()
+                conn.commit()
+            after = [await client.get(path) for path in paths]
+    finally:
+        terminator.dispose()
+    assert ended >= 3
+    assert [r.status_code for r in before] == [200] * 4
+    assert [r.status_code for r in after] == [200] * 4, [r.text for r in after]
+    assert [r.json() for r in after[:3]] == [r.json() for r in before[:3]]

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator, Iterator
 from itertools import islice
 
 from fastapi import APIRouter, Request
 from starlette.responses import Response, StreamingResponse
 
-from api.errors import problem_responses
+from api.errors import Unavailable, problem_responses
 from api.http.deps import DEFAULT, ITEM_RESPONSES, LIST_RESPONSES, READ_RESPONSES, ClaimFiltersDep, CursorParam, Limit, store_of
 from api.http.responses import StrictQueryRoute, json_response, page_response
 from api.services import claims as claims_service
@@ -24,6 +25,8 @@ EXPORT_CONTENT = {
     NDJSON: {"schema": {"type": "string", "contentMediaType": NDJSON}, "x-itemSchema": {"$ref": "#/components/schemas/ClaimPublic"}}
 }
 EXPORT_CHUNK = 200  # claims read per chunk of the export
+EXPORT_PATIENCE = 60.0
+"""Seconds an export already under way keeps waiting for a free connection, over all its chunks, before it aborts."""
 router = APIRouter(tags=["claims"], route_class=StrictQueryRoute)
 
 
@@ -73,8 +76,24 @@ async def export_claims(request: Request) -> Response:
 
 
 async def _in_chunks(store: Store, lines: Iterator[bytes], size: int = EXPORT_CHUNK) -> AsyncIterator[bytes]:
-    """The lines, `size` at a time, each chunk read in a worker thread by Store.call (one read connection held per
-    chunk, none between them): a long export never runs on the event loop, nor holds a connection while the client
-    reads."""
-    while chunk := await store.call_heavy(lambda: b"".join(islice(lines, size))):
+    """The lines, `size` at a time, each chunk read in a worker thread by Store.call_heavy (one read connection held
+    per chunk, none between them): a long export never runs on the event loop, nor holds a connection while the
+    client reads.
+
+    Once the first chunk is sent, the status (200) is too: a chunk that finds no free connection within the pool's
+    timeout (Unavailable, raised before any line is read) waits for one again, for up to `EXPORT_PATIENCE` seconds
+    in all, instead of cutting the body short. Past that, or on a database error, the response is aborted and the
+    client sees a chunked body without its end (RFC 9112 §7.1), never a short body that looks complete."""
+    waited = 0.0
+    while True:
+        asked = time.monotonic()
+        try:
+            chunk = await store.call_heavy(lambda: b"".join(islice(lines, size)))
+        except Unavailable:
+            waited += time.monotonic() - asked
+            if waited >= EXPORT_PATIENCE:
+                raise
+            continue
+        if not chunk:
+            return
         yield chunk
