@@ -471,7 +471,8 @@ class Writer:
 
     @staticmethod
     def _reviewable(kind: str, item_id: str, current: Any, changes: dict[str, Any]) -> None:
-        """A person reviews a relation; where it came from, and the states only rules set, are not theirs to write."""
+        """A person reviews a relation; where it came from, and the states only rules set, are not theirs to write. A
+        new `status` sent without a `resolution` clears the old one (so a rejection without its reason is a 422)."""
         issues = [{"loc": ["body", f], "msg": f"'{f}' records where the relation came from; it cannot be changed", "type": "read_only"}
                   for f in ("origin", "detected_by") if f in changes and changes[f] != getattr(current, f)]
         status = changes.get("status")
@@ -481,6 +482,10 @@ class Writer:
         if issues:
             summary = "; ".join(f"{i['loc'][1]}: {i['msg']}" for i in issues)
             raise ValidationProblem(f"{NAMES[kind]} '{item_id}' was not saved: {summary}.", errors=issues)
+        if status is not None and status != current.status and "resolution" not in changes:
+            # The resolution said how the old status came about: a new status needs its own (a rejection, its
+            # reason; a reconciliation, how) or none, never the old one carried over.
+            changes["resolution"] = None
 
     def _change_text(self, source_id: str, current: Any, new_text: str | None) -> None:
         """Replace a source's text, which nothing may quote: claims' evidence and actors' roles' evidence point into

@@ -183,3 +183,23 @@ async def test_reopening_a_settled_contradiction_drops_its_resolution(client, au
     assert assert_problem(kept, 422, "/problems/validation-error")["errors"][0]["loc"] == ["body", "resolution"]
     reopened = await client.patch(url, json={"status": "open", "resolution": None}, headers={**auth, "If-Match": etag})
     assert (reopened.status_code, reopened.json()["status"], reopened.json()["resolution"]) == (200, "open", None)
+
+
+async def test_a_new_status_does_not_keep_the_old_resolution(client, auth):
+    """A reconciled contradiction's resolution says how it was reconciled: a rejection sent without its own reason is
+    a 422 (it would otherwise keep the reconciliation as its reason), and nothing changes; a status that takes no
+    resolution clears it without a `null` being sent."""
+    path = "/v1/contradictions/missile-plan-vs-plan-abandoned"
+    before = await client.get(path)
+    assert (before.json()["status"], bool(before.json()["resolution"])) == ("reconciled", True)
+    refused = await client.patch(path, json={"status": "rejected"}, headers={**auth, "If-Match": before.headers["etag"]})
+    problem = assert_problem(refused, 422, "/problems/validation-error")
+    assert [(e["loc"], e["msg"]) for e in problem["errors"]] == [
+        (["body", "resolution"], "Value error, status 'rejected' needs a resolution saying how or why")]
+    assert (await client.get(path)).content == before.content
+    confirmed = await client.patch(path, json={"status": "confirmed"}, headers={**auth, "If-Match": before.headers["etag"]})
+    assert confirmed.status_code == 200, confirmed.text
+    assert (confirmed.json()["status"], confirmed.json()["resolution"]) == ("confirmed", None)
+    rejected = await client.patch(path, json={"status": "rejected", "resolution": "The two reports describe different plans."},
+                                  headers={**auth, "If-Match": confirmed.headers["etag"]})
+    assert (rejected.json()["status"], rejected.json()["resolution"]) == ("rejected", "The two reports describe different plans.")
