@@ -58,7 +58,12 @@ class DocumentedAs:
     def __get_pydantic_json_schema__(self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
         return handler(TypeAdapter(self.documented).core_schema)
 
-IncludeDeleted = Annotated[bool, Query(description="Include deleted records (tombstones, with `deleted_at` set).")]
+IncludeDeleted = Annotated[bool, Query(
+    description="Include deleted records (tombstones, with `deleted_at` set). A deletion removes a record's links and"
+    " search index entries, so this cannot be combined with the filters matched through them (claims: `actor`, `source`,"
+    " `language`, `q`, and an actor's or a source's claims; sources: `language`, `cites`; actors: `q`; contradictions and"
+    " corroborations: `rule`, `claim`, `actor`, `as_of`): 422.",
+)]
 
 READ_RESPONSES: dict[int | str, dict[str, Any]] = {
     304: {"description": "Not Modified: the `If-None-Match` ETag is current (RFC 9110 §15.4.5); no body."},

@@ -20,7 +20,7 @@ def list_actors(
     every word of it as /v1/search matches them (case, diacritics and Arabic letter forms folded, a word's beginning,
     synonyms); 422 when it has no searchable words. Deleted actors are not in the search index: `q` never finds them."""
     where = Where()
-    live(where, "a", include_deleted)
+    live(where, "a", include_deleted, {"q": q})
     if q is not None:
         sql, params = search_service.matching_ids_sql(store, q, search_service.SearchKind.ACTOR)
         where.add(f"a.id IN ({sql})", *params)

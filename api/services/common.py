@@ -219,8 +219,22 @@ def exists_or_404(store: Store, table: str, item_id: str, what: str) -> None:
         raise _gone(what, table, item_id, row[1])
 
 
-def live(where: Where, alias: str, include_deleted: bool) -> None:
-    """Hide tombstones unless asked for."""
+def live(where: Where, alias: str, include_deleted: bool, through_links: Mapping[str, object] | None = None) -> None:
+    """Hide tombstones unless asked for.
+
+    A deletion removes a record's link rows (its actors, sources, languages, citations, members, rules) and its
+    search index entries with it, so the filters matched through them (`through_links`: parameter name -> value,
+    None when not given) cannot find a tombstone. Asked for together with `include_deleted=true`, they would
+    answer the live records alone as if complete: InvalidParameter (422) at `include_deleted` instead."""
+    given = [name for name, value in (through_links or {}).items() if value is not None]
+    if include_deleted and given:
+        named = ", ".join(f"'{name}'" for name in given)
+        raise InvalidParameter(
+            f"Query parameter 'include_deleted': deleted records cannot be listed by {named}, which match a record through"
+            " the links (or search index entries) that a deletion removes with it. Filter tombstones by the record's own"
+            " fields, or leave out include_deleted.",
+            errors=[{"loc": ["query", "include_deleted"], "msg": f"cannot be combined with {', '.join(given)}", "type": "value_error"}],
+        )
     if not include_deleted:
         where.add(f"{alias}.deleted_at IS NULL")
 

@@ -49,7 +49,7 @@ def list_contradictions(
     require(store, "claim", claim, "claim", "Claim")
     require(store, "actor", actor, "actor", "Actor")
     where = Where()
-    live(where, "t", include_deleted)
+    live(where, "t", include_deleted, {"rule": rule, "claim": claim, "actor": actor, "as_of": as_of})
     if kind is not None:
         where.add("t.kind = ?", kind.value)
     if status is not None:
@@ -73,7 +73,7 @@ def list_corroborations(
     require(store, "claim", claim, "claim", "Claim")
     require(store, "actor", actor, "actor", "Actor")
     where = Where()
-    live(where, "t", include_deleted)
+    live(where, "t", include_deleted, {"rule": rule, "claim": claim, "actor": actor, "as_of": as_of})
     if kind is not None:
         where.add("t.kind = ?", kind.value)
     if status is not None:

@@ -22,7 +22,7 @@ def list_sources(
     require(store, "actor", publisher, "publisher", "Actor")
     require(store, "source", cites, "cites", "Source")
     where = Where()
-    live(where, "s", include_deleted)
+    live(where, "s", include_deleted, {"language": language, "cites": cites})
     if kind is not None:
         where.add("s.kind = ?", kind.value)
     if publisher is not None:

@@ -271,6 +271,40 @@ async def test_delete_leaves_a_tombstone_and_history(client, auth):
     assert_problem(again, 409, "/problems/conflict")
 
 
+@pytest.mark.parametrize(("path", "named"), [
+    ("/v1/claims?source={source}", "'source'"),
+    ("/v1/claims?language=en&predicate={predicate}", "'language'"),
+    ("/v1/claims?q=missiles", "'q'"),
+    ("/v1/claims?actor=egypt&source={source}", "'actor', 'source'"),
+    ("/v1/timeline?actor=egypt", "'actor'"),
+    ("/v1/actors/egypt/claims", "'actor'"),
+    ("/v1/sources/{source}/claims", "'source'"),
+    ("/v1/sources?language=ar", "'language'"),
+    ("/v1/sources?cites=washington-post-2023-egypt-missiles-report", "'cites'"),
+    ("/v1/actors?q=egypt", "'q'"),
+    ("/v1/contradictions?claim=sisi-planned-40000-missiles-for-russia", "'claim'"),
+    ("/v1/corroborations?actor=egypt&as_of=2023-12-31", "'actor', 'as_of'"),
+])
+async def test_tombstones_are_not_listed_through_links_a_deletion_removed(client, auth, path, named):
+    # A deleted claim loses its link rows and search entries: a list that matched it through them would answer the
+    # live claims alone as if complete. Its own columns still find it.
+    body = await claim_body(client)
+    created = await client.post("/v1/claims", json=body, headers=auth)
+    assert (await client.delete(f"/v1/claims/{body['id']}", headers={**auth, "If-Match": created.headers["etag"]})).status_code == 204
+    url = path.format(source=body["evidence"][0]["source"], predicate=body["predicate"])
+    problem = assert_problem(await client.get(f"{url}{'&' if '?' in url else '?'}include_deleted=true"), 422,
+                             "/problems/invalid-parameter")
+    assert problem["detail"] == (
+        f"Query parameter 'include_deleted': deleted records cannot be listed by {named}, which match a record through the"
+        " links (or search index entries) that a deletion removes with it. Filter tombstones by the record's own fields,"
+        " or leave out include_deleted."
+    )
+    assert [e["loc"] for e in problem["errors"]] == [["query", "include_deleted"]]
+    assert (await client.get(url)).status_code == 200
+    by_own = await walk(client, f"/v1/claims?predicate={body['predicate']}&include_deleted=true&limit=200")
+    assert [c["deleted_at"] is not None for c in by_own if c["id"] == body["id"]] == [True]
+
+
 async def test_idempotency_key_replays_the_first_response(client, auth):
     headers = {**auth, "Idempotency-Key": "create-cairo-university-1"}
     first = await client.post("/v1/actors", json=actor(), headers=headers)
