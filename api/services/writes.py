@@ -45,6 +45,8 @@ from schemas.writes import SourceCreate
 
 NAMES = {"actor": "Actor", "source": "Source", "claim": "Claim", "contradiction": "Contradiction", "corroboration": "Corroboration"}
 FIRST_REVISION = 1  # a record's revision when created; each change adds one
+SETTLING = frozenset({"reconciled", "resolved", "rejected"})
+"""A relation's statuses that need a resolution saying how it was settled or why it was rejected (schemas/dataset.py)."""
 SHARED_FILES = {"actor": "actors.yaml", "source": "sources.yaml", "contradiction": "links.yaml", "corroboration": "links.yaml"}
 
 
@@ -472,7 +474,7 @@ class Writer:
     @staticmethod
     def _reviewable(kind: str, item_id: str, current: Any, changes: dict[str, Any]) -> None:
         """A person reviews a relation; where it came from, and the states only rules set, are not theirs to write. A
-        new `status` sent without a `resolution` clears the old one (so a rejection without its reason is a 422)."""
+        new status that settles it (`SETTLING`) sent without a `resolution` does not keep the old one: a 422."""
         issues = [{"loc": ["body", f], "msg": f"'{f}' records where the relation came from; it cannot be changed", "type": "read_only"}
                   for f in ("origin", "detected_by") if f in changes and changes[f] != getattr(current, f)]
         status = changes.get("status")
@@ -482,9 +484,11 @@ class Writer:
         if issues:
             summary = "; ".join(f"{i['loc'][1]}: {i['msg']}" for i in issues)
             raise ValidationProblem(f"{NAMES[kind]} '{item_id}' was not saved: {summary}.", errors=issues)
-        if status is not None and status != current.status and "resolution" not in changes:
-            # The resolution said how the old status came about: a new status needs its own (a rejection, its
-            # reason; a reconciliation, how) or none, never the old one carried over.
+        if status is not None and status != current.status and "resolution" not in changes and \
+                getattr(status, "value", status) in SETTLING:
+            # The resolution said how the old status came about: a status that settles the relation needs its own
+            # (a rejection, its reason; a reconciliation, how), never the old one carried over (a 422 when none is
+            # sent). A status that takes none still needs `resolution: null` sent with it (a 422 otherwise).
             changes["resolution"] = None
 
     def _change_text(self, source_id: str, current: Any, new_text: str | None) -> None:

@@ -187,8 +187,8 @@ async def test_reopening_a_settled_contradiction_drops_its_resolution(client, au
 
 async def test_a_new_status_does_not_keep_the_old_resolution(client, auth):
     """A reconciled contradiction's resolution says how it was reconciled: a rejection sent without its own reason is
-    a 422 (it would otherwise keep the reconciliation as its reason), and nothing changes; a status that takes no
-    resolution clears it without a `null` being sent."""
+    a 422 (it would otherwise keep the reconciliation as its reason), and nothing changes; with its reason it is
+    stored; a status that takes no resolution is sent with `resolution: null`."""
     path = "/v1/contradictions/missile-plan-vs-plan-abandoned"
     before = await client.get(path)
     assert (before.json()["status"], bool(before.json()["resolution"])) == ("reconciled", True)
@@ -197,7 +197,8 @@ async def test_a_new_status_does_not_keep_the_old_resolution(client, auth):
     assert [(e["loc"], e["msg"]) for e in problem["errors"]] == [
         (["body", "resolution"], "Value error, status 'rejected' needs a resolution saying how or why")]
     assert (await client.get(path)).content == before.content
-    confirmed = await client.patch(path, json={"status": "confirmed"}, headers={**auth, "If-Match": before.headers["etag"]})
+    confirmed = await client.patch(path, json={"status": "confirmed", "resolution": None},
+                                   headers={**auth, "If-Match": before.headers["etag"]})
     assert confirmed.status_code == 200, confirmed.text
     assert (confirmed.json()["status"], confirmed.json()["resolution"]) == ("confirmed", None)
     rejected = await client.patch(path, json={"status": "rejected", "resolution": "The two reports describe different plans."},
