@@ -477,6 +477,7 @@ class Store:
         deadline = (time.thread_time() + self.inline_budget, time.perf_counter() + self.inline_budget * WALL_FACTOR)
         conn.set_progress_handler(partial(_past, deadline), PROGRESS_STEPS)
         self._local.deadline = deadline
+        interrupted = False
         try:
             return True, fn(*args, **kwargs)
         except _OverBudget:
@@ -484,10 +485,24 @@ class Store:
         except sqlite3.OperationalError as error:
             if error.sqlite_errorname != "SQLITE_INTERRUPT":
                 raise
+            interrupted = True
             return False, None
         finally:
             self._local.deadline = None
             conn.set_progress_handler(None, 0)
+            if interrupted:
+                self._renew_sqlite_connection(conn)
+
+    def _renew_sqlite_connection(self, conn: Any) -> None:
+        """Close this thread's SQLite connection, so that its next statement opens another. After a statement was
+        interrupted part way, the connection's cached copy of it ran three times as slow from then on (a date range's
+        page at 100,000 claims: 0.76 ms against 0.23 on a new connection, so that 16 clients got 660 pages/s instead
+        of 1,250); a new connection costs about one read."""
+        with self._lock:
+            if conn in self._all:
+                self._all.remove(conn)
+        self._local.conn = None
+        conn.close()
 
     def _before_statement(self) -> None:
         """Inside `_within_budget`: raise _OverBudget when the budget has passed before a statement is sent."""

@@ -476,3 +476,30 @@ async def test_a_read_runs_again_when_its_idle_pooled_connection_was_lost(settin
     assert [r.status_code for r in before] == [200] * 4
     assert [r.status_code for r in after] == [200] * 4, [r.text for r in after]
     assert [r.json() for r in after[:3]] == [r.json() for r in before[:3]]
+
+
+@pytest.mark.skipif(BACKEND != "sqlite", reason="SQLite's page budget")
+async def test_an_interrupted_page_leaves_the_loop_a_new_connection(settings, monkeypatch):
+    """A statement SQLite interrupted part way ran three times as slow from then on, on that connection; so the event
+    loop's connection is closed and opened anew after an interruption (Store._renew_sqlite_connection), and the
+    pages that follow still run on the loop."""
+    calls: list[bool] = []
+    original = claims_service.list_claims
+
+    def slow_once(store: Any, **kwargs: Any) -> Any:
+        calls.append(_on_event_loop())
+        if len(calls) == 1:
+            assert store.one(SLOW_STATEMENT) == (100_000,)
+        return original(store, **kwargs)
+
+    monkeypatch.setattr(claims_service, "list_claims", slow_once)
+    async with served(settings) as (app, client):
+        store = app.state.store
+        await client.get("/v1/claims/" + CLAIM)  # the loop's connection opened
+        before = store._sqlite_connection()
+        first = await client.get("/v1/claims?limit=1")
+        after = store._sqlite_connection()
+        second = await client.get("/v1/claims?limit=1")
+    assert calls == [True, False, True]  # interrupted on the loop, run again in a thread, then the loop again
+    assert after is not before
+    assert (first.json(), second.status_code) == (second.json(), 200)
