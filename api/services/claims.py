@@ -50,11 +50,10 @@ from api.services.common import (
     Cursor,
     KeyPart,
     Page,
-    Where,
     date_span,
     fetch_doc,
-    live,
     overlap_arms,
+    refuse_tombstones_through,
     require,
 )
 from api.store.bodies import inflate, inflate_summary
@@ -136,7 +135,7 @@ def get(store: Store, *, claim_id: str, include_deleted: bool = False) -> tuple[
 
 def _check(store: Store, f: ClaimFilters) -> None:
     # An actor or a source in the path (/v1/actors/{id}/claims) is a link filter too.
-    live(Where(), "f", f.include_deleted, {"actor": f.actor, "source": f.source, "language": f.language, "q": f.q})
+    refuse_tombstones_through(f.include_deleted, {"actor": f.actor, "source": f.source, "language": f.language, "q": f.q})
     require(store, "actor", f.actor, "actor", "Actor")
     require(store, "source", f.source, "source", "Source")
     if f.role is not None and f.actor is None:

@@ -220,13 +220,18 @@ def exists_or_404(store: Store, table: str, item_id: str, what: str) -> None:
 
 
 def live(where: Where, alias: str, include_deleted: bool, through_links: Mapping[str, object] | None = None) -> None:
-    """Hide tombstones unless asked for.
+    """Hide tombstones unless asked for; `through_links` as `refuse_tombstones_through`."""
+    refuse_tombstones_through(include_deleted, through_links or {})
+    if not include_deleted:
+        where.add(f"{alias}.deleted_at IS NULL")
 
-    A deletion removes a record's link rows (its actors, sources, languages, citations, members, rules) and its
+
+def refuse_tombstones_through(include_deleted: bool, through_links: Mapping[str, object]) -> None:
+    """A deletion removes a record's link rows (its actors, sources, languages, citations, members, rules) and its
     search index entries with it, so the filters matched through them (`through_links`: parameter name -> value,
     None when not given) cannot find a tombstone. Asked for together with `include_deleted=true`, they would
     answer the live records alone as if complete: InvalidParameter (422) at `include_deleted` instead."""
-    given = [name for name, value in (through_links or {}).items() if value is not None]
+    given = [name for name, value in through_links.items() if value is not None]
     if include_deleted and given:
         named = ", ".join(f"'{name}'" for name in given)
         raise InvalidParameter(
@@ -235,8 +240,6 @@ def live(where: Where, alias: str, include_deleted: bool, through_links: Mapping
             " fields, or leave out include_deleted.",
             errors=[{"loc": ["query", "include_deleted"], "msg": f"cannot be combined with {', '.join(given)}", "type": "value_error"}],
         )
-    if not include_deleted:
-        where.add(f"{alias}.deleted_at IS NULL")
 
 
 def date_span(date_from: str | None, date_to: str | None) -> tuple[str | None, str | None]:

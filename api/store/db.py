@@ -25,6 +25,7 @@ from typing import Any, TypeVar, cast
 
 import anyio
 import anyio.to_thread
+import psycopg
 from alembic import command
 from alembic.config import Config
 from psycopg_pool import PoolTimeout
@@ -67,6 +68,12 @@ the event loop holds, which `Store.one` and `Store.all` then await through the r
 def _past(deadline: tuple[float, float]) -> bool:
     """Whether a page on the event loop has used its budget: (CPU time of this thread, time on the clock)."""
     return time.thread_time() > deadline[0] or time.perf_counter() > deadline[1]
+
+
+def _lost(conn: Any) -> bool:
+    """Whether a pooled PostgreSQL connection turned out to be gone (the server restarted, or ended it while it sat
+    idle in the pool): psycopg marks it broken, the pool drops it, and the read may run once more on another."""
+    return conn is not None and bool(conn.broken)
 
 
 class _OverBudget(Exception):
@@ -357,8 +364,6 @@ class Store:
         """The event loop thread's own PostgreSQL connection, opened again if it broke."""
         conn = self._loop_conn
         if conn is None or conn.closed or conn.broken:
-            import psycopg
-
             conn = self._loop_conn = psycopg.connect(self._conninfo(), **self._connection_options())
         return conn
 
@@ -428,9 +433,10 @@ class Store:
     async def call_page(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """As `call`, for a page of a list: work whose Python is bounded by the page's `limit`, so that only its
         statements can take long. On SQLite `fn` is first tried on the event loop, within `inline_budget`
-        seconds: its statements are interrupted once that much time has passed since the call began (SQLite's
-        progress handler, checked every `PROGRESS_STEPS` virtual machine instructions), and the call then runs
-        again, whole, in a worker thread. A page read within the budget (the usual case, 0.05-2 ms) so skips the
+        seconds of the loop thread's CPU time (and `WALL_FACTOR` times that on the clock): its statements are
+        interrupted once that much has passed since the call began (SQLite's progress handler, checked every
+        `PROGRESS_STEPS` virtual machine instructions), and the call then runs again, whole, in a worker thread. On
+        PostgreSQL it runs on the loop too, awaiting its statements (`_on_loop`). A page read within the budget (the usual case, 0.05-2 ms) so skips the
         hop to a thread and back, which cost more than the read itself; a slow one holds the loop for the budget
         and its own Python (README, "Concurrency and connections"). Errors as `call`."""
         if self.sqlite and self.inline_budget > 0:
@@ -447,8 +453,6 @@ class Store:
         the loop serves other requests while PostgreSQL answers, and no worker thread competes with the loop for
         the GIL; only `fn`'s own Python, bounded by a page's `limit` or a lookup's one record, holds the loop.
         Unavailable (503) when no connection frees up within the timeout."""
-        import psycopg
-
         for attempt in range(2):
             conn = None
             try:
@@ -461,10 +465,8 @@ class Store:
             except PoolTimeout:
                 raise self._unavailable("CLAIMS_DB_LOOP_POOL_SIZE", self.loop_pool_size) from None
             except psycopg.OperationalError:
-                if attempt or conn is None or not conn.broken:
+                if attempt or not _lost(conn):
                     raise
-                # The pooled connection was lost while idle (the server restarted, or ended it): the pool drops it,
-                # and the read runs once more on another.
         raise AssertionError("unreachable")
 
     def _within_budget(self, fn: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[bool, Any]:
@@ -511,7 +513,8 @@ class Store:
             raise _OverBudget
 
     async def lookup(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """`fn(*args, **kwargs)`, a primary-key read or two: on SQLite here, on the event loop; on PostgreSQL as `call`."""
+        """`fn(*args, **kwargs)`, a primary-key read or two, on the event loop: on SQLite directly, on PostgreSQL
+        awaiting its statements (`_on_loop`; as `call` on a Store never opened)."""
         if self.sqlite:
             return fn(*args, **kwargs)
         if self._loop_pool is not None:
@@ -559,15 +562,13 @@ class Store:
         if self.sqlite:
             with self._held(lane):
                 return fn(*args, **kwargs)
-        import psycopg
-
         for attempt in range(2):
             conn = None
             try:
                 with self._held(lane) as conn:
                     return fn(*args, **kwargs)
             except psycopg.OperationalError:
-                if attempt or not retry or conn is None or not conn.broken:
+                if attempt or not retry or not _lost(conn):
                     raise
         raise AssertionError("unreachable")
 
