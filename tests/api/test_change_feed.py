@@ -164,6 +164,12 @@ async def test_the_feed_filters_by_time(client, auth):
     far = assert_problem(await client.get("/v1/changes?" + _query({"until": "0001-01-01T00:00:00+01:00"})), 422,
                          "/problems/invalid-parameter")
     assert far["errors"] == [{"loc": ["query", "until"], "msg": "outside the years 0001 to 9999 in UTC", "type": "datetime_range"}]
+    # A window that ends before it starts is a mistake, as a reversed date_from/date_to is; an empty one is not.
+    reversed_window = assert_problem(await client.get("/v1/changes?" + _query(
+        {"since": "2027-01-01T00:00:00Z", "until": "2026-12-31T23:00:00+02:00"})), 422, "/problems/invalid-parameter")
+    assert reversed_window["detail"] == "Query parameter 'until': 2026-12-31T21:00:00.000000Z is before 'since' (2027-01-01T00:00:00.000000Z)."
+    assert reversed_window["errors"] == [{"loc": ["query", "until"], "msg": "before since", "type": "value_error"}]
+    assert await walk(client, "/v1/changes?" + _query({"since": plan_at, "until": plan_at})) == []
 
 
 FEED_QUERIES = [

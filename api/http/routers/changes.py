@@ -15,6 +15,7 @@ from api.http.deps import DEFAULT, CursorParam, Limit, store_of
 from api.http.responses import StrictQueryRoute, page_response
 from api.services import changes as changes_service
 from schemas.changes import ChangePage
+from schemas.timestamps import rfc3339
 from schemas.vocab import ChangeResource
 
 router = APIRouter(route_class=StrictQueryRoute)
@@ -73,9 +74,16 @@ async def list_changes(
             " resource=claim&resource_id=...).",
             errors=[{"loc": ["query", "resource_id"], "msg": "needs 'resource' with it", "type": "missing_dependency"}],
         )
+    since_utc, until_utc = _utc("since", since), _utc("until", until)
+    if since_utc is not None and until_utc is not None and until_utc < since_utc:
+        # As a reversed date_from/date_to elsewhere: a range that ends before it starts is a mistake, not an empty feed.
+        raise InvalidParameter(
+            f"Query parameter 'until': {rfc3339(until_utc)} is before 'since' ({rfc3339(since_utc)}).",
+            errors=[{"loc": ["query", "until"], "msg": "before since", "type": "value_error"}],
+        )
     store = store_of(request)
     page = await store.call_page(
         changes_service.list_changes, store, after=after, resource=resource, resource_id=resource_id,
-        since=_utc("since", since), until=_utc("until", until), views=include_views, limit=limit, cursor=cursor,
+        since=since_utc, until=until_utc, views=include_views, limit=limit, cursor=cursor,
     )
     return page_response(request, page.items, page.next_cursor)
