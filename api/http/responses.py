@@ -8,6 +8,7 @@ import inspect
 import json
 import re
 from collections.abc import Callable, Coroutine, Sequence
+from email.message import Message
 from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote_to_bytes
@@ -151,6 +152,14 @@ def _utf8_problem(body: bytes) -> BadRequest | None:
     return None
 
 
+def _charset(content_type: str) -> str | None:
+    """The `charset` parameter of a Content-Type header, lower-cased (RFC 9110 §8.3.2), parsed by the standard
+    library's MIME header parser; None when there is none."""
+    message = Message()
+    message["content-type"] = content_type
+    return message.get_content_charset()
+
+
 def _media_problem(request: Request, body: bytes) -> UnsupportedMediaType | None:
     """A body the route would parse as JSON must say it is JSON: Content-Type `application/json` or a `+json`
     structured suffix (RFC 6839 §3.1), parameters aside. Another type, or none, is a 415 (RFC 9110 §15.5.16)
@@ -161,7 +170,17 @@ def _media_problem(request: Request, body: bytes) -> UnsupportedMediaType | None
     given = request.headers.get("content-type")
     media = (given or "").split(";", 1)[0].strip().lower()
     if media == "application/json" or (media.startswith("application/") and media.endswith("+json")):
-        return None
+        charset = _charset(given or "")
+        if charset in (None, "utf-8", "utf8"):
+            return None
+        # JSON exchanged between systems is UTF-8 (RFC 8259 §8.1); a body declared otherwise would be misread.
+        problem = UnsupportedMediaType(
+            f"The request body was sent with Content-Type '{given}'; JSON is read as UTF-8 (RFC 8259 §8.1): send it"
+            " encoded as UTF-8, with no charset or charset=utf-8.",
+            errors=[{"loc": ["header", "content-type"], "msg": f"charset {charset}: not UTF-8", "type": "media_type"}],
+        )
+        problem.headers = {"Accept-Patch" if request.method == "PATCH" else "Accept-Post": "application/json"}
+        return problem
     sent = f"Content-Type '{given}'" if given else "no Content-Type"
     problem = UnsupportedMediaType(
         f"The request body was sent with {sent}; this operation reads JSON: send it with 'Content-Type: application/json'.",

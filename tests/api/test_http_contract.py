@@ -171,11 +171,26 @@ async def test_a_body_not_sent_as_json_is_a_415_naming_the_type_to_send(client, 
 
 
 async def test_json_with_a_structured_suffix_or_parameters_is_read_as_json(client, auth):
-    for content_type in ("application/json; charset=utf-8", "application/merge-patch+json", "APPLICATION/JSON"):
+    for content_type in ("application/json; charset=utf-8", "application/json; charset=UTF-8", "application/merge-patch+json",
+                         "APPLICATION/JSON"):
         response = await client.patch(ACTOR, content=b'{"description": "' + content_type.encode() + b'"}',
                                       headers={**auth, "Content-Type": content_type, "If-Match": "*"})
         assert response.status_code == 200, response.text
         assert response.json()["description"] == content_type
+
+
+@pytest.mark.parametrize("content_type", ["application/json; charset=latin-1", 'application/json; charset="UTF-16"'])
+async def test_json_declared_in_another_charset_is_a_415(client, auth, content_type):
+    # JSON is UTF-8 (RFC 8259 §8.1): a body declared in another charset would be misread, so it is refused, not stored.
+    before = (await client.get("/v1/changes")).json()
+    charset = content_type.rsplit("=", 1)[1].strip('"').lower()
+    created = await client.post("/v1/actors", content=b'{"id": "x"}', headers={**auth, "Content-Type": content_type})
+    body = assert_problem(created, 415, "/problems/unsupported-media-type",
+                          f"The request body was sent with Content-Type '{content_type}'; JSON is read as UTF-8 (RFC 8259 §8.1):"
+                          " send it encoded as UTF-8, with no charset or charset=utf-8.")
+    assert body["errors"] == [{"loc": ["header", "content-type"], "msg": f"charset {charset}: not UTF-8", "type": "media_type"}]
+    assert created.headers["accept-post"] == "application/json"
+    assert (await client.get("/v1/changes")).json() == before
 
 
 async def test_a_body_that_is_not_utf8_is_a_400_naming_the_byte(client, auth):
