@@ -45,9 +45,14 @@ class Settings(BaseSettings):
     )
     db_inline_budget_ms: float = Field(
         default=2.0, ge=0, le=1000,
-        description="SQLite only: milliseconds a page of a list may run on the event loop before SQLite"
-        " interrupts it and it runs again in a worker thread; reads within it skip the hop to a thread. 0: every read"
-        " runs in a worker thread, as on PostgreSQL.",
+        description="Milliseconds of the event loop's CPU time a page of a list (SQLite) or a search (both backends) may"
+        " take on the loop before it runs again in a worker thread; reads within it skip the hop to a thread. 0: those"
+        " reads run in worker threads.",
+    )
+    search_cache_mb: float = Field(
+        default=8.0, ge=0, le=4096,
+        description="Megabytes (MiB) of search pages kept per process, each valid only while the database is in the state"
+        " it was computed in (the dataset's fingerprint and the change feed's last seq); 0 keeps none.",
     )
     db_write_pool_size: int = Field(
         default=2, ge=1, le=100,

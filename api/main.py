@@ -19,6 +19,7 @@ from api.http.middleware import HeadAsGet, InternalErrors, RequestBody
 from api.http.openapi import complete
 from api.http.routers import actors, changes, claims, contradictions, documents, editing, engine, health, locate, propositions, search, sources
 from api.services.common import use_cursor_secret
+from api.services.search import use_search_cache
 from api.store.db import Store, WriteEngine, make_engine
 from api.store.secrets import kept_secret
 from api.store.seed import build_database
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.engine = engine
         secret = settings.cursor_secret.get_secret_value() if settings.cursor_secret else kept_secret(engine.engine, "cursor")
         use_cursor_secret(store, secret)
+        use_search_cache(store, int(settings.search_cache_mb * 1024 * 1024))
         try:
             yield
         finally:

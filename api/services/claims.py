@@ -50,6 +50,7 @@ from api.services.common import (
     Cursor,
     KeyPart,
     Page,
+    data_state,
     date_span,
     fetch_doc,
     overlap_arms,
@@ -541,8 +542,8 @@ def timeline(store: Store, *, filters: ClaimFilters, limit: int, cursor: str | N
 def export_etag(store: Store) -> str:
     """A strong ETag for the whole export: it names the dataset the database was built from and the last change
     applied since (the change feed's `seq`), so it changes whenever any claim's view can have changed."""
-    row = store.one("SELECT (SELECT value FROM meta WHERE key = 'fingerprint'), (SELECT max(seq) FROM revision)")
-    state = f"{row[0] if row else ''}:{row[1] if row else 0}"
+    fingerprint, seq = data_state(store)
+    state = f"{fingerprint}:{seq}"
     return '"export-' + hashlib.blake2b(state.encode(), digest_size=12).hexdigest() + '"'
 
 

@@ -191,6 +191,15 @@ def _gone(what: str, table: str, item_id: str, revision: int) -> Gone:
     )
 
 
+def data_state(store: Store) -> tuple[str, int]:
+    """The state of the whole database, as one statement reads it: the fingerprint of the dataset it was built from
+    and the `seq` of the last change applied since (0 when none). Every write adds a change (api/store/revisions.py)
+    and every build a new fingerprint, so anything computed from the database after reading this holds as long as
+    this does not move."""
+    row = store.one("SELECT (SELECT value FROM meta WHERE key = 'fingerprint'), (SELECT max(seq) FROM revision)")
+    return (str(row[0] or "") if row else "", int(row[1] or 0) if row else 0)
+
+
 def fetch_doc(store: Store, table: str, item_id: str, what: str, *, include_deleted: bool = False) -> tuple[bytes, str]:
     row = store.one(f"SELECT body, etag, deleted_at, revision FROM {table} WHERE id = ?", (item_id,))
     if row is None:

@@ -28,14 +28,18 @@ from __future__ import annotations
 import heapq
 import json
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
 from typing import Any
+from weakref import WeakKeyDictionary
+
+import orjson
 
 from api.errors import InvalidParameter
-from api.services.common import INT64, TEXT, Cursor, KeyPart, Page
+from api.services.common import INT64, TEXT, Cursor, KeyPart, Page, data_state
 from api.store.db import Store
 from api.store.search import (
     EXPANSION_SCAN,
@@ -65,10 +69,12 @@ RARE_DRIVE = 1_000  # several terms: when one term's words are in at most this m
 FIRST_BATCH = 16  # postings read from a list the first time; each further read doubles, up to MAX_BATCH
 MAX_BATCH = 1_024
 _IN_CHUNK = 500  # labels per IN (...) when records are read by label
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+CHECK_EVERY = 256  # records scored between two checks of a budget on the event loop (Store.check_budget)
 
 Key = tuple[int, int, int]  # (-rank, kind code, label): the API's order
-Doc = tuple[str, str, PackedWords]  # ref_id, fields (JSON), its words with their impacts
+# ref_id, fields (JSON), its words with their impacts, and the record's version: (revision, updated_at), which a change
+# to any of its texts moves (a write is a new revision, a rebuild a new updated_at)
+Doc = tuple[str, str, PackedWords, tuple[int, str]]
 
 
 @dataclass(frozen=True)
@@ -91,6 +97,18 @@ def search(store: Store, *, q: str, kind: SearchKind | None, limit: int, cursor:
             f"Query parameter 'q': '{q}' has no searchable words.",
             errors=[{"loc": ["query", "q"], "msg": "no searchable words", "type": "value_error"}],
         )
+    pages = _caches.get(store)
+    state = data_state(store) if pages is not None else None
+    cached = pages.get(state, (tuple(terms), kind, limit, cursor)) if pages is not None else None
+    if cached is not None:
+        return cached
+    page = _search(store, terms, kind, limit, cursor)
+    if pages is not None:
+        pages.put(state, (tuple(terms), kind, limit, cursor), page)
+    return page
+
+
+def _search(store: Store, terms: list[str], kind: SearchKind | None, limit: int, cursor: str | None) -> Page:
     scope_id = Cursor.scope({"q": terms, "kind": kind, "view": "search"})
     after = Cursor.decode(store, cursor, scope_id, SEARCH_KEY)
     expanded = [_expand(store, term) for term in terms]
@@ -112,6 +130,66 @@ def search(store: Store, *, q: str, kind: SearchKind | None, limit: int, cursor:
         negated, code, label = window[-1]
         next_cursor = Cursor.encode(store, [-negated, KIND_NAMES[code], docs[(code, label)][0]], scope_id)
     return Page(items=items, next_cursor=next_cursor)
+
+
+# -- pages already found
+
+
+class PageCache:
+    """Search pages found in one state of the database (`data_state`), by query: its terms, kind, limit and cursor.
+
+    A page is a function of the database and the query alone (ranks do not depend on other records), so a page found
+    in a state is the answer for as long as the state holds; a request reads the state first (one statement) and is
+    answered from here when it has not moved. Entries of an earlier state are dropped when a page of a new one is
+    kept, and the least recently used go first past `max_bytes` (the pages' item bytes, which are most of what is
+    kept). A cursor is part of the key as it was sent, so a cursor the server did not sign is never answered from here."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self._state: tuple[str, int] | None = None
+        self._pages: OrderedDict[tuple[Any, ...], tuple[Page, int]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, state: tuple[str, int] | None, key: tuple[Any, ...]) -> Page | None:
+        with self._lock:
+            if state != self._state:
+                return None
+            found = self._pages.get(key)
+            if found is None:
+                return None
+            self._pages.move_to_end(key)
+            return found[0]
+
+    def put(self, state: tuple[str, int] | None, key: tuple[Any, ...], page: Page) -> None:
+        size = sum(len(item) for item in page.items) + len(page.next_cursor or "") + 256
+        if size > self.max_bytes:
+            return
+        with self._lock:
+            if state != self._state:
+                self._pages.clear()
+                self._bytes = 0
+                self._state = state
+            held = self._pages.pop(key, None)
+            if held is not None:
+                self._bytes -= held[1]
+            self._pages[key] = (page, size)
+            self._bytes += size
+            while self._bytes > self.max_bytes:
+                _, (_, dropped) = self._pages.popitem(last=False)
+                self._bytes -= dropped
+
+
+_caches: WeakKeyDictionary[Store, PageCache] = WeakKeyDictionary()
+
+
+def use_search_cache(store: Store, max_bytes: int) -> None:
+    """Keep up to `max_bytes` of search pages for the searches read through `store` (PageCache); 0 keeps none. Done
+    once, at start-up (CLAIMS_SEARCH_CACHE_MB)."""
+    if max_bytes > 0:
+        _caches[store] = PageCache(max_bytes)
+    else:
+        _caches.pop(store, None)
 
 
 # -- the words of a term
@@ -341,7 +419,9 @@ def _several_terms(store: Store, expanded: list[list[_Word]], kinds: list[int], 
     found: list[Key] = []  # the best `need` hits so far (memory stays bounded by the page, not by the matches)
 
     def score(keys: Iterable[tuple[int, int]]) -> None:
-        for (k, label), words in _load_words(store, keys).items():
+        for n, ((k, label), words) in enumerate(_load_words(store, keys).items()):
+            if n % CHECK_EVERY == CHECK_EVERY - 1:
+                store.check_budget()
             total = _total(words, expanded)
             if total is not None and (start is None or (-total, k, label) > start):
                 found.append((-total, k, label))
@@ -398,16 +478,22 @@ def _chunks(values: list[Any]) -> Iterable[list[Any]]:
 
 
 def _load_docs(store: Store, keys: Iterable[tuple[int, int]], docs: dict[tuple[int, int], Doc]) -> None:
-    """Read the index rows of the records (kind code, label) not in `docs` yet into it."""
+    """Read the index rows of the records (kind code, label) not in `docs` yet into it, with each record's version
+    (one statement per kind and chunk)."""
     by_kind: dict[int, list[int]] = {}
     for k, label in keys:
         if (k, label) not in docs:
             by_kind.setdefault(k, []).append(label)
     for k, labels in by_kind.items():
+        table = KIND_NAMES[k]
         for chunk in _chunks(sorted(set(labels))):
-            rows = store.all(f"SELECT label, ref_id, fields, words FROM search_doc WHERE kind = ? AND label IN ({_marks(chunk)})", [k, *chunk])
-            for label, ref_id, fields, words in rows:
-                docs[(k, int(label))] = (str(ref_id), str(fields), PackedWords(words))
+            rows = store.all(
+                f"SELECT d.label, d.ref_id, d.fields, d.words, r.revision, r.updated_at FROM search_doc d"
+                f" JOIN {table} r ON r.id = d.ref_id WHERE d.kind = ? AND d.label IN ({_marks(chunk)})",
+                [k, *chunk],
+            )
+            for label, ref_id, fields, words, revision, updated_at in rows:
+                docs[(k, int(label))] = (str(ref_id), str(fields), PackedWords(words), (int(revision), str(updated_at)))
 
 
 def _load_words(store: Store, keys: Iterable[tuple[int, int]]) -> dict[tuple[int, int], PackedWords]:
@@ -428,24 +514,24 @@ def _render(store: Store, window: list[Key], docs: dict[tuple[int, int], Doc], e
     best score), that field's language and a snippet of it."""
     shown: list[tuple[Key, str, int]] = []  # (key, kind, field position)
     for key in window:
-        ref_id, _, words = docs[(key[1], key[2])]
+        ref_id, _, words, _ = docs[(key[1], key[2])]
         scores = [_score(words, term_words) for term_words in expanded]
         best = max((s for s in scores if s is not None), key=lambda s: s[0])
         shown.append((key, ref_id, best[1]))
     wanted: dict[str, dict[str, set[int]]] = {}
     for (_, code, _), ref_id, position in shown:
         wanted.setdefault(KIND_NAMES[code], {}).setdefault(ref_id, set()).add(position)
-    texts = _field_texts(store, wanted, {(KIND_NAMES[k], docs[(k, lab)][0]): docs[(k, lab)][1] for _, k, lab in window})
+    texts = _field_texts(store, wanted, {(KIND_NAMES[k], docs[(k, lab)][0]): docs[(k, lab)] for _, k, lab in window})
     items = []
     shown_terms = [word for term in terms for word in synonyms().of_term(term)]  # a synonym shows where it matched
     for (negated, code, _), ref_id, position in shown:
         kind = KIND_NAMES[code]
         title, fields = texts[(kind, ref_id)]
         name, lang, text = fields[position]
-        items.append(_ENCODER.encode(
+        items.append(orjson.dumps(
             {"kind": kind, "id": ref_id, "label": title, "field": name, "language": lang, "snippet": snippet(text, shown_terms),
              "score": -negated / RANK_SCALE},
-        ).encode())
+        ))
     return items
 
 
@@ -455,16 +541,17 @@ def _field_meta(fields: str) -> tuple[tuple[str, str], ...]:
     return tuple((str(f), str(lang)) for f, lang in json.loads(fields))
 
 
-# The label and field texts of recently shown actors and claims, keyed by (kind, id, revision, updated_at): any
-# change to a record's text is a new revision (a rebuild, a new updated_at), so an entry is never stale. Sources
-# are read each time (their held texts are long). Bounded: emptied when it holds TEXTS_CACHED records.
+# The label and field texts of recently shown records, keyed by (kind, id, revision, updated_at): any change to a
+# record's text is a new revision (a rebuild, a new updated_at), so an entry is never stale. A source's held text (a
+# whole article) is not kept: it is read when a hit shows it. Bounded: emptied when it holds TEXTS_CACHED records.
 TEXTS_CACHED = 4_096
 _texts_cache: dict[tuple[str, str, int, str], tuple[str, list[str]]] = {}
 _texts_lock = threading.Lock()
 
 
-def _record_texts(kind: str, data: dict[str, Any], held_text: str | None, extra_names: list[tuple[str, str]]) -> tuple[str, list[str]]:
-    """A record's label and the texts of its searchable fields, in api/store/records.py `search_fields`' order."""
+def _record_texts(kind: str, data: dict[str, Any], extra_names: list[tuple[str, str]]) -> tuple[str, list[str]]:
+    """A record's label and the texts of its searchable fields, in api/store/records.py `search_fields`' order (for a
+    source, its title only: its held text, the next field, is read apart)."""
     if kind == "actor":
         names = [(n["value"], n["language"]) for n in data["names"]]
         for name in extra_names:
@@ -478,38 +565,44 @@ def _record_texts(kind: str, data: dict[str, Any], held_text: str | None, extra_
             if ev.get("translation"):
                 texts.append(ev["translation"])
         return data["statement"], texts
-    return data["title"], [data["title"]] + ([held_text] if held_text is not None else [])
+    return data["title"], [data["title"]]
 
 
 def _field_texts(store: Store, wanted: dict[str, dict[str, set[int]]],
-                 field_names: dict[tuple[str, str], str]) -> dict[tuple[str, str], tuple[str, dict[int, tuple[str, str, str]]]]:
-    """(kind, id) -> (the record's label, {field position: (field, language, text)}) for the positions wanted,
-    read from the records (or the cache of recently shown ones) as api/store/records.py `search_fields` lists them."""
+                 docs: dict[tuple[str, str], Doc]) -> dict[tuple[str, str], tuple[str, dict[int, tuple[str, str, str]]]]:
+    """(kind, id) -> (the record's label, {field position: (field, language, text)}) for the positions wanted, from
+    the cache of recently shown records when the version `docs` holds for the record is there, else read from the
+    record (as api/store/records.py `search_fields` lists them)."""
     out: dict[tuple[str, str], tuple[str, dict[int, tuple[str, str, str]]]] = {}
     for kind, positions in wanted.items():
         ids = sorted(positions)
-        found: dict[str, tuple[str, list[str]]] = {}
-        if kind == "source":
-            for chunk in _chunks(ids):
-                for ref_id, data, held_text in store.all(f"SELECT id, data, text FROM source WHERE id IN ({_marks(chunk)})", chunk):
-                    found[str(ref_id)] = _record_texts(kind, json.loads(data), held_text, [])
-        else:
-            keys = {str(r[0]): (kind, str(r[0]), int(r[1]), str(r[2])) for chunk in _chunks(ids) for r in store.all(
-                f"SELECT id, revision, updated_at FROM {kind} WHERE id IN ({_marks(chunk)})", chunk)}
-            with _texts_lock:
-                found = {ref_id: _texts_cache[key] for ref_id, key in keys.items() if key in _texts_cache}
-            missing = [ref_id for ref_id in ids if ref_id not in found]
-            extra_names = _document_names(store, missing) if kind == "actor" and missing else {}
+        with _texts_lock:
+            found = {ref_id: hit for ref_id in ids if (hit := _texts_cache.get((kind, ref_id, *docs[(kind, ref_id)][3]))) is not None}
+        missing = [ref_id for ref_id in ids if ref_id not in found]
+        if missing:
+            extra_names = _document_names(store, missing) if kind == "actor" else {}
+            read: dict[tuple[str, str, int, str], tuple[str, list[str]]] = {}
             for chunk in _chunks(missing):
-                for ref_id, data in store.all(f"SELECT id, data FROM {kind} WHERE id IN ({_marks(chunk)})", chunk):
-                    found[str(ref_id)] = _record_texts(kind, json.loads(data), None, extra_names.get(str(ref_id), []))
+                for ref_id, data, revision, updated_at in store.all(
+                    f"SELECT id, data, revision, updated_at FROM {kind} WHERE id IN ({_marks(chunk)})", chunk,
+                ):
+                    entry = found[str(ref_id)] = _record_texts(kind, json.loads(data), extra_names.get(str(ref_id), []))
+                    read[(kind, str(ref_id), int(revision), str(updated_at))] = entry
             with _texts_lock:
-                if len(_texts_cache) + len(missing) > TEXTS_CACHED:
+                if len(_texts_cache) + len(read) > TEXTS_CACHED:
                     _texts_cache.clear()
-                _texts_cache.update((keys[ref_id], found[ref_id]) for ref_id in missing if ref_id in keys)
+                _texts_cache.update(read)
+        held: dict[str, str] = {}
+        if kind == "source":
+            showing_text = [ref_id for ref_id in ids if max(positions[ref_id]) >= 1]
+            for chunk in _chunks(showing_text):
+                held.update((str(ref_id), str(text)) for ref_id, text in store.all(
+                    f"SELECT id, text FROM source WHERE id IN ({_marks(chunk)}) AND text IS NOT NULL", chunk))
         for ref_id in ids:
             label, texts = found[ref_id]
-            meta = _field_meta(field_names[(kind, ref_id)])
+            if ref_id in held:
+                texts = [*texts, held[ref_id]]
+            meta = _field_meta(docs[(kind, ref_id)][1])
             out[(kind, ref_id)] = (label, {p: (meta[p][0], meta[p][1], texts[p]) for p in positions[ref_id]})
     return out
 

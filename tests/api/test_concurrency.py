@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from typing import Any
@@ -212,15 +213,28 @@ async def test_postgresql_connections_stay_within_the_bound(settings, held):
         counter.dispose()
 
 
+def _past_the_budget(store: Any) -> None:
+    """Spend the event loop's CPU time until the read's budget is used, then ask (Store.check_budget)."""
+    started = time.thread_time()
+    while time.thread_time() - started < 0.05:
+        store.check_budget()
+    raise AssertionError("the budget was not enforced")
+
+
 async def test_heavy_calls_wait_for_their_own_tokens(settings, monkeypatch):
-    """With CLAIMS_DB_HEAVY_SIZE=1, a search in progress makes a second search wait (here past the timeout), while a
-    claim read and /healthz go ahead."""
+    """With CLAIMS_DB_HEAVY_SIZE=1, a search past its budget on the event loop runs again in a worker thread, and while
+    it is there a second one (past its budget too) waits for the token (here past the timeout), while a claim read and
+    /healthz go ahead."""
     from api.services import search as search_service
 
     entered, release = threading.Semaphore(0), threading.Event()
     original = search_service.search
+    where: list[bool] = []
 
     def held(store: Any, **kwargs: Any) -> Any:
+        where.append(_on_event_loop())
+        if where[-1]:
+            _past_the_budget(store)
         entered.release()
         assert release.wait(timeout=60), "never released"
         return original(store, **kwargs)
@@ -239,6 +253,34 @@ async def test_heavy_calls_wait_for_their_own_tokens(settings, monkeypatch):
         release.set()
     assert_problem(second, 503, "/problems/unavailable")
     assert (claim.status_code, health.status_code, results["first"].status_code) == (200, 200, 200)
+    assert where == [True, False, True]  # the first on the loop, then in a thread; the second on the loop only
+
+
+async def test_a_search_runs_on_the_event_loop_within_its_budget(settings, monkeypatch):
+    """A search the index answers at once runs on the event loop (Store.call_search), on both backends, and answers
+    as it does in a worker thread."""
+    from api.services import search as search_service
+
+    original = search_service.search
+    where: list[bool] = []
+
+    def spy(store: Any, **kwargs: Any) -> Any:
+        where.append(_on_event_loop())
+        return original(store, **kwargs)
+
+    monkeypatch.setattr(search_service, "search", spy)
+    async with served(settings, search_cache_mb=0, db_inline_budget_ms=1000) as (_app, client):  # a cold first search too
+        on_loop = await client.get("/v1/search", params={"q": "40,000", "limit": 3})
+    async with served(settings, search_cache_mb=0, db_inline_budget_ms=0) as (_app, client):
+        in_thread = await client.get("/v1/search", params={"q": "40,000", "limit": 3})
+    assert where == [True, False]
+    assert on_loop.status_code == in_thread.status_code == 200
+    assert on_loop.json() == in_thread.json()
+    assert [(hit["kind"], hit["id"], hit["field"]) for hit in on_loop.json()["items"]] == [
+        ("claim", "sisi-planned-40000-missiles-for-russia", "statement"),
+        ("source", "buna-times-2023-sisi-missiles-for-russia", "title"),
+        ("source", "washington-post-2023-egypt-missiles-report", "title"),
+    ]
 
 
 async def test_the_key_check_runs_where_primary_key_reads_run(settings, write_key, monkeypatch):

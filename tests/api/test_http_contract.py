@@ -367,14 +367,20 @@ def live(database_url: str) -> Iterator[str]:
 
 
 def _raw(address: str, request: bytes, wait: float) -> bytes:
+    """What the server sent back to `request`, sent whole or until the server stopped reading it. A server that answers
+    before the body ends (413) and closes with part of it unread makes the peer's TCP reset the connection; what it
+    sent before is kept."""
     host, port = address.split(":")
     with socket.create_connection((host, int(port)), timeout=wait) as s:
-        s.sendall(request)
         received = b""
+        try:
+            s.sendall(request)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
         try:
             while chunk := s.recv(65_536):
                 received += chunk
-        except TimeoutError:
+        except (TimeoutError, ConnectionResetError):
             pass
     return received
 

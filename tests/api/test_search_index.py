@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 
+import httpx
 import pytest
 
 from api.store.search import K1, MAX_EXPANSION, RANK_SCALE, field_impacts, rank
@@ -147,3 +148,34 @@ async def test_answers_on_the_shipped_dataset(client, q):
     items = await walk(client, f"/v1/search?q={q}&limit=9")
     digest = hashlib.sha256(json.dumps(items, ensure_ascii=False, sort_keys=True).encode()).hexdigest()[:16]
     assert (len(items), digest) == ANSWERS[q]
+
+
+async def test_a_page_is_kept_until_any_process_writes(settings, client, auth, monkeypatch):
+    """A search page is answered again from the pages kept (api/services/search.py PageCache) while the database's state
+    holds, and found anew once a write moves it, even a write made by another process (here a second app on the same
+    database, with its own Store and its own pages)."""
+    from api.main import create_app
+    from api.services import search as search_service
+
+    found: list[str] = []
+    original = search_service._search
+
+    def counted(store, terms, kind, limit, cursor):
+        found.append(" ".join(terms))
+        return original(store, terms, kind, limit, cursor)
+
+    monkeypatch.setattr(search_service, "_search", counted)
+    first = await _hits(client, "quibblestone")
+    again = await _hits(client, "quibblestone")
+    assert (first, again, found) == ([], [], ["quibblestone"])
+    other = create_app(settings)
+    async with other.router.lifespan_context(other), httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=other), base_url="http://testserver"
+    ) as writer:
+        created = await writer.post("/v1/actors", json=actor("quibblestone-works", "Quibblestone Works", "A quarry."), headers=auth)
+        assert created.status_code == 201, created.text
+    after = await _hits(client, "quibblestone")
+    assert [(h["id"], h["field"]) for h in after] == [("quibblestone-works", "name")]
+    assert found == ["quibblestone", "quibblestone"]
+    assert await _hits(client, "quibblestone") == after
+    assert found == ["quibblestone", "quibblestone"]

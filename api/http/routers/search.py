@@ -44,5 +44,5 @@ async def search(
 ) -> Response:
     """Search actors (every spelling), claims (statements, quotes, translations) and sources (titles, texts), best first."""
     store = store_of(request)
-    page = await store.call_heavy(search_service.search, store, q=q, kind=kind, limit=limit, cursor=cursor)
+    page = await store.call_search(search_service.search, store, q=q, kind=kind, limit=limit, cursor=cursor)
     return page_response(request, page.items, page.next_cursor)
