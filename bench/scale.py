@@ -18,7 +18,9 @@ Then, through HTTP with a `write` key, one at a time: `--writes` claims created 
 half of them negated), updated (`PATCH` with `If-Match`) and deleted, and as many actors created: each
 operation's median and 99th percentile latency. Last, two measures of whether slow requests hold up
 others: `/healthz` latency from one connection alone and while 8 connections search for a common word;
-and a mix of reads on 16 connections alone and while one writer creates and deletes claims.
+and a mix of reads on 16 connections alone and while one writer creates and deletes claims. Searches are
+answered again from the pages a server keeps until the next write (`CLAIMS_SEARCH_CACHE_MB`), so they are
+measured once more on a second server that keeps none (`CLAIMS_SEARCH_CACHE_MB=0`), with `/healthz` under them.
 
 It prints a Markdown table per run, one across runs, and with `--json` writes everything as JSON.
 """
@@ -183,6 +185,17 @@ def deep_cursor(base: str, pages: int) -> tuple[str | None, int]:
     return cursor, page
 
 
+def searches() -> list[tuple[str, str]]:
+    """(label, path) of each search measured."""
+    q = urllib.parse.quote
+    return [
+        ("search, common English word: `q=egypt`", "/v1/search?q=egypt"),
+        ("search, common Arabic word: `q=السيسي`", f"/v1/search?q={q('السيسي')}"),
+        (f"search, rare word: `q={RARE_WORD}`", f"/v1/search?q={RARE_WORD}"),
+        ("search, two common words: `q=egypt russia`", f"/v1/search?q={q('egypt russia')}"),
+    ]
+
+
 def endpoints(found: dict[str, Any], deep: tuple[str | None, int]) -> list[tuple[str, str]]:
     """(label, path) of each endpoint measured."""
     counts = found["counts"]
@@ -191,9 +204,7 @@ def endpoints(found: dict[str, Any], deep: tuple[str | None, int]) -> list[tuple
     q = urllib.parse.quote
     return [
         ("GET /healthz", "/healthz"),
-        ("search, common English word: `q=egypt`", "/v1/search?q=egypt"),
-        ("search, common Arabic word: `q=السيسي`", f"/v1/search?q={q('السيسي')}"),
-        (f"search, rare word: `q={RARE_WORD}`", f"/v1/search?q={RARE_WORD}"),
+        *searches(),
         ("`GET /v1/claims?limit=50`", "/v1/claims?limit=50"),
         (f"claims in a date range ({share:.1f}% of claims)", f"/v1/claims?date_from={found['date_from']}&date_to={found['date_to']}"),
         ("claims of an actor with one claim", f"/v1/claims?actor={found['actor']}"),
@@ -294,6 +305,15 @@ def run(size: int, backend: str, args: argparse.Namespace, steps: Steps) -> dict
         results["mixed"] = mixed(api.base, token, url, reads, args.duration)
     finally:
         api.stop()
+    # The same searches with no pages kept, each found anew: what a query asked for the first time since the last write costs.
+    fresh = Api({**env, "CLAIMS_SEARCH_CACHE_MB": "0"}, args.workers)
+    try:
+        for label, path in searches():
+            measured = load_endpoint(fresh.base, path, args.duration, args.connections)
+            results["endpoints"].append({"label": f"{label}, no pages kept", **measured, "restarted after": fresh.idle()})
+        results["healthz under fresh search"] = healthz_under_search(fresh.base, args.duration)
+    finally:
+        fresh.stop()
     results["memory"] = {"start": api.memory_at_start, "end": api.memory_at_end, "peak": api.peak, "restarts": api.restarts}
     results["bare after"] = bare_endpoint(args)
     results["database bytes"] = database_size(url)

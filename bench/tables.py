@@ -48,6 +48,10 @@ def run_table(r: dict[str, Any]) -> str:
     h = r["healthz under search"]
     lines.append(f"| `/healthz` from 1 connection, p50 / p99: alone; while 8 connections search `egypt` ({_num(h['search']['rps'], 1)} searches/s)"
                  f" | {latency(h['healthz alone'])}; {latency(h['healthz while searching'])} |")
+    if "healthz under fresh search" in r:
+        h = r["healthz under fresh search"]
+        lines.append(f"| the same with no search pages kept (`CLAIMS_SEARCH_CACHE_MB=0`; {_num(h['search']['rps'], 1)} searches/s)"
+                     f" | {latency(h['healthz alone'])}; {latency(h['healthz while searching'])} |")
     m = r["mixed"]
     writes = m["writes"]
     lines.append(f"| mixed reads on 16 connections: alone; while one writer creates and deletes claims"

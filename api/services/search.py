@@ -484,12 +484,15 @@ def _load_docs(store: Store, keys: Iterable[tuple[int, int]], docs: dict[tuple[i
     for k, label in keys:
         if (k, label) not in docs:
             by_kind.setdefault(k, []).append(label)
+    # search_doc.ref_id compares by code point (the "C" collation on PostgreSQL, schemas/tables.py), the records'
+    # ids by the database's default: the join names the records' collation, or no index of theirs would serve it.
+    records_collation = "" if store.sqlite else ' COLLATE "default"'
     for k, labels in by_kind.items():
         table = KIND_NAMES[k]
         for chunk in _chunks(sorted(set(labels))):
             rows = store.all(
                 f"SELECT d.label, d.ref_id, d.fields, d.words, r.revision, r.updated_at FROM search_doc d"
-                f" JOIN {table} r ON r.id = d.ref_id WHERE d.kind = ? AND d.label IN ({_marks(chunk)})",
+                f" JOIN {table} r ON r.id = d.ref_id{records_collation} WHERE d.kind = ? AND d.label IN ({_marks(chunk)})",
                 [k, *chunk],
             )
             for label, ref_id, fields, words, revision, updated_at in rows:

@@ -4,6 +4,7 @@ bodies that are too large or too slow, methods, idempotency, unexpected errors a
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import re
@@ -373,10 +374,8 @@ def _raw(address: str, request: bytes, wait: float) -> bytes:
     host, port = address.split(":")
     with socket.create_connection((host, int(port)), timeout=wait) as s:
         received = b""
-        try:
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             s.sendall(request)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
         try:
             while chunk := s.recv(65_536):
                 received += chunk

@@ -334,3 +334,28 @@ def test_other_lists_are_served_by_an_index(recording: RecordingStore, name: str
     listing = [(sql, params) for sql, params in recording.statements if "LIMIT ?" in sql and "count(*)" not in sql]
     assert listing, name
     assert_no_scan(recording, listing)
+
+
+SEARCHED = ("actor", "source", "claim", "search_doc", "search_posting", "search_word", "revision", "meta", "document_name")
+SEARCHES = ["egypt", "السيسي", "40,000", "rockets russia", "sisi", "hovercraft"]
+
+
+@pytest.mark.parametrize("q", SEARCHES)
+def test_searches_are_served_by_indexes(recording: RecordingStore, q: str) -> None:
+    """Every statement a search sends, first page and the next, reads each table through an index: among them the
+    join of an index row with its record (on PostgreSQL search_doc.ref_id has the "C" collation and the records' ids the
+    default one, which no index of the records would serve unless the join names the records' collation)."""
+    from api.services import search
+
+    first = search.search(recording, q=q, kind=None, limit=2, cursor=None)
+    if first.next_cursor is not None:
+        search.search(recording, q=q, kind=None, limit=2, cursor=first.next_cursor)
+    sent = list(recording.statements)
+    assert sent, q
+    for sql, params in sent:
+        plan = plan_of(recording, Query(sql, params, "", ""))
+        shown = "\n".join(plan)
+        if recording.sqlite:
+            assert not [step for step in plan if step.startswith(tuple(f"SCAN {t}" for t in SEARCHED))], f"{sql}\n{shown}"
+        else:
+            assert "Seq Scan" not in shown, f"{sql}\n{shown}"
