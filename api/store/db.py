@@ -537,10 +537,10 @@ class Store:
         """SQLite, for searches: `_within_budget`, one at a time on the loop, each after the loop has run what was ready
         when its turn came. Searches that wait for their turn wait on a lock, not in the loop's queue of ready
         callbacks, so a request that arrives meanwhile (a health check, a page) waits for the search running, not for
-        every search queued. At 100,000 claims, 8 connections searching for `egypt` and one polling `/healthz`:
-        `/healthz` p50 23.8 ms, p99 43 ms with searches run as they came; 2.2 and 5.8 ms with turns. Pages do not
-        take turns: theirs cost 10-15% of their throughput (1,400 against 1,250 pages/s) for a shorter tail of
-        `/healthz` under a flood of pages."""
+        every search queued. At 100,000 claims with no search pages kept, 8 connections searching for `egypt` and one
+        polling `/healthz`: `/healthz` p50 12.9-14.7 ms, p99 27-32 ms with searches run as they came; 1.9-2.0 and
+        3.4-5.9 ms with turns (searches 572-630 against 482-526 per second). Pages do not take turns: on the curated
+        dataset turns cost 10-15% of their throughput (about 1,400 against 1,250 pages/s)."""
         loop = asyncio.get_running_loop()
         turn = self._turns.get(loop)
         if turn is None:
