@@ -72,9 +72,7 @@ _IN_CHUNK = 500  # labels per IN (...) when records are read by label
 CHECK_EVERY = 256  # records scored between two checks of a budget on the event loop (Store.check_budget)
 
 Key = tuple[int, int, int]  # (-rank, kind code, label): the API's order
-# ref_id, fields (JSON), its words with their impacts, and the record's version: (revision, updated_at), which a change
-# to any of its texts moves (a write is a new revision, a rebuild a new updated_at)
-Doc = tuple[str, str, PackedWords, tuple[int, str]]
+Doc = tuple[str, str, PackedWords]  # ref_id, fields (JSON), its words with their impacts
 
 
 @dataclass(frozen=True)
@@ -97,18 +95,18 @@ def search(store: Store, *, q: str, kind: SearchKind | None, limit: int, cursor:
             f"Query parameter 'q': '{q}' has no searchable words.",
             errors=[{"loc": ["query", "q"], "msg": "no searchable words", "type": "value_error"}],
         )
+    state = data_state(store)
     pages = _caches.get(store)
-    state = data_state(store) if pages is not None else None
     cached = pages.get(state, (tuple(terms), kind, limit, cursor)) if pages is not None else None
     if cached is not None:
         return cached
-    page = _search(store, terms, kind, limit, cursor)
+    page = _search(store, state, terms, kind, limit, cursor)
     if pages is not None:
         pages.put(state, (tuple(terms), kind, limit, cursor), page)
     return page
 
 
-def _search(store: Store, terms: list[str], kind: SearchKind | None, limit: int, cursor: str | None) -> Page:
+def _search(store: Store, state: tuple[str, int], terms: list[str], kind: SearchKind | None, limit: int, cursor: str | None) -> Page:
     scope_id = Cursor.scope({"q": terms, "kind": kind, "view": "search"})
     after = Cursor.decode(store, cursor, scope_id, SEARCH_KEY)
     expanded = [_expand(store, term) for term in terms]
@@ -124,7 +122,7 @@ def _search(store: Store, terms: list[str], kind: SearchKind | None, limit: int,
     hits = _one_term(store, expanded[0], kinds, start, need, docs) if one else _several_terms(store, expanded, kinds, start, need, docs)
     window = hits[:limit]
     _load_docs(store, [(k, lab) for _, k, lab in window], docs)
-    items = _render(store, window, docs, expanded, terms)
+    items = _render(store, state, window, docs, expanded, terms)
     next_cursor = None
     if len(hits) > limit:
         negated, code, label = window[-1]
@@ -478,25 +476,16 @@ def _chunks(values: list[Any]) -> Iterable[list[Any]]:
 
 
 def _load_docs(store: Store, keys: Iterable[tuple[int, int]], docs: dict[tuple[int, int], Doc]) -> None:
-    """Read the index rows of the records (kind code, label) not in `docs` yet into it, with each record's version
-    (one statement per kind and chunk)."""
+    """Read the index rows of the records (kind code, label) not in `docs` yet into it."""
     by_kind: dict[int, list[int]] = {}
     for k, label in keys:
         if (k, label) not in docs:
             by_kind.setdefault(k, []).append(label)
-    # search_doc.ref_id compares by code point (the "C" collation on PostgreSQL, schemas/tables.py), the records'
-    # ids by the database's default: the join names the records' collation, or no index of theirs would serve it.
-    records_collation = "" if store.sqlite else ' COLLATE "default"'
     for k, labels in by_kind.items():
-        table = KIND_NAMES[k]
         for chunk in _chunks(sorted(set(labels))):
-            rows = store.all(
-                f"SELECT d.label, d.ref_id, d.fields, d.words, r.revision, r.updated_at FROM search_doc d"
-                f" JOIN {table} r ON r.id = d.ref_id{records_collation} WHERE d.kind = ? AND d.label IN ({_marks(chunk)})",
-                [k, *chunk],
-            )
-            for label, ref_id, fields, words, revision, updated_at in rows:
-                docs[(k, int(label))] = (str(ref_id), str(fields), PackedWords(words), (int(revision), str(updated_at)))
+            rows = store.all(f"SELECT label, ref_id, fields, words FROM search_doc WHERE kind = ? AND label IN ({_marks(chunk)})", [k, *chunk])
+            for label, ref_id, fields, words in rows:
+                docs[(k, int(label))] = (str(ref_id), str(fields), PackedWords(words))
 
 
 def _load_words(store: Store, keys: Iterable[tuple[int, int]]) -> dict[tuple[int, int], PackedWords]:
@@ -512,19 +501,20 @@ def _load_words(store: Store, keys: Iterable[tuple[int, int]]) -> dict[tuple[int
     return out
 
 
-def _render(store: Store, window: list[Key], docs: dict[tuple[int, int], Doc], expanded: list[list[_Word]], terms: list[str]) -> list[bytes]:
+def _render(store: Store, state: tuple[str, int], window: list[Key], docs: dict[tuple[int, int], Doc], expanded: list[list[_Word]],
+            terms: list[str]) -> list[bytes]:
     """The page's items: each hit with its label, the field its best term matched in (the first term of the
     best score), that field's language and a snippet of it."""
     shown: list[tuple[Key, str, int]] = []  # (key, kind, field position)
     for key in window:
-        ref_id, _, words, _ = docs[(key[1], key[2])]
+        ref_id, _, words = docs[(key[1], key[2])]
         scores = [_score(words, term_words) for term_words in expanded]
         best = max((s for s in scores if s is not None), key=lambda s: s[0])
         shown.append((key, ref_id, best[1]))
     wanted: dict[str, dict[str, set[int]]] = {}
     for (_, code, _), ref_id, position in shown:
         wanted.setdefault(KIND_NAMES[code], {}).setdefault(ref_id, set()).add(position)
-    texts = _field_texts(store, wanted, {(KIND_NAMES[k], docs[(k, lab)][0]): docs[(k, lab)] for _, k, lab in window})
+    texts = _field_texts(store, state, wanted, {(KIND_NAMES[k], docs[(k, lab)][0]): docs[(k, lab)][1] for _, k, lab in window})
     items = []
     shown_terms = [word for term in terms for word in synonyms().of_term(term)]  # a synonym shows where it matched
     for (negated, code, _), ref_id, position in shown:
@@ -544,11 +534,24 @@ def _field_meta(fields: str) -> tuple[tuple[str, str], ...]:
     return tuple((str(f), str(lang)) for f, lang in json.loads(fields))
 
 
-# The label and field texts of recently shown records, keyed by (kind, id, revision, updated_at): any change to a
-# record's text is a new revision (a rebuild, a new updated_at), so an entry is never stale. A source's held text (a
-# whole article) is not kept: it is read when a hit shows it. Bounded: emptied when it holds TEXTS_CACHED records.
+# The label and field texts of recently shown records, by (kind, id), each with the record's version (revision,
+# updated_at: any change to its text is a new revision, a rebuild a new updated_at) and the state of the database
+# (`data_state`) in which that version was last seen. An entry is used as it is while the state has not moved; after
+# a write, the versions of the records shown are read once (one statement per kind) and the entries still current
+# are marked with the new state. A source's held text (a whole article) is not kept: it is read when a hit shows it.
+# Bounded: emptied when it holds TEXTS_CACHED records.
 TEXTS_CACHED = 4_096
-_texts_cache: dict[tuple[str, str, int, str], tuple[str, list[str]]] = {}
+
+
+@dataclass
+class _Texts:
+    label: str
+    texts: list[str]
+    version: tuple[int, str]
+    state: tuple[str, int]
+
+
+_texts_cache: dict[tuple[str, str], _Texts] = {}
 _texts_lock = threading.Lock()
 
 
@@ -571,42 +574,52 @@ def _record_texts(kind: str, data: dict[str, Any], extra_names: list[tuple[str, 
     return data["title"], [data["title"]]
 
 
-def _field_texts(store: Store, wanted: dict[str, dict[str, set[int]]],
-                 docs: dict[tuple[str, str], Doc]) -> dict[tuple[str, str], tuple[str, dict[int, tuple[str, str, str]]]]:
+def _field_texts(store: Store, state: tuple[str, int], wanted: dict[str, dict[str, set[int]]],
+                 fields_of: dict[tuple[str, str], str]) -> dict[tuple[str, str], tuple[str, dict[int, tuple[str, str, str]]]]:
     """(kind, id) -> (the record's label, {field position: (field, language, text)}) for the positions wanted, from
-    the cache of recently shown records when the version `docs` holds for the record is there, else read from the
-    record (as api/store/records.py `search_fields` lists them)."""
+    the texts of recently shown records (`_Texts`) while they are current in `state`, else read from the records (as
+    api/store/records.py `search_fields` lists them). `fields_of` gives each record's search_doc.fields."""
     out: dict[tuple[str, str], tuple[str, dict[int, tuple[str, str, str]]]] = {}
     for kind, positions in wanted.items():
         ids = sorted(positions)
         with _texts_lock:
-            found = {ref_id: hit for ref_id in ids if (hit := _texts_cache.get((kind, ref_id, *docs[(kind, ref_id)][3]))) is not None}
+            held = {ref_id: entry for ref_id in ids if (entry := _texts_cache.get((kind, ref_id))) is not None}
+        found = {ref_id: entry for ref_id, entry in held.items() if entry.state == state}
+        unsure = [ref_id for ref_id in held if ref_id not in found]
+        for chunk in _chunks(unsure):
+            for ref_id, revision, updated_at in store.all(
+                f"SELECT id, revision, updated_at FROM {kind} WHERE id IN ({_marks(chunk)})", chunk,
+            ):
+                entry = held[str(ref_id)]
+                if entry.version == (int(revision), str(updated_at)):
+                    entry.state = state
+                    found[str(ref_id)] = entry
         missing = [ref_id for ref_id in ids if ref_id not in found]
         if missing:
             extra_names = _document_names(store, missing) if kind == "actor" else {}
-            read: dict[tuple[str, str, int, str], tuple[str, list[str]]] = {}
+            read: dict[tuple[str, str], _Texts] = {}
             for chunk in _chunks(missing):
                 for ref_id, data, revision, updated_at in store.all(
                     f"SELECT id, data, revision, updated_at FROM {kind} WHERE id IN ({_marks(chunk)})", chunk,
                 ):
-                    entry = found[str(ref_id)] = _record_texts(kind, json.loads(data), extra_names.get(str(ref_id), []))
-                    read[(kind, str(ref_id), int(revision), str(updated_at))] = entry
+                    label, texts = _record_texts(kind, json.loads(data), extra_names.get(str(ref_id), []))
+                    entry = found[str(ref_id)] = _Texts(label, texts, (int(revision), str(updated_at)), state)
+                    read[(kind, str(ref_id))] = entry
             with _texts_lock:
                 if len(_texts_cache) + len(read) > TEXTS_CACHED:
                     _texts_cache.clear()
                 _texts_cache.update(read)
-        held: dict[str, str] = {}
+        shown_text: dict[str, str] = {}
         if kind == "source":
             showing_text = [ref_id for ref_id in ids if max(positions[ref_id]) >= 1]
             for chunk in _chunks(showing_text):
-                held.update((str(ref_id), str(text)) for ref_id, text in store.all(
+                shown_text.update((str(ref_id), str(text)) for ref_id, text in store.all(
                     f"SELECT id, text FROM source WHERE id IN ({_marks(chunk)}) AND text IS NOT NULL", chunk))
         for ref_id in ids:
-            label, texts = found[ref_id]
-            if ref_id in held:
-                texts = [*texts, held[ref_id]]
-            meta = _field_meta(docs[(kind, ref_id)][1])
-            out[(kind, ref_id)] = (label, {p: (meta[p][0], meta[p][1], texts[p]) for p in positions[ref_id]})
+            entry = found[ref_id]
+            texts = [*entry.texts, shown_text[ref_id]] if ref_id in shown_text else entry.texts
+            meta = _field_meta(fields_of[(kind, ref_id)])
+            out[(kind, ref_id)] = (entry.label, {p: (meta[p][0], meta[p][1], texts[p]) for p in positions[ref_id]})
     return out
 
 

@@ -160,9 +160,9 @@ async def test_a_page_is_kept_until_any_process_writes(settings, client, auth, m
     found: list[str] = []
     original = search_service._search
 
-    def counted(store, terms, kind, limit, cursor):
+    def counted(store, state, terms, kind, limit, cursor):
         found.append(" ".join(terms))
-        return original(store, terms, kind, limit, cursor)
+        return original(store, state, terms, kind, limit, cursor)
 
     monkeypatch.setattr(search_service, "_search", counted)
     first = await _hits(client, "quibblestone")
@@ -179,3 +179,25 @@ async def test_a_page_is_kept_until_any_process_writes(settings, client, auth, m
     assert found == ["quibblestone", "quibblestone"]
     assert await _hits(client, "quibblestone") == after
     assert found == ["quibblestone", "quibblestone"]
+
+
+@pytest.mark.parametrize("kept", [8, 0])
+async def test_a_change_that_keeps_every_word_shows_the_new_text(settings, auth, kept):
+    """A record's texts are kept once shown (api/services/search.py `_Texts`); a write that changes its text without
+    changing a word (punctuation, case) leaves its index entry as it was, and the next search shows the new text
+    all the same, with pages kept or not."""
+    from api.main import create_app
+
+    app = create_app(settings.model_copy(update={"search_cache_mb": kept}))
+    async with app.router.lifespan_context(app), httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+    ) as client:
+        etag = await _post(client, auth, actor("ossifrage-guild", "Ossifrage Guild", "Keeps the flags."))
+        assert [(h["label"], h["snippet"]) for h in await _hits(client, "ossifrage")] == [("Ossifrage Guild", "Ossifrage Guild")]
+        assert [h["snippet"] for h in await _hits(client, "flags")] == ["Keeps the flags."]
+        patched = await client.patch("/v1/actors/ossifrage-guild", json={"name": "OSSIFRAGE Guild", "description": "Keeps the flags!"},
+                                     headers={**auth, "If-Match": etag})
+        assert patched.status_code == 200, patched.text
+        assert [h["snippet"] for h in await _hits(client, "flags")] == ["Keeps the flags!"]
+        # The label is the new name; the name matched is still the alias it had ("names" was not patched).
+        assert [(h["label"], h["snippet"]) for h in await _hits(client, "ossifrage")] == [("OSSIFRAGE Guild", "Ossifrage Guild")]
