@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import heapq
 import json
+import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -95,12 +96,16 @@ def search(store: Store, *, q: str, kind: SearchKind | None, limit: int, cursor:
             f"Query parameter 'q': '{q}' has no searchable words.",
             errors=[{"loc": ["query", "q"], "msg": "no searchable words", "type": "value_error"}],
         )
-    state = data_state(store)
     pages = _caches.get(store)
-    cached = pages.get(state, (tuple(terms), kind, limit, cursor)) if pages is not None else None
-    if cached is not None:
-        return cached
-    page = _search(store, state, terms, kind, limit, cursor)
+    if pages is not None:
+        cached = pages.get(data_state(store), (tuple(terms), kind, limit, cursor))
+        if cached is not None:
+            return cached
+    # The postings, the index rows they name and the records are read in statements of their own: in one snapshot,
+    # so that a record deleted or relabelled meanwhile by another writer cannot leave a hit without its row.
+    with store.snapshot():
+        state = data_state(store)
+        page = _search(store, state, terms, kind, limit, cursor)
     if pages is not None:
         pages.put(state, (tuple(terms), kind, limit, cursor), page)
     return page
@@ -139,8 +144,8 @@ class PageCache:
     A page is a function of the database and the query alone (ranks do not depend on other records), so a page found
     in a state is the answer for as long as the state holds; a request reads the state first (one statement) and is
     answered from here when it has not moved. Entries of an earlier state are dropped when a page of a new one is
-    kept, and the least recently used go first past `max_bytes` (the pages' item bytes, which are most of what is
-    kept). A cursor is part of the key as it was sent, so a cursor the server did not sign is never answered from here."""
+    kept, and the least recently used go first past `max_bytes` (each entry's objects, key and page, as `_footprint`
+    counts them). A cursor is part of the key as it was sent, so a cursor the server did not sign is never answered from here."""
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
@@ -160,7 +165,7 @@ class PageCache:
             return found[0]
 
     def put(self, state: tuple[str, int] | None, key: tuple[Any, ...], page: Page) -> None:
-        size = sum(len(item) for item in page.items) + len(page.next_cursor or "") + 256
+        size = _footprint(key, page)
         if size > self.max_bytes:
             return
         with self._lock:
@@ -176,6 +181,18 @@ class PageCache:
             while self._bytes > self.max_bytes:
                 _, (_, dropped) = self._pages.popitem(last=False)
                 self._bytes -= dropped
+
+
+ENTRY_OVERHEAD = 200
+"""Bytes an entry costs beyond its key's and its page's objects: the Page, its slot in the ordered dict, the size kept."""
+
+
+def _footprint(key: tuple[Any, ...], page: Page) -> int:
+    """The bytes a kept page holds in memory: its key (a query's terms, up to 500 characters in all, and its cursor) as
+    much as its items, so that many queries with empty pages cannot hold more than the bound either."""
+    terms, _, _, cursor = key
+    return (ENTRY_OVERHEAD + sys.getsizeof(key) + sys.getsizeof(terms) + sum(sys.getsizeof(t) for t in terms) + sys.getsizeof(cursor)
+            + sys.getsizeof(page.items) + sum(sys.getsizeof(item) for item in page.items) + sys.getsizeof(page.next_cursor))
 
 
 _caches: WeakKeyDictionary[Store, PageCache] = WeakKeyDictionary()

@@ -17,7 +17,7 @@ import time
 import weakref
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from functools import partial
@@ -651,6 +651,41 @@ class Store:
                 if attempt or not retry or not _lost(conn):
                     raise
         raise AssertionError("unreachable")
+
+    # -- snapshots
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Inside a read (`call`, `call_page`, `call_search`, `lookup`): until the block ends, its statements see one
+        state of the database, as of the first of them, whatever other connections commit meanwhile. A read-only
+        transaction: on SQLite `BEGIN` (WAL keeps the reader's snapshot), on PostgreSQL `REPEATABLE READ, READ ONLY`
+        (reads here are otherwise in autocommit, a snapshot per statement). For a read of several statements whose
+        rows must agree: a search reads postings, then the index rows they name, then the records. Ended by COMMIT,
+        or by ROLLBACK when the block raises (the exception then propagates). Outside a read, on PostgreSQL, where each
+        statement would take a pooled connection of its own, the block holds one for its statements."""
+        if not self.sqlite and _loop_held.get() is None and self._unheld() is None:
+            with self._held(self.reads), self.snapshot():
+                yield
+            return
+        self._control("BEGIN" if self.sqlite else "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        try:
+            yield
+        except BaseException:
+            with suppress(Exception):  # a connection broken or interrupted: its transaction ends with it
+                self._control("ROLLBACK")
+            raise
+        self._control("COMMIT")
+
+    def _control(self, sql: str) -> None:
+        """A transaction control statement on the connection the read holds, outside its budget."""
+        loop_held = _loop_held.get()
+        if loop_held is not None:
+            await_only(loop_held.execute(sql))
+            return
+        held = self._unheld()
+        if self.sqlite and sql == "ROLLBACK" and not held.in_transaction:
+            return
+        held.execute(sql)
 
     # -- statements
 

@@ -8,6 +8,7 @@ import json
 
 import httpx
 import pytest
+from sqlalchemy import text as sqltext
 
 from api.store.search import K1, MAX_EXPANSION, RANK_SCALE, field_impacts, rank
 from tests.conftest import walk
@@ -201,3 +202,65 @@ async def test_a_change_that_keeps_every_word_shows_the_new_text(settings, auth,
         assert [h["snippet"] for h in await _hits(client, "flags")] == ["Keeps the flags!"]
         # The label is the new name; the name matched is still the alias it had ("names" was not patched).
         assert [(h["label"], h["snippet"]) for h in await _hits(client, "ossifrage")] == [("OSSIFRAGE Guild", "Ossifrage Guild")]
+
+
+@pytest.mark.parametrize("budget_ms", [1000, 0])  # on the event loop, in a worker thread
+async def test_a_search_reads_one_state_of_the_database(settings, auth, monkeypatch, budget_ms):
+    """A search reads postings, then the index rows they name, then the records, in statements of their own: all in
+    one snapshot of the database (Store.snapshot), so that a write committed meanwhile by another connection (here
+    one that takes a hit's entry out of the index, as a delete does) changes nothing in the page being found."""
+    from api.main import create_app
+    from api.services import search as search_service
+    from api.store.db import make_engine
+
+    original = search_service._load_docs
+    raced: list[int] = []
+
+    def racing(store, keys, docs):
+        if not raced:
+            engine = make_engine(settings.database_url)
+            try:
+                with engine.begin() as conn:
+                    label = conn.execute(sqltext("SELECT label FROM search_doc WHERE kind = 0 AND ref_id = 'quillon-forge'")).scalar_one()
+                    conn.execute(sqltext("DELETE FROM search_posting WHERE kind = 0 AND label = :l"), {"l": label})
+                    raced.append(conn.execute(sqltext("DELETE FROM search_doc WHERE kind = 0 AND label = :l"), {"l": label}).rowcount)
+            finally:
+                engine.dispose()
+        return original(store, keys, docs)
+
+    app = create_app(settings.model_copy(update={"db_inline_budget_ms": budget_ms, "search_cache_mb": 0}))
+    async with app.router.lifespan_context(app), httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+    ) as client:
+        await _post(client, auth, actor("quillon-forge", "Quillon Forge", "Makes quillons."))
+        monkeypatch.setattr(search_service, "_load_docs", racing)
+        found = await _hits(client, "quillon")
+        assert raced == [1]
+        assert [(h["id"], h["label"], h["snippet"]) for h in found] == [("quillon-forge", "Quillon Forge", "Quillon Forge")]
+        assert await _hits(client, "quillon") == []  # the next search sees the entry gone
+
+
+def test_kept_pages_stay_within_their_bound_in_memory():
+    """The bound counts what an entry holds, its key as well as its page: ten thousand queries of a hundred made-up
+    words each, with empty pages, hold no more than the bound (measured by tracemalloc), and the newest are kept."""
+    import tracemalloc
+
+    from api.services.common import Page
+    from api.services.search import PageCache
+
+    bound = 1 << 20
+    cache = PageCache(bound)
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for n in range(10_000):
+            terms = tuple(f"q{n}w{i}x" for i in range(100))
+            cache.put(("fingerprint", 1), (terms, None, 50, None), Page(items=[], next_cursor=None))
+        held = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert held <= bound * 1.1, held
+    last = tuple(f"q9999w{i}x" for i in range(100))
+    assert cache.get(("fingerprint", 1), (last, None, 50, None)) == Page(items=[], next_cursor=None)
+    first = tuple(f"q0w{i}x" for i in range(100))
+    assert cache.get(("fingerprint", 1), (first, None, 50, None)) is None
