@@ -97,9 +97,14 @@ class CursorSigner:
         return self._serializer.dumps(payload)
 
     def loads(self, cursor: str) -> Any:
-        """The payload; raises itsdangerous.BadSignature for a cursor not signed with this secret, BadPayload for a
-        signed one that does not decode."""
-        return self._serializer.loads(cursor)
+        """The payload; raises itsdangerous.BadSignature for a cursor not signed with this secret, or not in the exact
+        form `dumps` gives its payload, BadPayload for a signed one that does not decode. base64 decoding forgives
+        padding and the unused low bits of a last character, so `loads` alone accepted `<cursor>=` and a cursor whose
+        last character was changed to one of three others; only the bytes the server issued are accepted now."""
+        payload = self._serializer.loads(cursor)
+        if self._serializer.dumps(payload) != cursor:
+            raise BadSignature("not the form in which this server issues its cursors")
+        return payload
 
 
 _signers: WeakKeyDictionary[Store, CursorSigner] = WeakKeyDictionary()

@@ -138,6 +138,12 @@ async def test_a_cursor_the_server_did_not_sign_is_400(client, settings, auth, n
     await _refused(client, url, payload, not_ours)
     await _refused(client, url, f"{payload}.", not_ours)
     await _refused(client, url, "not-a-cursor", not_ours)
+    # The same signature bytes spelled otherwise: padded, or with the unused low bits of its last character set.
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    respelled = f"{cursor[:-1]}{alphabet[alphabet.index(cursor[-1]) ^ 1]}"
+    assert base64.urlsafe_b64decode(respelled.rsplit(".", 1)[1] + "=") == base64.urlsafe_b64decode(signature + "=")
+    for variant in (f"{cursor}=", f"{cursor}==", respelled):
+        await _refused(client, url, variant, not_ours)
     scope = _server_signer(settings).loads(cursor)["s"]
     for key in ([[1]], [{"a": 1}], [2**70], ["x"], [1], [None]):
         await _refused(client, url, _unsigned({"k": key, "s": scope}), not_ours)
