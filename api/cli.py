@@ -140,8 +140,9 @@ def _engine_for_cli() -> Any:
     from api.store.seed import build_database
 
     settings = get_settings()
-    with Steps() as steps:
-        build_database(settings, steps=steps)
+    if settings.auto_build:  # as at start-up: CLAIMS_AUTO_BUILD=false leaves the database as it is
+        with Steps() as steps:
+            build_database(settings, steps=steps)
     return make_engine(settings.database_url)
 
 

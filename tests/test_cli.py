@@ -191,3 +191,31 @@ def test_make_serve_takes_a_port_and_a_database_url():
     serve = [line for line in shown if "uvicorn api.main:app" in line]
     assert build == [f"DATABASE_URL='{url}' .venv/bin/python -m api.cli build"]
     assert len(serve) == 1 and serve[0].startswith(f"DATABASE_URL='{url}' CLAIMS_AUTO_BUILD=false ") and "--port 8181" in serve[0]
+
+
+def test_keys_leave_a_database_as_it_is_without_auto_build(cli_env, monkeypatch, capsys):
+    """With CLAIMS_AUTO_BUILD=false, as at start-up, a key command does not rebuild a database that data/ no longer
+    matches (one built from other data, say): the key goes into the database as it is."""
+    from sqlalchemy import text
+
+    from api.store.db import make_engine
+
+    engine = make_engine(cli_env)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE meta SET value = 'built-from-other-data' WHERE key = 'fingerprint'"))
+            conn.execute(text("INSERT INTO meta (key, value) VALUES ('marker', 'kept')"))  # a rebuild starts afresh
+    finally:
+        engine.dispose()
+    monkeypatch.setenv("CLAIMS_AUTO_BUILD", "false")
+    get_settings.cache_clear()
+    assert cli.main(["keys", "create", "--name", "bench", "--scopes", "write"]) == 0
+    assert capsys.readouterr().out.startswith("ck_")
+    engine = make_engine(cli_env)
+    try:
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT value FROM meta WHERE key = 'fingerprint'")).scalar_one() == "built-from-other-data"
+            assert conn.execute(text("SELECT value FROM meta WHERE key = 'marker'")).scalar_one() == "kept"
+            assert conn.execute(text("SELECT name FROM api_key")).scalars().all() == ["bench"]
+    finally:
+        engine.dispose()
