@@ -317,7 +317,8 @@ class Store:
     The read path skips the ORM on purpose: a read is one indexed lookup of a pre-rendered body,
     and the ORM's per-query overhead would cost more than the lookup itself.
 
-    Routes reach it in four ways, each running a function `fn` that calls `one` and `all`:
+    Routes reach it in these ways, each running a function `fn` that calls `one` and `all` (and `snapshot`, for
+    statements that must see one state of the database):
     - `await store.lookup(fn, ...)`, a primary-key read of a stored body or two, and `await store.call_page(fn, ...)`,
       a page of a list (work whose Python is bounded by the page's `limit`), run on the event loop. On SQLite `fn`
       runs there directly (a lookup takes about 0.1 ms, less than the hop to a worker thread and back; a page is
@@ -329,8 +330,9 @@ class Store:
     - `await store.call(fn, ...)` runs `fn` in a worker thread once one of `pool_size` tokens is free (on PostgreSQL
       holding one connection of a psycopg_pool pool of at most `pool_size`; on SQLite each thread keeps its own
       connection, opening one costing about as much as a read, so the threads bound them).
-    - `await store.call_heavy(fn, ...)`, for work that is mostly Python (search, export), does the same after taking
-      one of `heavy_size` tokens, so that only a few of them compete with the event loop for the GIL at once.
+    - `await store.call_heavy(fn, ...)`, for work that is mostly Python (export, and a search past its budget), does the
+      same after taking one of `heavy_size` tokens, so that only a few of them compete with the event loop for the GIL
+      at once; `await store.call_search(fn, ...)` first tries `fn` on the event loop within `inline_budget` (a search).
     A call that waits longer than `timeout` seconds for a token or a connection raises Unavailable (503 with
     Retry-After). `/healthz` has its own lane of one token and one connection, so that a pool taken by slow requests
     does not hold it up. Outside a call, `one` and `all` take a pooled connection per statement in a worker thread
