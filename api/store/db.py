@@ -679,10 +679,18 @@ class Store:
         self._control("COMMIT")
 
     def _control(self, sql: str) -> None:
-        """A transaction control statement on the connection the read holds, outside its budget."""
+        """A transaction control statement on the connection the read holds, never refused for the read's budget (a
+        ROLLBACK must run past it), but not counted in it either while awaited (the loop serves others then)."""
         loop_held = _loop_held.get()
         if loop_held is not None:
-            await_only(loop_held.execute(sql))
+            budget = _loop_budget.get()
+            if budget is not None:
+                budget.pause()
+            try:
+                await_only(loop_held.execute(sql))
+            finally:
+                if budget is not None:
+                    budget.resume()
             return
         held = self._unheld()
         if self.sqlite and sql == "ROLLBACK" and not held.in_transaction:
