@@ -137,12 +137,14 @@ def _engine_for_cli() -> Any:
     from api.config import get_settings
     from api.progress import Steps
     from api.store.db import make_engine
-    from api.store.seed import build_database
+    from api.store.seed import build_database, require_built
 
     settings = get_settings()
     if settings.auto_build:  # as at start-up: CLAIMS_AUTO_BUILD=false leaves the database as it is
         with Steps() as steps:
             build_database(settings, steps=steps)
+    else:
+        require_built(settings.database_url)
     return make_engine(settings.database_url)
 
 
@@ -278,7 +280,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--output", default="openapi/openapi.json")
     p.set_defaults(func=_openapi)
     args = parser.parse_args(argv)
-    return int(args.func(args))
+    from api.store.seed import NotBuilt
+
+    try:
+        return int(args.func(args))
+    except NotBuilt as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

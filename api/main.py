@@ -22,7 +22,7 @@ from api.services.common import use_cursor_secret
 from api.services.search import use_search_cache
 from api.store.db import Store, WriteEngine, make_engine
 from api.store.secrets import kept_secret
-from api.store.seed import build_database
+from api.store.seed import build_database, require_built
 
 DESCRIPTION = """Structured, traceable claims from news reporting: who said what, where, when, based on
 what, and what contradicts it. Every claim carries exact quotes anchored in its source text by
@@ -47,6 +47,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         sys.setswitchinterval(GIL_SWITCH_INTERVAL)
         if settings.auto_build:
             build_database(settings)
+        else:
+            require_built(settings.database_url)
         store = Store(settings.database_url, pool_size=settings.db_pool_size, loop_pool_size=settings.db_loop_pool_size,
                       heavy_size=settings.db_heavy_size,
                       timeout=settings.db_pool_timeout_seconds, inline_budget=settings.db_inline_budget_ms / 1000)

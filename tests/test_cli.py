@@ -219,3 +219,36 @@ def test_keys_leave_a_database_as_it_is_without_auto_build(cli_env, monkeypatch,
             assert conn.execute(text("SELECT name FROM api_key")).scalars().all() == ["bench"]
     finally:
         engine.dispose()
+
+
+def test_without_auto_build_a_database_never_built_is_named_not_made(tmp_path, monkeypatch, capsys):
+    """With CLAIMS_AUTO_BUILD=false and no database yet, a key command and the server's start-up say what to run
+    instead of failing on a missing table, and create nothing."""
+    import anyio
+
+    from api.config import Settings
+    from api.main import create_app
+    from api.store.seed import NotBuilt
+
+    path = tmp_path / "never-built.db"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{path}")
+    monkeypatch.setenv("CLAIMS_AUTO_BUILD", "false")
+    get_settings.cache_clear()
+    try:
+        assert cli.main(["keys", "create", "--name", "x", "--scopes", "read"]) == 2
+    finally:
+        get_settings.cache_clear()
+    err = capsys.readouterr().err
+    assert err == (f"error: The database sqlite:///{path} has not been built, and CLAIMS_AUTO_BUILD is false: run"
+                   " `python -m api.cli build` first, or leave CLAIMS_AUTO_BUILD at true.\n")
+    assert not path.exists()
+
+    app = create_app(Settings(database_url=f"sqlite:///{path}", auto_build=False))
+
+    async def start() -> None:
+        async with app.router.lifespan_context(app):
+            pass
+
+    with pytest.raises(NotBuilt, match="has not been built"):
+        anyio.run(start)
+    assert not path.exists()

@@ -10,7 +10,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, event, func, insert, select, text
+from sqlalchemy import Connection, Engine, event, func, insert, make_url, select, text
 
 from api.config import Settings
 from api.dataset.loader import Dataset, fingerprint, load_dataset
@@ -252,6 +252,30 @@ def _migrated(path: Path) -> bool:
             raw.close()
     except sqlite3.Error:
         return False
+
+
+class NotBuilt(RuntimeError):
+    """The database has no schema yet and was not to be built (CLAIMS_AUTO_BUILD=false)."""
+
+
+def require_built(database_url: str) -> None:
+    """Raise NotBuilt, naming the database and what builds it, when it has no schema: an SQLite file that is missing or
+    was not made by the migrations, a PostgreSQL database without `alembic_version`. Nothing is created."""
+    if is_sqlite(database_url):
+        path = sqlite_path(database_url)
+        built = path.exists() and _migrated(path)
+    else:
+        engine = make_engine(database_url)
+        try:
+            with engine.connect() as conn:
+                built = conn.execute(text("SELECT to_regclass('alembic_version') IS NOT NULL")).scalar_one()
+        finally:
+            engine.dispose()
+    if not built:
+        raise NotBuilt(
+            f"The database {make_url(database_url).render_as_string(hide_password=True)} has not been built, and"
+            " CLAIMS_AUTO_BUILD is false: run `python -m api.cli build` first, or leave CLAIMS_AUTO_BUILD at true."
+        )
 
 
 def swap_in(built: Path, path: Path) -> None:
