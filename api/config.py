@@ -22,7 +22,7 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=ROOT / "data", description="The curated dataset and corpus.")
     auto_build: bool = Field(default=True, description="Build the database from data/ at start-up when it is missing or stale.")
     read_requires_key: bool = Field(default=False, description="Require an API key with scope `read` for reads.")
-    max_body_bytes: int = Field(default=1_048_576, description="Largest request body accepted; larger ones get 413.")
+    max_body_bytes: int = Field(default=1_048_576, ge=1, description="Largest request body accepted, in bytes; larger ones get 413.")
     body_timeout_seconds: float = Field(
         default=10.0, gt=0, description="Longest a request body may take to arrive, from the request's start; slower: 408."
     )

@@ -252,3 +252,14 @@ def test_without_auto_build_a_database_never_built_is_named_not_made(tmp_path, m
     with pytest.raises(NotBuilt, match="has not been built"):
         anyio.run(start)
     assert not path.exists()
+
+
+@pytest.mark.parametrize("value", [0, -5])
+def test_a_body_limit_below_one_byte_is_refused(value):
+    from pydantic import ValidationError
+
+    from api.config import Settings
+
+    with pytest.raises(ValidationError) as refused:
+        Settings(max_body_bytes=value)
+    assert [(e["loc"], e["type"]) for e in refused.value.errors()] == [(("max_body_bytes",), "greater_than_equal")]
