@@ -47,8 +47,8 @@ on 100,000 claims the 11th call of the same filtered page took 404 ms where the 
 custom plans take 10 ms every time (`actor=egypt&predicate=supply_arms&polarity=negated`: 21 req/s in the scale
 benchmark)."""
 INLINE_BUDGET = 0.002
-"""Seconds of database work a page of a list may run on the event loop on SQLite before it moves to a worker
-thread (`Store.call_page`)."""
+"""Seconds of the event loop thread's CPU time a page of a list (SQLite, `Store.call_page`) or a search (both backends,
+`Store.call_search`) may take on the loop before it runs again in a worker thread (CLAIMS_DB_INLINE_BUDGET_MS)."""
 PROGRESS_STEPS = 2000
 """SQLite virtual machine instructions between two checks of that budget (a few microseconds of work)."""
 WALL_FACTOR = 5
