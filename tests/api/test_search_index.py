@@ -241,26 +241,26 @@ async def test_a_search_reads_one_state_of_the_database(settings, auth, monkeypa
 
 
 def test_kept_pages_stay_within_their_bound_in_memory():
-    """The bound counts what an entry holds, its key as well as its page: ten thousand queries of a hundred made-up
+    """The bound counts what an entry holds, its key as well as its page: three thousand queries of a hundred made-up
     words each, with empty pages, hold no more than the bound (measured by tracemalloc), and the newest are kept."""
     import tracemalloc
 
     from api.services.common import Page
     from api.services.search import PageCache
 
-    bound = 1 << 20
+    bound = 256 << 10
     cache = PageCache(bound)
     tracemalloc.start()
     try:
         before = tracemalloc.get_traced_memory()[0]
-        for n in range(10_000):
+        for n in range(3_000):
             terms = tuple(f"q{n}w{i}x" for i in range(100))
             cache.put(("fingerprint", 1), (terms, None, 50, None), Page(items=[], next_cursor=None))
         held = tracemalloc.get_traced_memory()[0] - before
     finally:
         tracemalloc.stop()
     assert held <= bound * 1.1, held
-    last = tuple(f"q9999w{i}x" for i in range(100))
+    last = tuple(f"q2999w{i}x" for i in range(100))
     assert cache.get(("fingerprint", 1), (last, None, 50, None)) == Page(items=[], next_cursor=None)
     first = tuple(f"q0w{i}x" for i in range(100))
     assert cache.get(("fingerprint", 1), (first, None, 50, None)) is None
