@@ -109,6 +109,24 @@ class _LoopBudget:
 _loop_budget: ContextVar[_LoopBudget | None] = ContextVar("claims_loop_budget", default=None)
 
 
+@contextmanager
+def _uncounted(*, check: bool) -> Iterator[None]:
+    """Around a statement awaited on the loop inside a read with a budget: first raise _OverBudget when the budget is
+    used (`check`; not for a ROLLBACK, which must run past it), then stop counting until the statement returns, since
+    the loop serves other requests meanwhile. Nothing outside such a read."""
+    budget = _loop_budget.get()
+    if budget is None:
+        yield
+        return
+    if check:
+        budget.check()
+    budget.pause()
+    try:
+        yield
+    finally:
+        budget.resume()
+
+
 def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
@@ -683,14 +701,8 @@ class Store:
         ROLLBACK must run past it), but not counted in it either while awaited (the loop serves others then)."""
         loop_held = _loop_held.get()
         if loop_held is not None:
-            budget = _loop_budget.get()
-            if budget is not None:
-                budget.pause()
-            try:
+            with _uncounted(check=False):
                 await_only(loop_held.execute(sql))
-            finally:
-                if budget is not None:
-                    budget.resume()
             return
         held = self._unheld()
         if self.sqlite and sql == "ROLLBACK" and not held.in_transaction:
@@ -748,34 +760,16 @@ class Store:
         return rows
 
     async def _one_async(self, conn: Any, sql: str, params: Sequence[Any]) -> tuple[Any, ...] | None:
-        budget = self._pause_budget()
-        try:
+        with _uncounted(check=True):
             cursor = await conn.execute(self._statement(sql), params)
             row: tuple[Any, ...] | None = await cursor.fetchone()
-        finally:
-            if budget is not None:
-                budget.resume()
         return row
 
     async def _all_async(self, conn: Any, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
-        budget = self._pause_budget()
-        try:
+        with _uncounted(check=True):
             cursor = await conn.execute(self._statement(sql), params)
             rows: list[tuple[Any, ...]] = await cursor.fetchall()
-        finally:
-            if budget is not None:
-                budget.resume()
         return rows
-
-    @staticmethod
-    def _pause_budget() -> _LoopBudget | None:
-        """Before a statement is awaited on the loop: raise _OverBudget when the read's budget is used, else stop
-        counting until it resumes."""
-        budget = _loop_budget.get()
-        if budget is not None:
-            budget.check()
-            budget.pause()
-        return budget
 
     def close(self) -> None:
         with self._lock:
