@@ -545,3 +545,33 @@ async def test_an_interrupted_page_leaves_the_loop_a_new_connection(settings, mo
     assert calls == [True, False, True]  # interrupted on the loop, run again in a thread, then the loop again
     assert after is not before
     assert (first.json(), second.status_code) == (second.json(), 200)
+
+
+@pytest.mark.skipif(BACKEND != "sqlite", reason="SQLite's write-ahead log")
+async def test_the_write_ahead_log_is_checkpointed_after_a_write_by_a_thread_of_its_own(settings, write_key):
+    """A write does not copy SQLite's log into the database file itself (the server's write connections have
+    `wal_autocheckpoint` off): the checkpointer's thread does, after each write (Checkpointer in api/store/db.py).
+    One small write stays far below SQLite's own threshold of 1,000 pages, so only that thread can have put it in
+    the file, which a connection that ignores the log (`immutable=1`) then reads."""
+    path = settings.database_url.removeprefix("sqlite:///")
+    actor = {"id": "checkpointed-org", "kind": "organization", "name": "Checkpointed Org",
+             "names": [{"value": "Checkpointed Org", "language": "en"}], "description": "Written to test checkpoints."}
+
+    def in_file() -> list[tuple[str, str]]:
+        file_only = sqlite3.connect(f"file:{path}?immutable=1", uri=True)
+        try:
+            return file_only.execute("SELECT id, kind FROM actor WHERE id = 'checkpointed-org'").fetchall()
+        finally:
+            file_only.close()
+
+    async with served(settings) as (app, client):
+        with app.state.engine.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 0
+        assert in_file() == []
+        response = await client.post("/v1/actors", json=actor, headers={"Authorization": f"Bearer {write_key}"})
+        assert response.status_code == 201, response.text
+        for _ in range(100):
+            if in_file():
+                break
+            await anyio.sleep(0.05)
+        assert in_file() == [("checkpointed-org", "organization")]
