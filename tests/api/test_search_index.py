@@ -240,6 +240,34 @@ async def test_a_search_reads_one_state_of_the_database(settings, auth, monkeypa
         assert await _hits(client, "quillon") == []  # the next search sees the entry gone
 
 
+SEVERAL_COMMON_WORDS = ["egypt russia", "the egypt", "russia missiles egypt", "said the", "of the in", "مصر روسيا", "sisi egypt",
+                        "the in and of to a egypt with"]
+
+
+@pytest.mark.parametrize("limit", [1, 3, 7])
+async def test_several_terms_read_best_first_find_what_scoring_every_record_finds(settings, monkeypatch, limit):
+    """A query of several terms is found by the threshold algorithm, which reads the terms' lists best first and may
+    switch part way to scoring every record of its rarest term (api/services/search.py `_several_terms`); on the
+    shipped dataset every term is in fewer than RARE_DRIVE records, so it scores those from the start. With
+    RARE_DRIVE at 0 the same queries go through the threshold algorithm, with pages of 1, 3 and 7 hits (so that it
+    stops early, part way, or switches), and every page is the same."""
+    from api.main import create_app
+    from api.services import search as search_service
+
+    app = create_app(settings.model_copy(update={"search_cache_mb": 0}))
+    async with app.router.lifespan_context(app), httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+    ) as client:
+        scored = {q: await walk(client, f"/v1/search?q={q}&limit={limit}") for q in SEVERAL_COMMON_WORDS}
+        monkeypatch.setattr(search_service, "RARE_DRIVE", 0)
+        read = {q: await walk(client, f"/v1/search?q={q}&limit={limit}") for q in SEVERAL_COMMON_WORDS}
+    assert read == scored
+    assert {q: len(items) for q, items in scored.items()} == {
+        "egypt russia": 94, "the egypt": 126, "russia missiles egypt": 19, "said the": 46, "of the in": 50, "مصر روسيا": 7,
+        "sisi egypt": 22, "the in and of to a egypt with": 7,
+    }
+
+
 def test_kept_pages_stay_within_their_bound_in_memory():
     """The bound counts what an entry holds, its key as well as its page: three thousand queries of a hundred made-up
     words each, with empty pages, hold no more than the bound (measured by tracemalloc), and the newest are kept."""
