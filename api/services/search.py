@@ -449,24 +449,40 @@ def _several_terms(store: Store, expanded: list[list[_Word]], kinds: list[int], 
         found.sort()
         del found[need:]
 
-    def drive(scored: set[tuple[int, int]]) -> list[Key]:
-        """Score every record of the rarest term not scored yet: the hits are among them."""
-        keys: set[tuple[int, int]] = set()
-        for chunk in _chunks([w.id for w in expanded[rarest]]):
-            rows = store.all(f"SELECT kind, label FROM search_posting WHERE word_id IN ({_marks(chunk)})", chunk)
-            keys.update(key for k, lab in rows if int(k) in kinds and (key := (int(k), int(lab))) not in scored)
-        score(sorted(keys))
+    def drive(scored: set[tuple[int, int]], bounds: list[int]) -> list[Key]:
+        """Score the records of the rarest term not scored yet, the best they could rank first, until none left
+        could enter the page: the hits are among them. `bounds`: per term, the best score a record not scored yet
+        can have (a record met in no list yet has each term at most at its lists' bound)."""
+        others = sum(bound for t, bound in enumerate(bounds) if t != rarest)
+        if min(bounds) < 0:
+            return sorted(found)[:need]
+        divisor = {w.id: w.divisor for w in expanded[rarest]}
+        best: dict[tuple[int, int], int] = {}
+        for chunk in _chunks(list(divisor)):
+            for wid, k, nimpact, lab in store.all(
+                f"SELECT word_id, kind, nimpact, label FROM search_posting WHERE word_id IN ({_marks(chunk)})", chunk,
+            ):
+                key = (int(k), int(lab))
+                if key[0] in kinds and key not in scored:
+                    weighted = -int(nimpact) // divisor[int(wid)]
+                    if weighted > best.get(key, -1):
+                        best[key] = weighted
+        ranked = sorted((-(weighted + others), k, lab) for (k, lab), weighted in best.items())  # the best each could rank
+        at, size = 0, need
+        while at < len(ranked) and not (len(found) >= need and found[need - 1] < ranked[at]):
+            score([(k, lab) for _, k, lab in ranked[at : at + size]])
+            at, size = at + size, min(size * 2, MAX_BATCH)
         return sorted(found)[:need]
 
     rarest = min(range(len(expanded)), key=lambda t: sum(w.df for w in expanded[t]))
     rarest_df = sum(w.df for w in expanded[rarest])
     if rarest_df <= RARE_DRIVE:
-        return drive(set())
+        return drive(set(), [max(w.top // w.divisor for w in words) for words in expanded])
     # The threshold algorithm: the lists are read best first, merged (`_Merge`); the records met for the first
     # time are scored a batch at a time, and reading stops once no record not met could enter the page. When the
     # records scored so far and those the next batch may bring (a batch per term) reach the number the rarest
-    # term's words are in, the records of the rarest term not scored yet are scored instead, and nothing more is
-    # read: so a query scores at most about as many records as its rarest term's words are in, plus a batch.
+    # term's words are in, the records of the rarest term not scored yet are scored instead (`drive`), and no
+    # other list is read: so a query scores at most about as many records as its rarest term's words are in.
     terms = len(expanded)
     lists = [_List(w, k, t, (-(1 << 40), 0)) for t, words in enumerate(expanded) for w in words for k in kinds]
     merge = _Merge(store, lists)
@@ -474,7 +490,7 @@ def _several_terms(store: Store, expanded: list[list[_Word]], kinds: list[int], 
     size = need
     while True:
         if len(seen) + size * terms >= rarest_df:
-            return drive(seen)
+            return drive(seen, _bounds(lists, terms))
         batch: list[tuple[int, int]] = []
         exhausted = False
         while len(batch) < size:
