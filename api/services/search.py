@@ -17,10 +17,10 @@ How a page is found, reading only as much of the index as the page needs:
   served is not served again);
 - several terms: the threshold algorithm (Fagin's TA): the lists are read best first, each record met is
   scored from its stored words (random access, batched), and reading stops once the page's last hit
-  scores above what any record not yet met could score; when the records it has scored approach the
-  number the rarest term's words are in, it scores the rest of those records instead and stops, so its
-  work never exceeds about that number (at 100,000 claims, 13 queries of two to eight common words: 6.6 s
-  in all before this bound, 0.9 s with it);
+  scores above what any record not yet met could score; when the records it has scored reach a share of the
+  number the rarest term's words are in (DRIVE_SHARE), it scores the rest of those records instead, best
+  possible first, and stops, so its work never exceeds about 1.25 times that number (at 100,000 claims, 13 queries of
+  two to eight common words: 6.6 s in all before this bound, 0.65 s with it);
 - when a term's words are in few records (RARE_SINGLE, RARE_DRIVE), its lists are read whole instead and
   only those records are scored.
 Memory and time grow with the page's size and depth, and for several terms at most with the rarest
@@ -71,6 +71,10 @@ class SearchKind(StrEnum):
 SEARCH_KEY = (INT64, KeyPart(str, "one of actor, claim, source", choices=frozenset(SearchKind)), TEXT)
 RARE_SINGLE = 256  # one term whose words are in at most this many records: its postings are read whole
 RARE_DRIVE = 1_000  # several terms: when one term's words are in at most this many records, only those are scored
+# Several terms: the threshold algorithm turns to scoring the rarest term's records once it has scored this share of
+# their number (1/4: of 1, 1/2, 1/4 and 1/8, the least time for 13 queries of two to eight common words at 100,000
+# claims, 887, 757, 649 and 760 ms in all).
+DRIVE_SHARE = 4
 FIRST_BATCH = 16  # postings read from a list the first time; each further read doubles, up to MAX_BATCH
 MAX_BATCH = 1_024
 _IN_CHUNK = 500  # labels per IN (...) when records are read by label
@@ -480,16 +484,17 @@ def _several_terms(store: Store, expanded: list[list[_Word]], kinds: list[int], 
         return drive(set(), [max(w.top // w.divisor for w in words) for words in expanded])
     # The threshold algorithm: the lists are read best first, merged (`_Merge`); the records met for the first
     # time are scored a batch at a time, and reading stops once no record not met could enter the page. When the
-    # records scored so far and those the next batch may bring (a batch per term) reach the number the rarest
-    # term's words are in, the records of the rarest term not scored yet are scored instead (`drive`), and no
-    # other list is read: so a query scores at most about as many records as its rarest term's words are in.
+    # records scored so far and those the next batch may bring (a batch per term) reach 1/DRIVE_SHARE of the number
+    # the rarest term's words are in, the records of the rarest term not scored yet are scored instead (`drive`),
+    # the best possible first, and no other list is read: so a query scores at most about 1 + 1/DRIVE_SHARE times
+    # as many records as its rarest term's words are in, and fewer as the lists read lower the other terms' bounds.
     terms = len(expanded)
     lists = [_List(w, k, t, (-(1 << 40), 0)) for t, words in enumerate(expanded) for w in words for k in kinds]
     merge = _Merge(store, lists)
     seen: set[tuple[int, int]] = set()
     size = need
     while True:
-        if len(seen) + size * terms >= rarest_df:
+        if len(seen) + size * terms >= rarest_df // DRIVE_SHARE:
             return drive(seen, _bounds(lists, terms))
         batch: list[tuple[int, int]] = []
         exhausted = False
