@@ -75,7 +75,7 @@ RARE_DRIVE = 1_000  # several terms: when one term's words are in at most this m
 # their number (1/4: of 1, 1/2, 1/4 and 1/8, the least time for 13 queries of two to eight common words at 100,000
 # claims, 887, 757, 649 and 760 ms in all).
 DRIVE_SHARE = 4
-FIRST_BATCH = 16  # postings read from a list the first time; each further read doubles, up to MAX_BATCH
+FIRST_BATCH = 16  # postings read from a list the first time; each further read four times as many, up to MAX_BATCH
 MAX_BATCH = 1_024
 _IN_CHUNK = 500  # labels per IN (...) when records are read by label
 CHECK_EVERY = 256  # records scored between two checks of a budget on the event loop (Store.check_budget)
@@ -284,7 +284,7 @@ class _List:
             )]
             self.at = 0
             self.done = len(self.rows) < self.batch
-            self.batch = min(self.batch * 2, MAX_BATCH)
+            self.batch = min(self.batch * 4, MAX_BATCH)
             if not self.rows:
                 return None
             self.position = self.rows[-1]
@@ -558,28 +558,44 @@ def _chunks(values: list[Any]) -> Iterable[list[Any]]:
         yield values[at : at + _IN_CHUNK]
 
 
-def _load_docs(store: Store, keys: Iterable[tuple[int, int]], docs: dict[tuple[int, int], Doc]) -> None:
-    """Read the index rows of the records (kind code, label) not in `docs` yet into it."""
-    by_kind: dict[int, list[int]] = {}
-    for k, label in keys:
-        if (k, label) not in docs:
-            by_kind.setdefault(k, []).append(label)
-    for k, labels in by_kind.items():
-        for chunk in _chunks(sorted(set(labels))):
-            rows = store.all(f"SELECT label, ref_id, fields, words FROM search_doc WHERE kind = ? AND label IN ({_marks(chunk)})", [k, *chunk])
-            for label, ref_id, fields, words in rows:
-                docs[(k, int(label))] = (str(ref_id), str(fields), PackedWords(words))
-
-
-def _load_blobs(store: Store, keys: Iterable[tuple[int, int]]) -> Iterator[tuple[tuple[int, int], bytes]]:
-    """The stored words (`search_doc.words`, packed) of the records (kind code, label), in kind and label order."""
+def _by_kind(keys: Iterable[tuple[int, int]]) -> Iterator[tuple[str, list[Any]]]:
+    """The records (kind code, label) as `search_doc` conditions with their parameters, at most _IN_CHUNK labels a
+    statement: `(kind = ? AND label IN (...)) OR ...`, one statement for every kind (a round trip, on PostgreSQL)."""
     by_kind: dict[int, list[int]] = {}
     for k, label in keys:
         by_kind.setdefault(k, []).append(label)
+    chunk: list[tuple[int, list[int]]] = []
+    room = _IN_CHUNK
     for k, labels in sorted(by_kind.items()):
-        for chunk in _chunks(sorted(set(labels))):
-            for label, words in store.all(f"SELECT label, words FROM search_doc WHERE kind = ? AND label IN ({_marks(chunk)})", [k, *chunk]):
-                yield (k, int(label)), bytes(words)
+        ordered = sorted(set(labels))
+        while ordered:
+            taken, ordered = ordered[:room], ordered[room:]
+            chunk.append((k, taken))
+            room -= len(taken)
+            if room == 0:
+                yield _kind_labels(chunk)
+                chunk, room = [], _IN_CHUNK
+    if chunk:
+        yield _kind_labels(chunk)
+
+
+def _kind_labels(chunk: list[tuple[int, list[int]]]) -> tuple[str, list[Any]]:
+    where = " OR ".join(f"(kind = ? AND label IN ({_marks(labels)}))" for _, labels in chunk)
+    return where, [value for k, labels in chunk for value in (k, *labels)]
+
+
+def _load_docs(store: Store, keys: Iterable[tuple[int, int]], docs: dict[tuple[int, int], Doc]) -> None:
+    """Read the index rows of the records (kind code, label) not in `docs` yet into it."""
+    for where, params in _by_kind(key for key in keys if key not in docs):
+        for k, label, ref_id, fields, words in store.all(f"SELECT kind, label, ref_id, fields, words FROM search_doc WHERE {where}", params):
+            docs[(int(k), int(label))] = (str(ref_id), str(fields), PackedWords(words))
+
+
+def _load_blobs(store: Store, keys: Iterable[tuple[int, int]]) -> Iterator[tuple[tuple[int, int], bytes]]:
+    """The stored words (`search_doc.words`, packed) of the records (kind code, label)."""
+    for where, params in _by_kind(keys):
+        for k, label, words in store.all(f"SELECT kind, label, words FROM search_doc WHERE {where}", params):
+            yield (int(k), int(label)), bytes(words)
 
 
 def _render(store: Store, state: tuple[str, int], window: list[Key], docs: dict[tuple[int, int], Doc], expanded: list[list[_Word]],
