@@ -193,6 +193,7 @@ def searches() -> list[tuple[str, str]]:
         ("search, common Arabic word: `q=السيسي`", f"/v1/search?q={q('السيسي')}"),
         (f"search, rare word: `q={RARE_WORD}`", f"/v1/search?q={RARE_WORD}"),
         ("search, two common words: `q=egypt russia`", f"/v1/search?q={q('egypt russia')}"),
+        ("search, three common words: `q=russia egypt military`", f"/v1/search?q={q('russia egypt military')}"),
     ]
 
 
