@@ -454,28 +454,29 @@ def _several_terms(store: Store, expanded: list[list[_Word]], kinds: list[int], 
         del found[need:]
 
     def drive(scored: set[tuple[int, int]], bounds: list[int]) -> list[Key]:
-        """Score the records of the rarest term not scored yet, the best they could rank first, until none left
-        could enter the page: the hits are among them. `bounds`: per term, the best score a record not scored yet
-        can have (a record met in no list yet has each term at most at its lists' bound)."""
-        others = sum(bound for t, bound in enumerate(bounds) if t != rarest)
+        """Score the records of the rarest term not scored yet (`scored`, which it extends), the best each could rank
+        first, until none left could enter the page: the hits are among them. A record's best possible rank is its
+        weighted impact for the rarest term plus `others`, the other terms' bounds (per term, the best score a record
+        not scored yet can have: one met in no list yet has each term at most at its lists' bound). The rarest
+        term's lists are merged best first, so reading stops where the bound does."""
         if min(bounds) < 0:
             return sorted(found)[:need]
-        divisor = {w.id: w.divisor for w in expanded[rarest]}
-        best: dict[tuple[int, int], int] = {}
-        for chunk in _chunks(list(divisor)):
-            for wid, k, nimpact, lab in store.all(
-                f"SELECT word_id, kind, nimpact, label FROM search_posting WHERE word_id IN ({_marks(chunk)})", chunk,
-            ):
-                key = (int(k), int(lab))
-                if key[0] in kinds and key not in scored:
-                    weighted = -int(nimpact) // divisor[int(wid)]
-                    if weighted > best.get(key, -1):
-                        best[key] = weighted
-        ranked = sorted((-(weighted + others), k, lab) for (k, lab), weighted in best.items())  # the best each could rank
-        at, size = 0, need
-        while at < len(ranked) and not (len(found) >= need and found[need - 1] < ranked[at]):
-            score([(k, lab) for _, k, lab in ranked[at : at + size]])
-            at, size = at + size, min(size * 2, MAX_BATCH)
+        others = sum(bound for t, bound in enumerate(bounds) if t != rarest)
+        merge = _Merge(store, [_List(w, k, 0, (-(1 << 40), 0), batch=MAX_BATCH // 4) for w in expanded[rarest] for k in kinds])
+        size, more = need, True
+        while more:
+            batch: list[tuple[int, int]] = []
+            while len(batch) < size:
+                popped = merge.pop()
+                if popped is None or (len(found) >= need and found[need - 1] < (popped[0][0] - others, *popped[0][1:])):
+                    more = False
+                    break
+                key = popped[0][1:]
+                if key not in scored:
+                    scored.add(key)
+                    batch.append(key)
+            score(batch)
+            size = min(size * 2, MAX_BATCH)
         return sorted(found)[:need]
 
     rarest = min(range(len(expanded)), key=lambda t: sum(w.df for w in expanded[t]))
