@@ -23,8 +23,8 @@ How a page is found, reading only as much of the index as the page needs:
   two to eight common words: 6.6 s in all before this bound, 0.65 s with it);
 - when a term's words are in few records (RARE_SINGLE, RARE_DRIVE), its lists are read whole instead and
   only those records are scored.
-Memory and time grow with the page's size and depth, and for several terms at most with the rarest
-term's records, not with how many records match.
+Memory and time grow with the page's size and depth, and for several terms with the records scored (at
+most about 1.25 times the rarest term's), not with how many records match.
 """
 
 from __future__ import annotations
