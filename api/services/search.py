@@ -20,7 +20,7 @@ How a page is found, reading only as much of the index as the page needs:
   scores above what any record not yet met could score; when the records it has scored reach a share of the
   number the rarest term's words are in (DRIVE_SHARE), it scores the rest of those records instead, best
   possible first, and stops, so its work never exceeds about 1.25 times that number (at 100,000 claims, 13 queries of
-  two to eight common words: 6.6 s in all before this bound, 0.65 s with it);
+  two to eight common words: 5.3-5.9 s in all before this bound, 0.76-0.85 s with it);
 - when a term's words are in few records (RARE_SINGLE, RARE_DRIVE), its lists are read whole instead and
   only those records are scored.
 Memory and time grow with the page's size and depth, and for several terms with the records scored (at
