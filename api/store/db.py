@@ -270,7 +270,7 @@ class WriteEngine:
         self.gate = WriteGate()
         self.checkpointer: Checkpointer | None = None
         if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
-            self.checkpointer = Checkpointer(Path(engine.url.database), self.gate, timeout)
+            self.checkpointer = Checkpointer(sqlite_path(engine.url.render_as_string()), self.gate, timeout)
 
             @event.listens_for(engine, "connect")
             def _no_autocheckpoint(dbapi_conn: Any, _record: Any) -> None:  # the checkpointer's thread does it
@@ -291,26 +291,18 @@ class WriteEngine:
         finally:
             _turn.deadline = None
             self.gate.release()
+            if self.checkpointer is not None:  # after the transaction the turn held has ended
+                self.checkpointer.poke()
 
     @contextmanager
     def begin(self) -> Iterator[Connection]:
-        try:
-            with self._turn(), self.engine.begin() as conn:
-                yield conn
-        finally:
-            self._written()
+        with self._turn(), self.engine.begin() as conn:
+            yield conn
 
     @contextmanager
     def connect(self) -> Iterator[Connection]:
-        try:
-            with self._turn(), self.engine.connect() as conn:
-                yield conn
-        finally:
-            self._written()
-
-    def _written(self) -> None:
-        if self.checkpointer is not None:
-            self.checkpointer.poke()
+        with self._turn(), self.engine.connect() as conn:
+            yield conn
 
     def dispose(self) -> None:
         if self.checkpointer is not None:
