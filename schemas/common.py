@@ -195,7 +195,7 @@ class DateValue(StrictModel):
 
     date: PartialDate
     precision: DatePrecision = Field(description="How much of the date is known.")
-    inferred: bool = Field(False, description="True when the source does not state it and it was worked out from context.")
+    inferred: bool = Field(False, strict=True, description="True when the source does not state it and it was worked out from context.")
     note: str | None = Field(None, pattern=NOT_BLANK, description="How the date was established, when it is inferred or uncertain.")
 
     @model_validator(mode="after")
@@ -212,7 +212,7 @@ class EventTime(StrictModel):
     start: PartialDate
     end: PartialDate | None = Field(None, description="Last date of a range; null for a single date.")
     precision: DatePrecision = Field(description="Precision of `start` and `end`.")
-    inferred: bool = Field(False, description="True when (part of) the date is worked out from context, e.g. a year the text omits.")
+    inferred: bool = Field(False, strict=True, description="True when (part of) the date is worked out from context, e.g. a year the text omits.")
     note: str | None = Field(None, pattern=NOT_BLANK, description="How the date was established.")
 
     @model_validator(mode="after")
@@ -235,15 +235,18 @@ class Quantity(StrictModel):
         " or a finite decimal (RFC 8259 numbers; NaN and Infinity are not numbers and are refused with 422)."
     )
     unit: str = Field(min_length=1, max_length=MAX_LABEL, pattern=NOT_BLANK, description="What is counted or measured: `missiles`, `USD`, `days`.")
-    approximate: bool = Field(False, description="True when the source hedges it (\"about\", \"some\").")
+    approximate: bool = Field(False, strict=True, description="True when the source hedges it (\"about\", \"some\").")
 
     @field_validator("value", mode="before")
     @classmethod
     def _a_number_as_stated(cls, value: object) -> object:
-        """true and false are not numbers, and an integer beyond signed 64 bits would be kept only approximately (as
-        a float): both are refused (422), not converted (I-JSON, RFC 7493 §2.2)."""
+        """true and false are not numbers, nor is a number written as a string ("40000", "4e4"), and an integer beyond
+        signed 64 bits would be kept only approximately (as a float): all are refused (422), not converted (I-JSON,
+        RFC 7493 §2.2)."""
         if isinstance(value, bool):
             raise ValueError("a number is needed, not true or false")
+        if isinstance(value, str):
+            raise ValueError("a number is needed, not a string: send 40000, not \"40000\"")
         if isinstance(value, int) and not -MAX_INT64 <= value <= MAX_INT64:
             raise ValueError(f"an integer must lie within signed 64 bits (±{MAX_INT64}); this one would lose its digits")
         return value

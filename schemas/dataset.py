@@ -93,7 +93,7 @@ class ActorIn(StrictModel):
     name: str = Field(min_length=1, pattern=NOT_BLANK)
     names: list[NameIn] = Field(min_length=1)
     description: str = Field(min_length=1, pattern=NOT_BLANK)
-    unnamed: bool = False
+    unnamed: bool = Field(False, strict=True)
     speaks_for: Slug | None = Field(
         None, description="Whom the actor acts for (a state, a body): required for an unnamed claimant or speaker. Speakers"
         " who act for the same party are one origin when corroborations are judged independent."
