@@ -113,3 +113,36 @@ async def test_concurrent_writers_lose_no_row(settings):
         engine.dispose()
     assert (created, history) == (writers * each, writers * each)
     assert positions == total
+
+
+def test_claims_preloaded_are_matched_without_a_statement_more(template_url: str) -> None:
+    """The rules compare a claim written with its neighbours: with the neighbours read by `preload_claims`, matching
+    them (their facts, every pair the rules compare, the citation chains of their sources and the parties of their
+    actors) sends nothing more to the database, where each source, actor and role was a statement of its own."""
+    from sqlalchemy import event
+
+    from api.engine.detect import detect_for
+    from api.engine.propositions import facts_of
+    from api.engine.world import world_in
+
+    sent: list[str] = []
+
+    def record(conn: object, cursor: object, statement: str, *rest: object) -> None:
+        sent.append(" ".join(statement.split()))
+
+    engine = make_engine(template_url)
+    try:
+        with engine.connect() as conn:
+            graph = DbGraph(conn)
+            world = world_in(graph)
+            ids = [r[0] for r in conn.execute(text("SELECT id FROM claim WHERE deleted_at IS NULL ORDER BY id"))]
+            with graph.unchanging():
+                graph.preload_claims(ids)
+                event.listen(conn, "before_cursor_execute", record)
+                facts = [facts_of(graph.claims[i], world) for i in ids]
+                found = [d for f in facts for d in detect_for(f, facts, world)]
+                event.remove(conn, "before_cursor_execute", record)
+    finally:
+        engine.dispose()
+    assert len(ids) > 100 and len(found) > 20
+    assert sent == []

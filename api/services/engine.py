@@ -50,7 +50,9 @@ class EngineWrites:
         for kind in KINDS:
             of = self.g.contradictions_of if kind == "contradiction" else self.g.corroborations_of
             table = self.g.records(kind)
-            out += [(kind, table[rid]) for rid in of(claim_id) if rid in table]
+            ids = of(claim_id)
+            self.g.preload(kind, ids)
+            out += [(kind, table[rid]) for rid in ids if rid in table]
         return out
 
     def _candidates(self, facts: Facts, world: World) -> list[Facts]:
@@ -67,7 +69,9 @@ class EngineWrites:
         for key in search_keys(lookups(facts, world)):
             ids.update(r[0] for r in self.w.conn.execute(below, {"key": key, "id": facts.id, "n": NEIGHBOURS}))
             ids.update(r[0] for r in self.w.conn.execute(above, {"key": key, "id": facts.id, "n": NEIGHBOURS}))
-        return [facts_of(self.g.claims[c], world) for c in sorted(ids) if c in self.g.claims]
+        found = sorted(ids)
+        self.g.preload_claims(found)
+        return [facts_of(self.g.claims[c], world) for c in found if c in self.g.claims]
 
     # -- propositions
 
@@ -109,6 +113,7 @@ class EngineWrites:
         detections: dict[str, Detection] = {}
         if new is not None:
             with self.g.unchanging():  # matching writes nothing: roles and parties are read once
+                self.g.preload_context([new])
                 facts = facts_of(new, world)
                 rejected = {(rel.origin, frozenset(_members(rel))) for _, rel in self._relations_of(claim_id)
                             if rel.status.value in REJECTED and rel.origin != "curated"}

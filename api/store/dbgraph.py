@@ -15,7 +15,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel
 from sqlalchemy import Connection, bindparam, func, select
 
-from api.dataset.graph import Graph, SharedOrigins
+from api.dataset.graph import Graph, SharedOrigins, claim_roles
 from api.dataset.loader import role_id
 from api.store.nearby import connection_rows, nearby_ids
 from api.store.records import MODEL_OF, TABLE_OF
@@ -234,12 +234,42 @@ class DbGraph(Graph):
                 rel = self.records(kind).get(rel_id)
                 if rel is not None:
                     members.update(m if isinstance(m, str) else m.claim for m in rel.claims)
-        self.preload("claim", members)
-        shown = [claim for c in members if (claim := self.claims.get(c)) is not None]
-        actors = {a for claim in shown for a in (claim.claimant, *(ev.speaker for ev in claim.evidence)) if a}
-        self.preload("actor", actors)
-        self.preload("source", {ev.source for claim in shown for ev in claim.evidence})
-        wanted = sorted(a for a in actors if ("roles", a) not in self._memo)
+        self.preload_claims(members)
+
+    def preload_claims(self, claim_ids: Iterable[str]) -> None:
+        """Many claims at once, with what matching or rendering them reads next (`preload_context`)."""
+        ids = set(claim_ids)
+        self.preload("claim", ids)
+        self.preload_context([claim for c in ids if (claim := self.claims.get(c)) is not None])
+
+    def preload_context(self, claims: Iterable[ClaimIn]) -> None:
+        """What the rules and the views read of claims, a few statements a level where each record was a statement of
+        its own: every actor a claim names, with the actors they act for (`speaks_for`, and the bodies of their
+        roles, level by level, as `World.party` follows them) and those actors' roles (kept only while
+        `unchanging`); and the sources the claims quote with every source those lead to through `cites` and
+        `part_of` (as `ancestors_in` follows them)."""
+        held = list(claims)
+        actors = {a for claim in held for _, a in claim_roles(claim)}
+        seen: set[str] = set()
+        while actors := actors - seen:
+            seen |= actors
+            self.preload("actor", actors)
+            self._preload_roles(actors)
+            memo = self._memo or {}
+            actors = ({a.speaks_for for i in actors if (a := self.actors.get(i)) is not None and a.speaks_for}
+                      | {r.of for i in actors for r in memo.get(("roles", i), ()) if r.of})
+        sources = {ev.source for claim in held for ev in claim.evidence}
+        seen = set()
+        while sources := sources - seen:
+            seen |= sources
+            self.preload("source", sources)
+            sources = {c for i in sources if (src := self.sources.get(i)) is not None for c in (*src.cites, src.part_of) if c}
+
+    def _preload_roles(self, actor_ids: Iterable[str]) -> None:
+        """The roles of many actors, kept for `roles_of` (only while `unchanging`)."""
+        if self._memo is None:
+            return
+        wanted = sorted(a for a in set(actor_ids) if ("roles", a) not in self._memo)
         t = table_of(ActorRole)
         roles: dict[str, list[ActorRoleIn]] = {a: [] for a in wanted}
         query = built("roles of actors", lambda: select(t.c.actor_id, t.c.data).where(
