@@ -405,8 +405,8 @@ def _one_term(store: Store, words: list[_Word], kinds: list[int], start: Key | N
         best: dict[tuple[int, int], int] = {}
         divisor = {w.id: w.divisor for w in words}
         for chunk in _chunks([w.id for w in words]):
-            sql = f"SELECT word_id, kind, nimpact, label FROM search_posting WHERE word_id IN ({_marks(chunk)})"
-            for wid, k, nimpact, label in store.all(sql, chunk):
+            where, params = _member(store, "word_id", chunk)
+            for wid, k, nimpact, label in store.all(f"SELECT word_id, kind, nimpact, label FROM search_posting WHERE {where}", params):
                 if int(k) in kinds:
                     score = -int(nimpact) // divisor[int(wid)]
                     doc = (int(k), int(label))
@@ -550,8 +550,14 @@ class _Scorer:
 # -- records and what a hit shows
 
 
-def _marks(values: list[Any]) -> str:
-    return ", ".join("?" for _ in values)
+def _member(store: Store, column: str, values: list[Any]) -> tuple[str, list[Any]]:
+    """`column` is one of `values`, as SQL and its parameters. SQLite: `column IN (?, ...)`. PostgreSQL: `column =
+    ANY(?)` with one array parameter, so that a statement has one text whatever the number of values: psycopg
+    converts and PostgreSQL prepares it once per connection, where each length of an IN list was a statement of
+    its own, converted anew (psycopg keeps no conversion of a statement past 4 KiB) and prepared again."""
+    if store.sqlite:
+        return f"{column} IN ({', '.join('?' for _ in values)})", values
+    return f"{column} = ANY(?)", [values]
 
 
 def _chunks(values: list[Any]) -> Iterable[list[Any]]:
@@ -559,9 +565,9 @@ def _chunks(values: list[Any]) -> Iterable[list[Any]]:
         yield values[at : at + _IN_CHUNK]
 
 
-def _by_kind(keys: Iterable[tuple[int, int]]) -> Iterator[tuple[str, list[Any]]]:
+def _by_kind(store: Store, keys: Iterable[tuple[int, int]]) -> Iterator[tuple[str, list[Any]]]:
     """The records (kind code, label) as `search_doc` conditions with their parameters, at most _IN_CHUNK labels a
-    statement: `(kind = ? AND label IN (...)) OR ...`, one statement for every kind (a round trip, on PostgreSQL)."""
+    statement: `(kind = ? AND label IN (...)) OR ...` (`_member`), one statement for every kind (a round trip, on PostgreSQL)."""
     by_kind: dict[int, list[int]] = {}
     for k, label in keys:
         by_kind.setdefault(k, []).append(label)
@@ -574,27 +580,28 @@ def _by_kind(keys: Iterable[tuple[int, int]]) -> Iterator[tuple[str, list[Any]]]
             chunk.append((k, taken))
             room -= len(taken)
             if room == 0:
-                yield _kind_labels(chunk)
+                yield _kind_labels(store, chunk)
                 chunk, room = [], _IN_CHUNK
     if chunk:
-        yield _kind_labels(chunk)
+        yield _kind_labels(store, chunk)
 
 
-def _kind_labels(chunk: list[tuple[int, list[int]]]) -> tuple[str, list[Any]]:
-    where = " OR ".join(f"(kind = ? AND label IN ({_marks(labels)}))" for _, labels in chunk)
-    return where, [value for k, labels in chunk for value in (k, *labels)]
+def _kind_labels(store: Store, chunk: list[tuple[int, list[int]]]) -> tuple[str, list[Any]]:
+    parts = [(k, _member(store, "label", labels)) for k, labels in chunk]
+    where = " OR ".join(f"(kind = ? AND {member})" for _, (member, _) in parts)
+    return where, [value for k, (_, params) in parts for value in (k, *params)]
 
 
 def _load_docs(store: Store, keys: Iterable[tuple[int, int]], docs: dict[tuple[int, int], Doc]) -> None:
     """Read the index rows of the records (kind code, label) not in `docs` yet into it."""
-    for where, params in _by_kind(key for key in keys if key not in docs):
+    for where, params in _by_kind(store, (key for key in keys if key not in docs)):
         for k, label, ref_id, fields, words in store.all(f"SELECT kind, label, ref_id, fields, words FROM search_doc WHERE {where}", params):
             docs[(int(k), int(label))] = (str(ref_id), str(fields), PackedWords(words))
 
 
 def _load_blobs(store: Store, keys: Iterable[tuple[int, int]]) -> Iterator[tuple[tuple[int, int], bytes]]:
     """The stored words (`search_doc.words`, packed) of the records (kind code, label)."""
-    for where, params in _by_kind(keys):
+    for where, params in _by_kind(store, keys):
         for k, label, words in store.all(f"SELECT kind, label, words FROM search_doc WHERE {where}", params):
             yield (int(k), int(label)), bytes(words)
 
@@ -685,9 +692,8 @@ def _field_texts(store: Store, state: tuple[str, int], wanted: dict[str, dict[st
         found = {ref_id: entry for ref_id, entry in held.items() if entry.state == state}
         unsure = [ref_id for ref_id in held if ref_id not in found]
         for chunk in _chunks(unsure):
-            for ref_id, revision, updated_at in store.all(
-                f"SELECT id, revision, updated_at FROM {kind} WHERE id IN ({_marks(chunk)})", chunk,
-            ):
+            where, params = _member(store, "id", chunk)
+            for ref_id, revision, updated_at in store.all(f"SELECT id, revision, updated_at FROM {kind} WHERE {where}", params):
                 entry = held[str(ref_id)]
                 if entry.version == (int(revision), str(updated_at)):
                     entry.state = state
@@ -697,9 +703,8 @@ def _field_texts(store: Store, state: tuple[str, int], wanted: dict[str, dict[st
             extra_names = _document_names(store, missing) if kind == "actor" else {}
             read: dict[tuple[str, str], _Texts] = {}
             for chunk in _chunks(missing):
-                for ref_id, data, revision, updated_at in store.all(
-                    f"SELECT id, data, revision, updated_at FROM {kind} WHERE id IN ({_marks(chunk)})", chunk,
-                ):
+                where, params = _member(store, "id", chunk)
+                for ref_id, data, revision, updated_at in store.all(f"SELECT id, data, revision, updated_at FROM {kind} WHERE {where}", params):
                     label, texts = _record_texts(kind, json.loads(data), extra_names.get(str(ref_id), []))
                     entry = found[str(ref_id)] = _Texts(label, texts, (int(revision), str(updated_at)), state)
                     read[(kind, str(ref_id))] = entry
@@ -711,8 +716,9 @@ def _field_texts(store: Store, state: tuple[str, int], wanted: dict[str, dict[st
         if kind == "source":
             showing_text = [ref_id for ref_id in ids if max(positions[ref_id]) >= 1]
             for chunk in _chunks(showing_text):
+                where, params = _member(store, "id", chunk)
                 shown_text.update((str(ref_id), str(text)) for ref_id, text in store.all(
-                    f"SELECT id, text FROM source WHERE id IN ({_marks(chunk)}) AND text IS NOT NULL", chunk))
+                    f"SELECT id, text FROM source WHERE {where} AND text IS NOT NULL", params))
         for ref_id in ids:
             entry = found[ref_id]
             texts = [*entry.texts, shown_text[ref_id]] if ref_id in shown_text else entry.texts
@@ -724,9 +730,8 @@ def _field_texts(store: Store, state: tuple[str, int], wanted: dict[str, dict[st
 def _document_names(store: Store, actor_ids: list[str]) -> dict[str, list[tuple[str, str]]]:
     names: dict[str, list[tuple[str, str]]] = {}
     for chunk in _chunks(actor_ids):
-        for actor_id, value, lang in store.all(
-            f"SELECT actor_id, value, lang FROM document_name WHERE actor_id IN ({_marks(chunk)}) ORDER BY file, position", chunk
-        ):
+        where, params = _member(store, "actor_id", chunk)
+        for actor_id, value, lang in store.all(f"SELECT actor_id, value, lang FROM document_name WHERE {where} ORDER BY file, position", params):
             names.setdefault(str(actor_id), []).append((str(value), str(lang)))
     return names
 
@@ -753,6 +758,6 @@ def matching_ids_sql(store: Store, q: str, kind: SearchKind, param: str = "q") -
         ids = [w.id for w in _expand(store, term)]
         if not ids:
             return "SELECT ref_id FROM search_doc WHERE 1 = 0", []
-        selects.append(f"SELECT label FROM search_posting WHERE word_id IN ({_marks(ids)}) AND kind = ?")
+        selects.append(f"SELECT label FROM search_posting WHERE word_id IN ({', '.join('?' for _ in ids)}) AND kind = ?")
         params += [*ids, code]
     return f"SELECT ref_id FROM search_doc WHERE kind = ? AND label IN ({' INTERSECT '.join(selects)})", [code, *params]
