@@ -8,7 +8,8 @@ never shows a hit twice and never skips one that was there throughout (a record 
 between two pages may move).
 
 How a page is found, reading only as much of the index as the page needs:
-- each term expands to the words it begins (api/store/search.py MAX_EXPANSION), and to the members of its
+- each term expands to the words it begins (api/store/search.py MAX_EXPANSION; a single character only to itself,
+  MIN_PREFIX), and to the members of its
   synonym group (data/synonyms.yaml) and the words they begin; each word has one
   posting list per kind, sorted best first; a list is opened only once its best possible score (the
   word's `top`) could reach the page;
@@ -52,6 +53,7 @@ from api.store.search import (
     KIND_NAMES,
     LABEL_SPACE,
     MAX_EXPANSION,
+    MIN_PREFIX,
     PREFIX_DIVISOR,
     RANK_SCALE,
     PackedWords,
@@ -237,9 +239,12 @@ def _expand(store: Store, term: str) -> list[_Word]:
 
 
 def _expand_word(store: Store, term: str) -> list[_Word]:
-    """The vocabulary's words that `term` matches: itself (whole) and at most MAX_EXPANSION - 1 longer words it
-    begins (half), the most frequent among the first EXPANSION_SCAN in code-point order; only words some record
-    holds now."""
+    """The vocabulary's words that `term` matches: itself (whole) and, when it has at least MIN_PREFIX characters, at
+    most MAX_EXPANSION - 1 longer words it begins (half), the most frequent among the first EXPANSION_SCAN in
+    code-point order; only words some record holds now."""
+    if len(term) < MIN_PREFIX:
+        rows = store.all("SELECT id, word, df, top FROM search_word WHERE word = ? AND df > 0", [term])
+        return [_Word(int(r[0]), int(r[2]), int(r[3]), 1) for r in rows]
     rows = store.all(
         "SELECT id, word, df, top FROM search_word WHERE word >= ? AND word < ? AND df > 0 ORDER BY word LIMIT ?",
         [term, _after_prefix(term), EXPANSION_SCAN],

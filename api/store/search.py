@@ -65,6 +65,10 @@ LABEL_SPACE = 1 << 40  # labels lie in [1, LABEL_SPACE): six bytes on SQLite
 RELABEL_WINDOW = 16  # neighbours on each side first spread again when a new record's label has no room
 MAX_EXPANSION = 32  # a term expands to itself and at most 31 longer words: the most frequent ...
 EXPANSION_SCAN = 2_000  # ... among the first 2,000 words it begins, in code-point order
+# A term shorter than this matches only the word itself: a single letter begins a large share of all words, so that
+# `u s officials` (how `U.S. officials` is read) matched records by any word beginning with u and any beginning with s,
+# and a query of five single letters took 4-7 s a page at 100,000 claims.
+MIN_PREFIX = 2
 _IMPACT_BITS = 22  # an impact is at most (K1 + 1) * RANK_SCALE = 2,200,000 < 2**22
 
 
@@ -126,12 +130,14 @@ def indexed(fields: Sequence[tuple[str, str, str]]) -> Indexed:
 
 def term_score(words: dict[str, tuple[int, int]], term: str) -> tuple[int, int] | None:
     """A term's score in a record whose words are `words` (word -> (impact, field position)), with the
-    field it is best in; None when no word matches (the term itself counts whole, a longer word half)."""
+    field it is best in; None when no word matches (the term itself counts whole, a longer word it begins half,
+    when the term has at least MIN_PREFIX characters)."""
+    prefix = len(term) >= MIN_PREFIX
     best: tuple[int, int] | None = None
     for word, (impact, position) in words.items():
         if word == term:
             score = impact
-        elif word.startswith(term):
+        elif prefix and word.startswith(term):
             score = impact // PREFIX_DIVISOR
         else:
             continue
@@ -441,6 +447,6 @@ def _bulk(conn: Connection, table: str, columns: tuple[tuple[str, str], ...], ro
 
 
 __all__ = [
-    "KIND_CODES", "KIND_NAMES", "LABEL_SPACE", "MAX_EXPANSION", "PREFIX_DIVISOR", "RANK_SCALE", "BulkIndex", "Indexed",
+    "KIND_CODES", "KIND_NAMES", "LABEL_SPACE", "MAX_EXPANSION", "MIN_PREFIX", "PREFIX_DIVISOR", "RANK_SCALE", "BulkIndex", "Indexed",
     "PackedWords", "SearchIndex", "field_impacts", "indexed", "pack_words", "query_terms", "rank", "snippet", "term_score", "unpack_words",
 ]

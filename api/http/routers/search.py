@@ -39,7 +39,10 @@ class SearchHitPage(Page[SearchHit]):
 @router.get("/v1/search", response_model=SearchHitPage, responses=LIST_RESPONSES)
 async def search(
     request: Request,
-    q: Annotated[str, Query(min_length=1, max_length=500, description="Words to find, in English or Arabic; every word must match.")],
+    q: Annotated[str, Query(min_length=1, max_length=500, description=(
+        "Words to find, in English or Arabic; every word must match, as a word of the record or, when it has two characters"
+        " or more, as the beginning of a longer one (counted half)."
+    ))],
     kind: SearchKind | None = None, limit: Limit = DEFAULT, cursor: CursorParam = None,
 ) -> Response:
     """Search actors (every spelling), claims (statements, quotes, translations) and sources (titles, texts), best first."""
